@@ -1,0 +1,68 @@
+"""End-to-end fixtures: the real PTB Application polling the fake Bot API server over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot import app as app_module
+from bot.config import Settings
+from storage.db import Database
+from tests.support.fake_telegram import FakeTelegram
+
+TOKEN = "123456:TEST-token"
+
+
+class FakeClock:
+    """A settable clock: tests move time instead of sleeping."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.now += dt.timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def settings(tg: FakeTelegram, db: Database) -> Settings:
+    return Settings(
+        bot_token=TOKEN,
+        database_url=db.url,
+        bot_api_url=tg.base_url,
+        bot_api_file_url=tg.base_file_url,
+        timezone="Europe/Berlin",
+    )
+
+
+@pytest.fixture
+async def neurocheck(
+    settings: Settings, db: Database, clock: FakeClock
+) -> AsyncIterator[app_module.Neurocheck]:
+    """The bot, started by hand as ``run_polling`` would (which also runs post_init)."""
+    wired = app_module.build(settings, db, clock=clock)
+    application = wired.application
+    async with application:
+        await app_module.register_commands(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        yield wired
+        await application.updater.stop()
+        await application.stop()

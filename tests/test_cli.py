@@ -1,0 +1,86 @@
+"""The ``neurocheck`` command as an operator runs it: the installed console script."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NEUROCHECK = str(Path(sys.executable).with_name("neurocheck"))
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEUROCHECK_")}
+    return subprocess.run(  # noqa: S603
+        [NEUROCHECK, *args],
+        cwd=cwd,
+        env=clean | (env or {}),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("run", "grade", "db"):
+        assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
+
+
+def test_every_command_is_documented_in_the_readme(tmp_path: Path) -> None:
+    readme = README.read_text()
+    for command in ("run", "grade", "db upgrade", "db current"):
+        assert f"neurocheck {command}" in readme, command
+        assert run_cli(*command.split(), "--help", cwd=tmp_path).returncode == 0
+
+
+def test_run_without_token_exits_with_one_line(tmp_path: Path) -> None:
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "NEUROCHECK_BOT_TOKEN" in lines[0] and "@BotFather" in lines[0]
+
+
+def test_invalid_setting_fails_without_traceback(tmp_path: Path) -> None:
+    result = run_cli("run", cwd=tmp_path, env={"NEUROCHECK_TIMEZONE": "Europe/Atlantis"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "NEUROCHECK_TIMEZONE" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_db_upgrade_then_current(tmp_path: Path, scratch_url: str) -> None:
+    env = {"NEUROCHECK_DATABASE_URL": scratch_url}
+    before = run_cli("db", "current", cwd=tmp_path, env=env)
+    assert before.returncode == 1 and "empty database" in before.stdout
+    upgraded = run_cli("db", "upgrade", cwd=tmp_path, env=env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "database at revision" in upgraded.stdout
+    after = run_cli("db", "current", cwd=tmp_path, env=env)
+    assert after.returncode == 0, after.stdout
+
+
+def test_run_no_migrate_refuses_an_outdated_schema(tmp_path: Path, scratch_url: str) -> None:
+    env = {"NEUROCHECK_DATABASE_URL": scratch_url, "NEUROCHECK_BOT_TOKEN": "123:abc"}
+    result = run_cli("run", "--no-migrate", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert "neurocheck db upgrade" in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["db"], ["bogus"]])
+def test_malformed_command_explains_usage(tmp_path: Path, argv: list[str]) -> None:
+    result = run_cli(*argv, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "usage: neurocheck" in result.stderr
