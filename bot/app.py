@@ -7,12 +7,22 @@ import logging
 from dataclasses import dataclass
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
+from bot.services.checks import CheckService
+from bot.services.enrolment import EnrolmentService
+from bot.services.events import EventService
+from bot.services.history import HistoryService
+from bot.services.patients import PatientService
 from bot.services.staff import Clock, StaffService
 from bot.telegram import texts
-from bot.telegram.handlers import CoreHandlers
+from bot.telegram.access import Access
+from bot.telegram.checks import CheckHandlers
+from bot.telegram.enrolment import EnrolmentHandlers
+from bot.telegram.events import EventHandlers
+from bot.telegram.handlers import CoreHandlers, FallbackHandlers
+from bot.telegram.patients import PatientHandlers
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -29,6 +39,8 @@ class Neurocheck:
     application: Application  # type: ignore[type-arg]
     db: Database
     staff: StaffService
+    checks: CheckService
+    check_handlers: CheckHandlers
 
 
 def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neurocheck:
@@ -45,8 +57,42 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         .build()
     )
     staff = StaffService(db, clock)
-    CoreHandlers(staff).register(application)
-    return Neurocheck(application=application, db=db, staff=staff)
+    access = Access(staff)
+    # Before CoreHandlers: enrolment takes `/start <code>`, plain /start falls through.
+    enrolment = EnrolmentService(db, clock, default_ttl_hours=settings.invite_ttl_hours)
+    EnrolmentHandlers(access, staff, enrolment, settings.zone).register(application)
+    patients = PatientService(db, clock, zone=settings.zone)
+    PatientHandlers(access, patients, settings.zone).register(application)
+    CoreHandlers(access).register(application)
+    checks = CheckService(db, clock, settings.zone)
+    check_handlers = CheckHandlers(access, checks, settings.zone)
+    # Registered last: its free-text handler must not shadow other features' handlers.
+    check_handlers.register(application)
+    EventHandlers(
+        access, EventService(db, clock, settings.zone), HistoryService(db), settings.zone
+    ).register(application)
+    FallbackHandlers(access).register(application)
+    _schedule_housekeeping(application, settings, check_handlers)
+    return Neurocheck(
+        application=application, db=db, staff=staff, checks=checks, check_handlers=check_handlers
+    )
+
+
+def _schedule_housekeeping(
+    application: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    check_handlers: CheckHandlers,
+) -> None:
+    """The repeating job only wakes the code; what is due is decided from the database."""
+    if application.job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+
+    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await check_handlers.abandon_idle(context.bot, settings.check_abandon_minutes)
+
+    application.job_queue.run_repeating(
+        tick, interval=settings.scheduler_interval_seconds, first=1.0, name="housekeeping"
+    )
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]

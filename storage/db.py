@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -52,12 +53,19 @@ def _sqlite_begin_immediate(conn: sa.Connection) -> None:
 
 
 class Database:
-    """Owns the engine; hands out sessions. Services own the transactions."""
+    """Owns the engine; hands out sessions. Services own the transactions.
+
+    ``unit_of_work()`` lets several service calls share one transaction: inside it,
+    ``session()`` yields the enclosing session and leaves commit or rollback to the unit.
+    The bot uses it to resolve who is pressing and act on the press in one round of
+    BEGIN/COMMIT (see ``StaffService.run_as``).
+    """
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, **engine_kwargs)
         self._factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+        self._local = threading.local()
 
     @property
     def is_sqlite(self) -> bool:
@@ -66,6 +74,10 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any exception."""
+        outer: Session | None = getattr(self._local, "session", None)
+        if outer is not None:
+            yield outer
+            return
         with self._factory() as session:
             try:
                 yield session
@@ -73,6 +85,16 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A transaction that nested ``session()`` calls on this thread join."""
+        with self.session() as session:
+            self._local.session = session
+            try:
+                yield session
+            finally:
+                self._local.session = None
 
     def dispose(self) -> None:
         self.engine.dispose()

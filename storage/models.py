@@ -316,6 +316,7 @@ class ClinicalEvent(SQLModel, table=True):
     occurred_at: dt.datetime = _ts()
     reported_by_id: int = Field(foreign_key="staff.id")
     reported_at: dt.datetime = _created()
+    source_key: str | None = Field(default=None, max_length=64, unique=True)
 
 
 class GradeResult(SQLModel, table=True):
@@ -336,6 +337,8 @@ class GradeResult(SQLModel, table=True):
     complete: bool = Field(default=True)
     domain_grades: dict[str, Any] = _json_dict()
     flags: list[str] = _json_list()
+    recorded_seizure: str = Field(default="none", max_length=40)
+    recorded_hemorrhage: bool = Field(default=False)
     attributed_elsewhere: list[str] = _json_list()
     attribution_reason: str | None = Field(default=None, max_length=500)
     graded_by_id: int | None = Field(default=None, foreign_key="staff.id")

@@ -33,13 +33,23 @@ def run_cli(
 def test_help_lists_every_command(tmp_path: Path) -> None:
     result = run_cli("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for command in ("run", "grade", "db"):
+    for command in ("run", "grade", "db", "ward", "invite", "patient"):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
 
 def test_every_command_is_documented_in_the_readme(tmp_path: Path) -> None:
     readme = README.read_text()
-    for command in ("run", "grade", "db upgrade", "db current"):
+    for command in (
+        "run",
+        "grade",
+        "db upgrade",
+        "db current",
+        "ward add",
+        "ward list",
+        "invite",
+        "patient add",
+        "patient list",
+    ):
         assert f"neurocheck {command}" in readme, command
         assert run_cli(*command.split(), "--help", cwd=tmp_path).returncode == 0
 

@@ -1,17 +1,19 @@
-"""Who may use the bot: lookups and refusals (enrolment by invite comes with issue 4)."""
+"""Who may use the bot: the acting person, resolved from a Telegram user id."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlmodel import select
+from typing import TypeVar
 
 from storage.db import Database
-from storage.models import AuditLog, Staff
+from storage.models import Role
+from storage.repositories import audit
+from storage.repositories import staff as staff_repo
 
 Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -19,8 +21,14 @@ class StaffView:
     """What handlers may know about a member of staff; no ORM object leaves a service."""
 
     id: int
+    telegram_user_id: int
     display_name: str
-    role: str
+    role: Role
+    ward_ids: tuple[int, ...]
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role in (Role.NURSE, Role.CHARGE_NURSE, Role.PHYSICIAN)
 
 
 class StaffService:
@@ -30,24 +38,38 @@ class StaffService:
 
     def find_active(self, telegram_user_id: int) -> StaffView | None:
         with self._db.session() as session:
-            staff = session.exec(
-                select(Staff).where(
-                    Staff.telegram_user_id == telegram_user_id,
-                    Staff.active == True,  # noqa: E712
-                )
-            ).first()
-            if staff is None or staff.id is None:
+            found = staff_repo.active_with_wards(session, telegram_user_id)
+            if found is None:
                 return None
-            return StaffView(id=staff.id, display_name=staff.display_name, role=staff.role)
+            staff, ward_ids = found
+            assert staff.id is not None
+            return StaffView(
+                id=staff.id,
+                telegram_user_id=staff.telegram_user_id,
+                display_name=staff.display_name,
+                role=staff.role,
+                ward_ids=ward_ids,
+            )
+
+    def run_as(
+        self, telegram_user_id: int, work: Callable[[StaffView], T]
+    ) -> tuple[StaffView, T] | None:
+        """Resolve the person and run their use case in one transaction.
+
+        Every button press needs both; one BEGIN/COMMIT instead of two is most of the
+        difference to a bare bot (tests/bench/bench_press.py). None: not enrolled.
+        """
+        with self._db.unit_of_work():
+            staff = self.find_active(telegram_user_id)
+            return None if staff is None else (staff, work(staff))
 
     def record_refusal(self, telegram_user_id: int, what: str) -> None:
         """Every refusal is an audit row: a stranger probing the bot is worth knowing about."""
         with self._db.session() as session:
-            session.add(
-                AuditLog(
-                    at=self._clock(),
-                    actor_telegram_id=telegram_user_id,
-                    action="access.refused",
-                    detail={"what": what},
-                )
+            audit.record(
+                session,
+                at=self._clock(),
+                action="access.refused",
+                actor_telegram_id=telegram_user_id,
+                what=what,
             )

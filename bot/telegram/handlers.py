@@ -1,16 +1,22 @@
-"""Thin Telegram adapters: parse the update, call a service, render the answer."""
+"""Thin Telegram adapters for the basics: ``/start`` without a code, ``/help``, errors."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
-from bot.services.staff import StaffService
 from bot.telegram import texts
+from bot.telegram.access import Access
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +24,8 @@ log = logging.getLogger(__name__)
 class CoreHandlers:
     """``/start`` and ``/help``: the walking skeleton every other feature hangs off."""
 
-    def __init__(self, staff: StaffService) -> None:
-        self._staff = staff
+    def __init__(self, access: Access) -> None:
+        self._access = access
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CommandHandler("start", self.start))
@@ -27,19 +33,39 @@ class CoreHandlers:
         app.add_error_handler(on_error)
 
     async def start(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        user, message = update.effective_user, update.effective_message
-        if user is None or message is None:
-            return
-        staff = await asyncio.to_thread(self._staff.find_active, user.id)
-        if staff is None:
-            await asyncio.to_thread(self._staff.record_refusal, user.id, "start")
-            await message.reply_text(texts.NOT_ENROLLED)
+        message = update.effective_message
+        staff = await self._access.staff_or_refuse(update, "start")
+        if staff is None or message is None:
             return
         await message.reply_text(texts.welcome(staff.display_name, staff.role))
 
     async def help(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_message is not None:
             await update.effective_message.reply_text(texts.HELP)
+
+
+class FallbackHandlers:
+    """Registered last: whatever no feature handled still gets a clear answer."""
+
+    def __init__(self, access: Access) -> None:
+        self._access = access
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        app.add_handler(CallbackQueryHandler(self.unknown_button))
+        app.add_handler(MessageHandler(filters.COMMAND, self.unknown_command))
+
+    async def unknown_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Forged data or a button from an older release: say so, so the spinner stops."""
+        if await self._access.staff_or_refuse(update, "button") is None:
+            return
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+
+    async def unknown_command(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await self._access.staff_or_refuse(update, "command") is None:
+            return
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -55,9 +56,21 @@ def settings(tg: FakeTelegram, db: Database) -> Settings:
 async def neurocheck(
     settings: Settings, db: Database, clock: FakeClock
 ) -> AsyncIterator[app_module.Neurocheck]:
+    async with running_bot(settings, db, clock) as wired:
+        yield wired
+
+
+@asynccontextmanager
+async def running_bot(
+    settings: Settings, db: Database, clock: FakeClock
+) -> AsyncIterator[app_module.Neurocheck]:
     """The bot, started by hand as ``run_polling`` would (which also runs post_init)."""
     wired = app_module.build(settings, db, clock=clock)
     application = wired.application
+    # Tests run the housekeeping themselves at the instants they choose (no racing timer).
+    assert application.job_queue is not None
+    for job in application.job_queue.jobs():
+        job.schedule_removal()
     async with application:
         await app_module.register_commands(application)
         await application.start()

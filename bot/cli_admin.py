@@ -1,0 +1,301 @@
+"""``neurocheck ward|invite|patient``: what an administrator does from the server's shell.
+
+The first administrator comes from here (``neurocheck invite --role admin``); after that,
+admins invite from the chat. Each command is a function taking settings, a database, a clock
+and output streams, so that tests call it directly as well as through the console script.
+Imports are deferred so that ``neurocheck --help`` and ``neurocheck grade`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from bot.config import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.services.staff import Clock
+    from storage.db import Database
+
+ROLES = ("nurse", "charge_nurse", "physician", "admin")
+"""The values of ``storage.models.Role`` (kept here so the parser needs no database import)."""
+GETME_TIMEOUT_SECONDS = 10.0
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ward = sub.add_parser("ward", help="wards: add, list (wards exist before invites)")
+    ward_sub = ward.add_subparsers(dest="ward_command", metavar="WARD_COMMAND", required=True)
+    add = ward_sub.add_parser("add", help="add a ward, e.g. 'neurocheck ward add H7 Haematology 7'")
+    add.add_argument("code", metavar="CODE", help="short ward code, e.g. H7")
+    add.add_argument("name", metavar="NAME", nargs="+", help="the ward's name")
+    add.set_defaults(func=_cmd_ward_add)
+    ward_sub.add_parser("list", help="list the wards").set_defaults(func=_cmd_ward_list)
+
+    invite = sub.add_parser(
+        "invite",
+        help="create a one-time invite link for a member of staff",
+        description="Create a one-time invite for ROLE on ward CODE and print its Telegram "
+        "link (https://t.me/<bot>?start=<code>) and code. The first admin is invited here.",
+    )
+    invite.add_argument("--role", required=True, choices=ROLES)
+    invite.add_argument("--ward", required=True, metavar="CODE", help="the ward, e.g. H7")
+    invite.add_argument(
+        "--hours",
+        type=int,
+        default=None,
+        help="how long the invite stays valid (default: NEUROCHECK_INVITE_TTL_HOURS, 72)",
+    )
+    invite.set_defaults(func=_cmd_invite)
+
+    patient = sub.add_parser("patient", help="patients: add, list")
+    patient_sub = patient.add_subparsers(
+        dest="patient_command", metavar="PATIENT_COMMAND", required=True
+    )
+    padd = patient_sub.add_parser(
+        "add",
+        help="admit a patient (known only by a ward label)",
+        description="Admit a patient. The label is a bed, initials or study code: never a "
+        "name or record number.",
+    )
+    padd.add_argument("--ward", required=True, metavar="CODE")
+    padd.add_argument("--label", required=True, metavar="LABEL", help="e.g. 'Bed 4 AB'")
+    padd.add_argument("--dob", required=True, metavar="YYYY-MM-DD", help="date of birth")
+    padd.add_argument("--weight", required=True, metavar="45+|<45", help="weight band")
+    padd.add_argument(
+        "--flag",
+        action="append",
+        default=[],
+        metavar="FLAG",
+        help="clinician risk flag, repeatable (e.g. 'TP53 mutation', 'use CAPD')",
+    )
+    padd.set_defaults(func=_cmd_patient_add)
+    plist = patient_sub.add_parser("list", help="list active patients")
+    plist.add_argument("--ward", metavar="CODE", help="only this ward")
+    plist.set_defaults(func=_cmd_patient_list)
+
+
+# -- the commands, callable from tests ----------------------------------------------------
+
+
+def ward_add(
+    db: Database,
+    code: str,
+    name: str,
+    *,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    from bot.services.wards import WardError, WardService
+
+    try:
+        ward = WardService(db, clock or _system_clock()).add(code, name)
+    except WardError as error:
+        return _fail(str(error), err)
+    print(f"ward {ward.code} ({ward.name}) added", file=out or sys.stdout)
+    return 0
+
+
+def ward_list(db: Database, *, out: TextIO | None = None) -> int:
+    from bot.services.wards import WardService
+
+    out = out or sys.stdout
+    wards = WardService(db, _system_clock()).list()
+    if not wards:
+        print("no wards yet: add one with 'neurocheck ward add CODE NAME'", file=out)
+    for ward in wards:
+        print(f"{ward.code}\t{ward.name}", file=out)
+    return 0
+
+
+def invite(
+    settings: Settings,
+    db: Database,
+    *,
+    role: str,
+    ward_code: str,
+    hours: int | None = None,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Create the invite first; then ask the Bot API for the bot's name to build the link."""
+    from bot.services.enrolment import EnrolmentError, EnrolmentService
+    from bot.telegram.enrolment import deep_link
+    from bot.telegram.patients import local_time
+    from storage.models import Role
+
+    out, err = out or sys.stdout, err or sys.stderr
+    service = EnrolmentService(
+        db, clock or _system_clock(), default_ttl_hours=settings.invite_ttl_hours
+    )
+    try:
+        created = service.create_invite(role=Role(role), ward_code=ward_code, hours=hours)
+    except EnrolmentError as error:
+        return _fail(f"{error}; the wards are listed by 'neurocheck ward list'", err)
+    until = f"{local_time(created.expires_at, settings.zone)} ({settings.timezone})"
+    print(
+        f"Invite as {role.replace('_', ' ')} on ward {created.ward_code} "
+        f"({created.ward_name}), single use, valid until {until}.",
+        file=out,
+    )
+    username, why_not = bot_username(settings)
+    if username is not None:
+        print(f"Link: {deep_link(username, created.code)}", file=out)
+        print(f"Code: {created.code}", file=out)
+        print(f"Open the link, or send /start {created.code} to the bot.", file=out)
+    else:
+        print(f"Code: {created.code}", file=out)
+        print(f"The new member should send /start {created.code} to the bot.", file=out)
+        print(f"neurocheck: no link, only the code: {why_not}", file=err)
+    return 0
+
+
+def bot_username(settings: Settings) -> tuple[str | None, str]:
+    """The bot's username from getMe, or None and why not (never echoing the token)."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
+    from telegram.request import HTTPXRequest
+
+    try:
+        token = settings.require_token()
+    except SettingsError:
+        return None, "NEUROCHECK_BOT_TOKEN is not set"
+
+    async def ask() -> str:
+        request = HTTPXRequest(connect_timeout=5.0, read_timeout=5.0, pool_timeout=5.0)
+        async with Bot(token, base_url=settings.bot_api_url, request=request) as bot:
+            return bot.username
+
+    try:
+        return asyncio.run(asyncio.wait_for(ask(), GETME_TIMEOUT_SECONDS)), ""
+    except InvalidToken:
+        return None, f"the Bot API at {settings.bot_api_url} rejected NEUROCHECK_BOT_TOKEN"
+    except (TimedOut, TimeoutError):
+        return None, f"the Bot API at {settings.bot_api_url} did not answer in time"
+    except (NetworkError, OSError):
+        return None, f"could not reach the Bot API at {settings.bot_api_url}"
+    except TelegramError as error:  # anything else Telegram says; its text has no token
+        return None, f"the Bot API refused getMe ({type(error).__name__})"
+
+
+def patient_add(
+    settings: Settings,
+    db: Database,
+    *,
+    ward_code: str,
+    label: str,
+    date_of_birth: str,
+    weight_band: str,
+    flags: Sequence[str] = (),
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    from bot.services.patients import PatientError, PatientService
+    from bot.telegram.patients import admitted_text
+
+    service = PatientService(db, clock or _system_clock(), zone=settings.zone)
+    try:
+        view = service.admit(
+            ward_code=ward_code,
+            label=label,
+            date_of_birth=date_of_birth,
+            weight_band=weight_band,
+            risk_flags=flags,
+        )
+    except PatientError as error:
+        return _fail(error.message, err)
+    print(f"{admitted_text(view)}\n(patient id {view.id})", file=out or sys.stdout)
+    return 0
+
+
+def patient_list(
+    settings: Settings,
+    db: Database,
+    *,
+    ward_code: str | None = None,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """The same rendering as ``/patients`` in the chat."""
+    from bot.services.patients import PatientError, PatientService
+    from bot.telegram.patients import patient_blocks
+
+    service = PatientService(db, clock or _system_clock(), zone=settings.zone)
+    try:
+        patients = service.list_active(ward_code)
+    except PatientError as error:
+        return _fail(error.message, err)
+    lines = patient_blocks(patients, settings.zone) or ["no active patients"]
+    print("\n".join(lines), file=out or sys.stdout)
+    return 0
+
+
+# -- argparse glue --------------------------------------------------------------------------
+
+
+def _cmd_ward_add(args: argparse.Namespace) -> int:
+    return _with_db(lambda _settings, db: ward_add(db, args.code, " ".join(args.name)))
+
+
+def _cmd_ward_list(_args: argparse.Namespace) -> int:
+    return _with_db(lambda _settings, db: ward_list(db))
+
+
+def _cmd_invite(args: argparse.Namespace) -> int:
+    return _with_db(
+        lambda settings, db: invite(
+            settings, db, role=args.role, ward_code=args.ward, hours=args.hours
+        )
+    )
+
+
+def _cmd_patient_add(args: argparse.Namespace) -> int:
+    return _with_db(
+        lambda settings, db: patient_add(
+            settings,
+            db,
+            ward_code=args.ward,
+            label=args.label,
+            date_of_birth=args.dob,
+            weight_band=args.weight,
+            flags=args.flag,
+        )
+    )
+
+
+def _cmd_patient_list(args: argparse.Namespace) -> int:
+    return _with_db(lambda settings, db: patient_list(settings, db, ward_code=args.ward))
+
+
+def _with_db(command: Callable[[Settings, Database], int]) -> int:
+    """Open the configured database, refusing an outdated schema (no silent migration)."""
+    from storage import migrate
+    from storage.db import Database
+
+    settings = load_settings()
+    db = Database(settings.database_url)
+    try:
+        if not migrate.is_up_to_date(db.engine):
+            raise SettingsError(
+                "the database schema is not up to date: run 'neurocheck db upgrade' first"
+            )
+        return command(settings, db)
+    finally:
+        db.dispose()
+
+
+def _system_clock() -> Clock:
+    from bot.app import system_clock
+
+    return system_clock
+
+
+def _fail(message: str, err: TextIO | None = None) -> int:
+    print(f"neurocheck: {message}", file=err or sys.stderr)
+    return 1

@@ -1,0 +1,525 @@
+"""Use cases of the neuro check: start, answer, take over, submit. One transaction each.
+
+The conversation's state is the ``assessment`` row (see ``flow.py``); every press carries the
+row's version, so a doubled, stale or replayed press changes nothing, and any process (after
+a restart, or a second instance) can take the next press. The row is locked for the update
+(``FOR UPDATE`` on PostgreSQL; SQLite transactions begin IMMEDIATE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from bot.clinical import IcansResult, Tool, Triggers, escalation, grade_icans, select_tool
+from bot.services import flow, grades
+from bot.services.grades import GradeSummary
+from bot.services.staff import StaffView
+from storage.db import Database
+from storage.models import (
+    Assessment,
+    AssessmentAnswer,
+    AssessmentStatus,
+    Patient,
+    PatientStatus,
+    Staff,
+)
+from storage.repositories import audit
+from storage.repositories import patients as patients_repo
+
+Clock = Callable[[], dt.datetime]
+NOTE_MAX_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """Everything the Telegram layer needs to draw the current question or the result."""
+
+    assessment_id: int
+    version: int
+    step: str
+    tool: Tool
+    label: str
+    status: AssessmentStatus
+    holder_name: str
+    answers: Mapping[str, Any]
+    is_baseline: bool
+    note: str | None
+    has_photo: bool
+    chat_id: int | None
+    message_id: int | None
+    grade: IcansResult | None = None
+    previous: GradeSummary | None = None
+    baseline: GradeSummary | None = None
+    triggers: Triggers | None = None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The check goes on: draw ``view`` (edit the tracked message, or send a new one)."""
+
+    view: CheckView
+    notice: str | None = None
+    new_message: bool = False
+    displaced: CheckView | None = None  # the previous holder's view after a take-over
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Nothing changed; tell the person why (a pop-up for a press, a reply for a command)."""
+
+    notice: str
+
+
+@dataclass(frozen=True)
+class Held:
+    """Somebody else holds the check on this patient; offer an explicit take-over."""
+
+    assessment_id: int
+    version: int
+    label: str
+    holder_name: str
+    since: dt.datetime
+
+
+StartResult = Shown | Rejected | Held
+PressResult = Shown | Rejected
+
+
+@dataclass
+class _Loaded:
+    assessment: Assessment
+    patient: Patient
+    holder: Staff
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+STALE = "This check has moved on; use the latest message."
+FINISHED = "This check is already finished."
+NOT_YOURS = "This check belongs to another nurse."
+NO_PATIENT = "No such patient on your wards. /patients lists them."
+
+
+class CheckService:
+    def __init__(self, db: Database, clock: Clock, zone: ZoneInfo) -> None:
+        self._db = db
+        self._clock = clock
+        self._zone = zone
+
+    # -- starting -------------------------------------------------------------------------
+
+    def start(
+        self,
+        actor: StaffView,
+        *,
+        label: str | None = None,
+        patient_id: int | None = None,
+        baseline: bool = False,
+        scheduled_check_id: int | None = None,
+    ) -> StartResult:
+        """Start a check, or resume the actor's own, or report who holds it."""
+        now = self._clock()
+        with self._db.session() as session:
+            patient = self._patient(session, actor, label=label, patient_id=patient_id)
+            if patient is None or patient.id is None:
+                return Rejected(NO_PATIENT)
+            running = self._in_progress(session, patient.id)
+            if running is not None:
+                holder = session.get(Staff, running.holder_id)
+                assert holder is not None
+                if running.holder_id == actor.id:
+                    view = self._view(session, _Loaded(running, patient, holder))
+                    return Shown(view, notice="Resuming your check.", new_message=True)
+                return Held(
+                    _id(running),
+                    running.version,
+                    patient.label,
+                    holder.display_name,
+                    running.updated_at,
+                )
+            assessment = Assessment(
+                patient_id=patient.id,
+                scheduled_check_id=scheduled_check_id,
+                holder_id=actor.id,
+                step=flow.CONSCIOUSNESS,
+                tool=self._tool(patient, now).value,
+                answers=flow.start(self._tool(patient, now)).answers,
+                is_baseline=baseline,
+                started_at=now,
+                updated_at=now,
+            )
+            session.add(assessment)
+            session.flush()
+            audit.record(
+                session,
+                at=now,
+                action="check.started",
+                actor_staff_id=actor.id,
+                entity="assessment",
+                entity_id=assessment.id,
+                patient_id=patient.id,
+                ward_id=patient.ward_id,
+                baseline=baseline,
+            )
+            holder = session.get(Staff, actor.id)
+            assert holder is not None
+            return Shown(
+                self._view(session, _Loaded(assessment, patient, holder)), new_message=True
+            )
+
+    def take_over(self, actor: StaffView, assessment_id: int, version: int) -> PressResult:
+        """Explicit take-over of another nurse's check; both are told."""
+        now = self._clock()
+        with self._db.session() as session:
+            loaded = self._load(session, assessment_id)
+            if loaded is None or loaded.patient.ward_id not in actor.ward_ids:
+                self._refuse(session, actor, assessment_id, "takeover_forbidden", now)
+                return Rejected(NO_PATIENT)
+            assessment = loaded.assessment
+            if assessment.status is not AssessmentStatus.IN_PROGRESS:
+                return Rejected(FINISHED)
+            if assessment.version != version:
+                return Rejected(STALE)
+            displaced = self._view(session, loaded)
+            previous_holder = assessment.holder_id
+            assessment.holder_id = actor.id
+            self._touch(assessment, now)
+            audit.record(
+                session,
+                at=now,
+                action="check.taken_over",
+                actor_staff_id=actor.id,
+                entity="assessment",
+                entity_id=assessment_id,
+                patient_id=loaded.patient.id,
+                ward_id=loaded.patient.ward_id,
+                from_staff_id=previous_holder,
+            )
+            holder = session.get(Staff, actor.id)
+            assert holder is not None
+            view = self._view(session, _Loaded(assessment, loaded.patient, holder))
+            return Shown(
+                view, notice="You now hold this check.", new_message=True, displaced=displaced
+            )
+
+    # -- answering ------------------------------------------------------------------------
+
+    def press(self, actor: StaffView, assessment_id: int, version: int, action: str) -> PressResult:
+        now = self._clock()
+        with self._db.session() as session:
+            loaded = self._load(session, assessment_id)
+            if loaded is None or loaded.patient.ward_id not in actor.ward_ids:
+                self._refuse(session, actor, assessment_id, "press_forbidden", now)
+                return Rejected(NO_PATIENT)
+            assessment = loaded.assessment
+            if assessment.status is not AssessmentStatus.IN_PROGRESS:
+                return Rejected(FINISHED)
+            if assessment.holder_id != actor.id:
+                self._refuse(session, actor, assessment_id, "press_not_holder", now)
+                return Rejected(NOT_YOURS)
+            if assessment.version != version:
+                return Rejected(STALE)
+            state = flow.FlowState(assessment.step, _tool_of(assessment), assessment.answers)
+            try:
+                outcome = flow.apply(state, action)
+            except flow.InvalidActionError:
+                self._refuse(session, actor, assessment_id, "press_invalid", now, pressed=action)
+                return Rejected("That button is not part of this check.")
+            if outcome.submit:
+                return self._submit(session, loaded, actor, now)
+            if outcome.cancel:
+                assessment.status = AssessmentStatus.CANCELLED
+                self._touch(assessment, now)
+                audit.record(
+                    session,
+                    at=now,
+                    action="check.cancelled",
+                    actor_staff_id=actor.id,
+                    entity="assessment",
+                    entity_id=assessment_id,
+                    patient_id=loaded.patient.id,
+                    ward_id=loaded.patient.ward_id,
+                )
+                return Shown(self._view(session, loaded))
+            if outcome.state.step != assessment.step or outcome.state.answers != state.answers:
+                self._stamp(outcome.state.answers, state.step, actor, now)
+                assessment.step = outcome.state.step
+                assessment.answers = outcome.state.answers
+                self._touch(assessment, now)
+            return Shown(self._view(session, loaded), notice=outcome.message)
+
+    def free_text(self, actor: StaffView, text: str) -> Shown | None:
+        """Text while a check is open: the note at the note step, else show the question again."""
+        return self._input(actor, note=text.strip()[:NOTE_MAX_CHARS])
+
+    def photo(self, actor: StaffView, file_id: str) -> Shown | None:
+        """A photo of the handwriting sample, kept by its Telegram file id."""
+        return self._input(actor, photo_file_id=file_id)
+
+    def _input(
+        self, actor: StaffView, *, note: str | None = None, photo_file_id: str | None = None
+    ) -> Shown | None:
+        now = self._clock()
+        with self._db.session() as session:
+            assessment = session.exec(
+                select(Assessment)
+                .where(
+                    Assessment.holder_id == actor.id,
+                    Assessment.status == AssessmentStatus.IN_PROGRESS,
+                )
+                .order_by(col(Assessment.updated_at).desc())
+                .with_for_update()
+            ).first()
+            if assessment is None:
+                return None
+            loaded = self._load(session, _id(assessment))
+            assert loaded is not None
+            if assessment.step != flow.NOTE:
+                return Shown(
+                    self._view(session, loaded),
+                    new_message=True,
+                    notice="Please answer with the buttons.",
+                )
+            if note:
+                assessment.note = note
+            if photo_file_id:
+                assessment.photo_file_id = photo_file_id
+            self._touch(assessment, now)
+            return Shown(self._view(session, loaded), new_message=True)
+
+    def remember_message(self, assessment_id: int, chat_id: int, message_id: int) -> None:
+        """The message that shows the question, so later answers edit it in place."""
+        with self._db.session() as session:
+            assessment = session.get(Assessment, assessment_id, with_for_update=True)
+            if assessment is not None:
+                assessment.chat_id = chat_id
+                assessment.message_id = message_id
+
+    # -- submitting -----------------------------------------------------------------------
+
+    def _submit(
+        self, session: Session, loaded: _Loaded, actor: StaffView, now: dt.datetime
+    ) -> Shown:
+        assessment, patient = loaded.assessment, loaded.patient
+        tool = _tool_of(assessment)
+        result = grade_icans(flow.to_assessment(assessment.answers, tool))
+        previous = grades.previous_check(session, _id(patient))
+        baseline = grades.baseline_check(session, patient)
+        triggers = escalation(
+            baseline.result if baseline else None, previous.result if previous else None, result
+        )
+        by = assessment.answers.get("by", {})
+        at = assessment.answers.get("at", {})
+        for row in flow.answered_items(assessment.answers, tool):
+            step = _step_of(row.item)
+            session.add(
+                AssessmentAnswer(
+                    assessment_id=_id(assessment),
+                    item=row.item,
+                    value=row.value,
+                    reason=row.reason,
+                    answered_by_id=int(by.get(step, actor.id)),
+                    answered_at=dt.datetime.fromisoformat(at[step]) if step in at else now,
+                )
+            )
+        grade_row = grades.to_row(
+            result, patient_id=_id(patient), at=now, assessment_id=_id(assessment)
+        )
+        session.add(grade_row)
+        assessment.status = AssessmentStatus.SUBMITTED
+        assessment.submitted_at = now
+        self._touch(assessment, now)
+        if assessment.is_baseline:
+            patient.baseline_assessment_id = assessment.id
+        session.flush()
+        audit.record(
+            session,
+            at=now,
+            action="check.submitted",
+            actor_staff_id=actor.id,
+            entity="assessment",
+            entity_id=assessment.id,
+            patient_id=patient.id,
+            ward_id=patient.ward_id,
+            icans_grade=result.icans_grade,
+            complete=result.complete,
+            ice_score=result.ice_score,
+            capd_score=result.capd_score,
+            urgency=triggers.urgency.value,
+            reasons=[r.value for r in triggers.reasons],
+            grade_result_id=grade_row.id,
+            ruleset=result.ruleset,
+        )
+        loaded.extra.update(grade=result, previous=previous, baseline=baseline, triggers=triggers)
+        return Shown(self._view(session, loaded))
+
+    # -- housekeeping ---------------------------------------------------------------------
+
+    def abandon_idle(self, idle_minutes: int) -> list[CheckView]:
+        """Close checks left untouched; the caller reminds each holder."""
+        now = self._clock()
+        cutoff = now - dt.timedelta(minutes=idle_minutes)
+        with self._db.session() as session:
+            idle = session.exec(
+                select(Assessment)
+                .where(
+                    Assessment.status == AssessmentStatus.IN_PROGRESS,
+                    col(Assessment.updated_at) <= cutoff,
+                )
+                .with_for_update()
+            ).all()
+            views = []
+            for assessment in idle:
+                assessment.status = AssessmentStatus.ABANDONED
+                self._touch(assessment, now)
+                loaded = self._load(session, _id(assessment))
+                assert loaded is not None
+                audit.record(
+                    session,
+                    at=now,
+                    action="check.abandoned",
+                    entity="assessment",
+                    entity_id=assessment.id,
+                    patient_id=assessment.patient_id,
+                    ward_id=loaded.patient.ward_id,
+                    idle_minutes=idle_minutes,
+                )
+                views.append(self._view(session, loaded))
+            return views
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _patient(
+        self, session: Session, actor: StaffView, *, label: str | None, patient_id: int | None
+    ) -> Patient | None:
+        if patient_id is not None:
+            patient = session.get(Patient, patient_id)
+            if patient is None or patient.ward_id not in actor.ward_ids:
+                return None
+            return patient if patient.status is PatientStatus.ACTIVE else None
+        return patients_repo.active_by_label(session, ward_ids=actor.ward_ids, label=label or "")
+
+    def _tool(self, patient: Patient, now: dt.datetime) -> Tool:
+        """ICE or CAPD by age on the hospital's calendar day, or the clinician's override."""
+        return select_tool(
+            on=now.astimezone(self._zone).date(),
+            date_of_birth=patient.date_of_birth,
+            developmental_delay=patient.use_capd,
+        )
+
+    @staticmethod
+    def _in_progress(session: Session, patient_id: int) -> Assessment | None:
+        return session.exec(
+            select(Assessment)
+            .where(
+                Assessment.patient_id == patient_id,
+                Assessment.status == AssessmentStatus.IN_PROGRESS,
+            )
+            .with_for_update()
+        ).first()
+
+    @staticmethod
+    def _load(session: Session, assessment_id: int) -> _Loaded | None:
+        """The check, its patient and its holder in one query; only the check row is locked."""
+        row = session.exec(
+            select(Assessment, Patient, Staff)
+            .join(Patient, col(Patient.id) == Assessment.patient_id)
+            .join(Staff, col(Staff.id) == Assessment.holder_id)
+            .where(Assessment.id == assessment_id)
+            .with_for_update(of=Assessment)
+        ).first()
+        return None if row is None else _Loaded(*row)
+
+    @staticmethod
+    def _touch(assessment: Assessment, now: dt.datetime) -> None:
+        assessment.version += 1
+        assessment.updated_at = now
+
+    @staticmethod
+    def _stamp(answers: dict[str, Any], step: str, actor: StaffView, now: dt.datetime) -> None:
+        """Who answered each step, and when: stored with every answer on submit."""
+        answers.setdefault("by", {})[step] = actor.id
+        answers.setdefault("at", {})[step] = now.isoformat()
+
+    @staticmethod
+    def _refuse(
+        session: Session,
+        actor: StaffView,
+        assessment_id: int,
+        why: str,
+        now: dt.datetime,
+        **detail: Any,
+    ) -> None:
+        audit.record(
+            session,
+            at=now,
+            action=f"check.{why}",
+            actor_staff_id=actor.id,
+            entity="assessment",
+            entity_id=assessment_id,
+            **detail,
+        )
+
+    def _view(self, session: Session, loaded: _Loaded) -> CheckView:
+        assessment, patient = loaded.assessment, loaded.patient
+        tool = _tool_of(assessment)
+        grade = loaded.extra.get("grade")
+        previous = loaded.extra.get("previous")
+        baseline = loaded.extra.get("baseline")
+        if grade is None and assessment.step in (flow.SUMMARY, flow.EDIT):
+            grade = grade_icans(flow.to_assessment(assessment.answers, tool))
+            previous = grades.previous_check(session, _id(patient))
+            baseline = grades.baseline_check(session, patient)
+        return CheckView(
+            assessment_id=_id(assessment),
+            version=assessment.version,
+            step=assessment.step,
+            tool=tool,
+            label=patient.label,
+            status=assessment.status,
+            holder_name=loaded.holder.display_name,
+            answers=assessment.answers,
+            is_baseline=assessment.is_baseline,
+            note=assessment.note,
+            has_photo=assessment.photo_file_id is not None,
+            chat_id=assessment.chat_id,
+            message_id=assessment.message_id,
+            grade=grade,
+            previous=previous,
+            baseline=baseline,
+            triggers=loaded.extra.get("triggers"),
+        )
+
+
+def _step_of(item: str) -> str:
+    """The conversation step in which a stored item was answered."""
+    if item in ("year", "month", "city", "hospital"):
+        return flow.ORIENTATION
+    if item.startswith("naming"):
+        return flow.NAMING
+    if item in ("command", "writing", "attention"):
+        return flow.TASKS
+    if item.startswith("motor_"):
+        return flow.MOTOR
+    if item.startswith("icp_"):
+        return flow.ICP
+    if item == "capd":
+        return flow.CAPD_STEPS[0]
+    return item  # consciousness, seizure and each CAPD question are steps of their own
+
+
+def _tool_of(assessment: Assessment) -> Tool:
+    """Set when the check starts; a check without one is corrupt, never silently ICE."""
+    if assessment.tool is None:
+        raise ValueError(f"assessment {assessment.id} has no tool")
+    return Tool(assessment.tool)
+
+
+def _id(row: Assessment | Patient) -> int:
+    assert row.id is not None
+    return row.id

@@ -1,0 +1,390 @@
+"""The neuro-check conversation as a pure state machine (no I/O, no clock, no Telegram).
+
+The state is ``(step, answers)``, stored in the ``assessment`` row, so any process can take
+the next button press. ``answers`` is plain JSON:
+
+    consciousness: "alert" ...            ice: {IceItem: ItemAnswer}
+    capd: {CapdQuestion: CapdAnswer} or "not_assessable"
+    reasons: {item or "capd": NotAssessableReason}
+    seizure: Seizure                       motor / icp: [finding, ...]
+    done: [step, ...]                      (steps the nurse has completed)
+    reason_for: {"items": [...], "after": step}   (while asking why items were not assessable)
+
+The next step is always the first step of the applicable sequence, after the current one,
+that is not done; when none is left, the summary. The same rule drives the first pass and
+editing (an edited step returns straight to the summary), and it adapts when an edit changes
+the path (a patient changed from unarousable to alert must now do the ICE).
+
+See ``flow.md`` beside this file for the diagram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Final, TypeVar
+
+from bot.clinical import (
+    Assessment,
+    CapdAnswer,
+    CapdAnswers,
+    CapdQuestion,
+    Consciousness,
+    IceAnswers,
+    IceItem,
+    IcpFinding,
+    ItemAnswer,
+    MotorFinding,
+    NotAssessableReason,
+    Seizure,
+    Tool,
+)
+
+Answers = dict[str, Any]
+_E = TypeVar("_E", bound=StrEnum)
+
+CONSCIOUSNESS: Final = "consciousness"
+ORIENTATION: Final = "orientation"
+NAMING: Final = "naming"
+TASKS: Final = "tasks"
+REASON: Final = "reason"
+SEIZURE: Final = "seizure"
+MOTOR: Final = "motor"
+ICP: Final = "icp"
+NOTE: Final = "note"
+SUMMARY: Final = "summary"
+EDIT: Final = "edit"
+CAPD_STEPS: Final = tuple(f"capd_{q.value}" for q in CapdQuestion)
+CAPD_FIRST: Final = next(iter(CapdQuestion))
+
+ORIENTATION_ITEMS: Final = (IceItem.YEAR, IceItem.MONTH, IceItem.CITY, IceItem.HOSPITAL)
+NAMING_ITEMS: Final = (IceItem.NAMING_1, IceItem.NAMING_2, IceItem.NAMING_3)
+TASK_ITEMS: Final = (IceItem.COMMAND, IceItem.WRITING, IceItem.ATTENTION)
+ROW_STEPS: Final[Mapping[str, tuple[IceItem, ...]]] = {
+    ORIENTATION: ORIENTATION_ITEMS,
+    TASKS: TASK_ITEMS,
+}
+TOGGLE_STEPS: Final[Mapping[str, tuple[str, ...]]] = {
+    MOTOR: tuple(m.value for m in MotorFinding),
+    ICP: tuple(i.value for i in IcpFinding),
+}
+# Short codes keep callback data well under Telegram's 64 bytes.
+ITEM_CODES: Final[Mapping[str, ItemAnswer]] = {
+    "c": ItemAnswer.CORRECT,
+    "w": ItemAnswer.WRONG,
+    "na": ItemAnswer.NOT_ASSESSABLE,
+}
+
+SUBMIT: Final = "submit"
+CANCEL: Final = "cancel"
+DONE: Final = "done"
+BACK: Final = "back"
+SKIP: Final = "skip"
+
+
+class InvalidActionError(ValueError):
+    """The action does not belong to the current step (forged, or from another release)."""
+
+
+@dataclass(frozen=True)
+class FlowState:
+    step: str
+    tool: Tool
+    answers: Answers = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The new state, plus what the service must do beyond storing it."""
+
+    state: FlowState
+    submit: bool = False
+    cancel: bool = False
+    message: str | None = None  # shown to the nurse as a short pop-up (e.g. "answer all four")
+
+
+def start(tool: Tool) -> FlowState:
+    return FlowState(step=CONSCIOUSNESS, tool=tool, answers={"done": []})
+
+
+def sequence(answers: Mapping[str, Any], tool: Tool) -> tuple[str, ...]:
+    """The steps that apply to this check, in the order they are asked."""
+    steps: list[str] = [CONSCIOUSNESS]
+    if answers.get("consciousness") != Consciousness.UNAROUSABLE:
+        if tool is Tool.ICE:
+            steps += [ORIENTATION, NAMING, TASKS]
+        else:
+            steps += list(CAPD_STEPS)
+    return (*steps, SEIZURE, MOTOR, ICP, NOTE)
+
+
+def next_step(after: str, answers: Mapping[str, Any], tool: Tool) -> str:
+    steps = sequence(answers, tool)
+    done = set(answers.get("done", ()))
+    start_at = steps.index(after) + 1 if after in steps else 0
+    for step in steps[start_at:]:
+        if step not in done:
+            return step
+    missing = [s for s in steps if s not in done]
+    return missing[0] if missing else SUMMARY
+
+
+def previous_step(current: str, answers: Mapping[str, Any], tool: Tool) -> str | None:
+    steps = sequence(answers, tool)
+    if current not in steps or steps.index(current) == 0:
+        return None
+    return steps[steps.index(current) - 1]
+
+
+def apply(state: FlowState, action: str) -> Outcome:
+    """Apply one button press; ``InvalidActionError`` if the step does not offer it."""
+    answers = _copy(state.answers)
+    if action == BACK:
+        return _back(state, answers)
+    if state.step == SUMMARY:
+        return _summary(state, answers, action)
+    if state.step == EDIT:
+        return _edit(state, answers, action)
+    handler = _HANDLERS.get(state.step) or (_capd if state.step in CAPD_STEPS else None)
+    if handler is None:
+        raise InvalidActionError(state.step)
+    return handler(state, answers, action)
+
+
+def _copy(answers: Mapping[str, Any]) -> Answers:
+    """A deep-enough copy: nested dicts and lists are rebuilt, so the input never changes."""
+    return {
+        k: dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v
+        for k, v in answers.items()
+    }
+
+
+def _complete(state: FlowState, answers: Answers, step: str) -> Outcome:
+    """Mark ``step`` done and move on; not-assessable items first need a reason."""
+    done = answers.setdefault("done", [])
+    if step not in done:
+        done.append(step)
+    return Outcome(FlowState(next_step(step, answers, state.tool), state.tool, answers))
+
+
+def _ask_reason(state: FlowState, answers: Answers, items: list[str], after: str) -> Outcome:
+    done = answers.setdefault("done", [])
+    if after not in done:
+        done.append(after)
+    answers["reason_for"] = {"items": items, "after": after}
+    return Outcome(FlowState(REASON, state.tool, answers))
+
+
+def _consciousness(state: FlowState, answers: Answers, action: str) -> Outcome:
+    answers["consciousness"] = _enum(Consciousness, action).value
+    return _complete(state, answers, CONSCIOUSNESS)
+
+
+def _rows(state: FlowState, answers: Answers, action: str) -> Outcome:
+    """Orientation and tasks: one row per item (correct / wrong / not assessable), then Done."""
+    items = ROW_STEPS[state.step]
+    ice: dict[str, str] = answers.setdefault("ice", {})
+    if action == DONE:
+        unanswered = [i for i in items if i.value not in ice]
+        if unanswered:
+            names = ", ".join(i.value for i in unanswered)
+            return Outcome(state, message=f"Answer every item first ({names}).")
+        not_assessable = [i.value for i in items if ice[i.value] == ItemAnswer.NOT_ASSESSABLE]
+        if not_assessable:
+            return _ask_reason(state, answers, not_assessable, state.step)
+        return _complete(state, answers, state.step)
+    item_code, _, answer_code = action.partition(".")
+    item = _enum(IceItem, item_code)
+    if item not in items or answer_code not in ITEM_CODES:
+        raise InvalidActionError(action)
+    ice[item.value] = ITEM_CODES[answer_code].value
+    answers.get("reasons", {}).pop(item.value, None)
+    return Outcome(FlowState(state.step, state.tool, answers))
+
+
+def _naming(state: FlowState, answers: Answers, action: str) -> Outcome:
+    """Naming as a count: 0-3 objects named, or not assessable (all three items)."""
+    ice: dict[str, str] = answers.setdefault("ice", {})
+    if action == "na":
+        for item in NAMING_ITEMS:
+            ice[item.value] = ItemAnswer.NOT_ASSESSABLE.value
+        return _ask_reason(state, answers, [i.value for i in NAMING_ITEMS], NAMING)
+    if action not in ("n0", "n1", "n2", "n3"):
+        raise InvalidActionError(action)
+    correct = int(action[1])
+    for index, item in enumerate(NAMING_ITEMS):
+        answer = ItemAnswer.CORRECT if index < correct else ItemAnswer.WRONG
+        ice[item.value] = answer.value
+        answers.get("reasons", {}).pop(item.value, None)
+    return _complete(state, answers, NAMING)
+
+
+def _capd(state: FlowState, answers: Answers, action: str) -> Outcome:
+    question = CapdQuestion(state.step.removeprefix("capd_"))
+    if action == "na":
+        if question is not CAPD_FIRST:
+            raise InvalidActionError(action)
+        answers["capd"] = ItemAnswer.NOT_ASSESSABLE.value
+        answers["done"] = [*answers.get("done", []), *CAPD_STEPS[:-1]]
+        return _ask_reason(state, answers, ["capd"], CAPD_STEPS[-1])
+    capd = answers.get("capd")
+    if not isinstance(capd, dict):
+        # From "not assessable" to answers (an edit): the other questions must be asked now.
+        capd = {}
+        answers.get("reasons", {}).pop("capd", None)
+        answers["done"] = [s for s in answers.get("done", []) if s not in CAPD_STEPS]
+    capd[question.value] = _enum(CapdAnswer, action).value
+    answers["capd"] = capd
+    return _complete(state, answers, state.step)
+
+
+def _reason(state: FlowState, answers: Answers, action: str) -> Outcome:
+    reason = _enum(NotAssessableReason, action)
+    pending = answers.pop("reason_for", None)
+    if not isinstance(pending, dict):
+        raise InvalidActionError(action)
+    reasons: dict[str, str] = answers.setdefault("reasons", {})
+    for item in pending["items"]:
+        reasons[item] = reason.value
+    return _complete(state, answers, str(pending["after"]))
+
+
+def _seizure(state: FlowState, answers: Answers, action: str) -> Outcome:
+    answers["seizure"] = _enum(Seizure, action).value
+    return _complete(state, answers, SEIZURE)
+
+
+def _toggles(state: FlowState, answers: Answers, action: str) -> Outcome:
+    """Motor and ICP findings: tap to select or clear each, then Done (nothing = none)."""
+    chosen: list[str] = answers.setdefault(state.step, [])
+    if action == DONE:
+        return _complete(state, answers, state.step)
+    if action not in TOGGLE_STEPS[state.step]:
+        raise InvalidActionError(action)
+    if action in chosen:
+        chosen.remove(action)
+    else:
+        chosen.append(action)
+    return Outcome(FlowState(state.step, state.tool, answers))
+
+
+def _note(state: FlowState, answers: Answers, action: str) -> Outcome:
+    if action not in (SKIP, DONE):
+        raise InvalidActionError(action)
+    return _complete(state, answers, NOTE)
+
+
+def _summary(state: FlowState, answers: Answers, action: str) -> Outcome:
+    if action == SUBMIT:
+        missing = [s for s in sequence(answers, state.tool) if s not in answers.get("done", [])]
+        if missing:
+            return Outcome(FlowState(missing[0], state.tool, answers))
+        return Outcome(state, submit=True)
+    if action == CANCEL:
+        return Outcome(state, cancel=True)
+    if action == "edit":
+        return Outcome(FlowState(EDIT, state.tool, answers))
+    raise InvalidActionError(action)
+
+
+def _edit(state: FlowState, answers: Answers, action: str) -> Outcome:
+    target = action.removeprefix("go.")
+    if action == "summary":
+        return Outcome(FlowState(SUMMARY, state.tool, answers))
+    if not action.startswith("go.") or target not in editable_steps(answers, state.tool):
+        raise InvalidActionError(action)
+    return Outcome(FlowState(target, state.tool, answers))
+
+
+def _back(state: FlowState, answers: Answers) -> Outcome:
+    if state.step in (SUMMARY, EDIT):
+        return Outcome(FlowState(SUMMARY if state.step == EDIT else NOTE, state.tool, answers))
+    if state.step == REASON:
+        pending = answers.pop("reason_for", {})
+        return Outcome(FlowState(str(pending.get("after", CONSCIOUSNESS)), state.tool, answers))
+    previous = previous_step(state.step, answers, state.tool)
+    if previous is None:
+        raise InvalidActionError(BACK)
+    return Outcome(FlowState(previous, state.tool, answers))
+
+
+def editable_steps(answers: Mapping[str, Any], tool: Tool) -> tuple[str, ...]:
+    """Steps offered by Edit; CAPD questions are edited from the first one on."""
+    return tuple(s for s in sequence(answers, tool) if s not in CAPD_STEPS[1:])
+
+
+_HANDLERS = {
+    CONSCIOUSNESS: _consciousness,
+    ORIENTATION: _rows,
+    TASKS: _rows,
+    NAMING: _naming,
+    REASON: _reason,
+    SEIZURE: _seizure,
+    MOTOR: _toggles,
+    ICP: _toggles,
+    NOTE: _note,
+}
+
+
+def _enum(enum_cls: type[_E], value: str) -> _E:
+    try:
+        return enum_cls(value)
+    except ValueError as exc:
+        raise InvalidActionError(value) from exc
+
+
+def to_assessment(answers: Mapping[str, Any], tool: Tool) -> Assessment:
+    """The clinical input for grading; steps not yet answered count as normal findings."""
+    consciousness = Consciousness(answers.get("consciousness", Consciousness.ALERT))
+    unarousable = consciousness is Consciousness.UNAROUSABLE
+    return Assessment(
+        tool=tool,
+        consciousness=consciousness,
+        ice=None if unarousable or tool is not Tool.ICE else _ice(answers),
+        capd=None if unarousable or tool is not Tool.CAPD else _capd_answers(answers),
+        seizure=Seizure(answers.get("seizure", Seizure.NONE)),
+        motor=frozenset(MotorFinding(m) for m in answers.get(MOTOR, ())),
+        icp=frozenset(IcpFinding(i) for i in answers.get(ICP, ())),
+    )
+
+
+def _ice(answers: Mapping[str, Any]) -> IceAnswers:
+    given: Mapping[str, str] = answers.get("ice", {})
+    return IceAnswers.from_mapping(
+        {item: ItemAnswer(given.get(item.value, ItemAnswer.NOT_ASSESSABLE)) for item in IceItem}
+    )
+
+
+def _capd_answers(answers: Mapping[str, Any]) -> CapdAnswers:
+    capd = answers.get("capd")
+    if not isinstance(capd, dict) or len(capd) != len(tuple(CapdQuestion)):
+        return CapdAnswers.not_assessable()
+    return CapdAnswers(items=tuple(CapdAnswer(capd[q.value]) for q in tuple(CapdQuestion)))
+
+
+def answered_items(answers: Mapping[str, Any], tool: Tool) -> Sequence[StoredAnswer]:
+    """Every answered item as rows for storage, in the order they were asked."""
+    reasons: Mapping[str, str] = answers.get("reasons", {})
+    rows = [StoredAnswer("consciousness", str(answers["consciousness"]))]
+    steps = sequence(answers, tool)
+    if ORIENTATION in steps:
+        ice = answers["ice"]
+        rows += [StoredAnswer(i.value, str(ice[i.value]), reasons.get(i.value)) for i in IceItem]
+    elif CAPD_STEPS[0] in steps:
+        capd = answers["capd"]
+        if isinstance(capd, dict):
+            rows += [StoredAnswer(f"capd_{q.value}", str(capd[q.value])) for q in CapdQuestion]
+        else:
+            rows.append(StoredAnswer("capd", str(capd), reasons.get("capd")))
+    rows.append(StoredAnswer("seizure", str(answers["seizure"])))
+    rows += [StoredAnswer(f"motor_{m}", "present") for m in answers.get(MOTOR, ())]
+    rows += [StoredAnswer(f"icp_{i}", "present") for i in answers.get(ICP, ())]
+    return rows
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    item: str
+    value: str
+    reason: str | None = None

@@ -1,0 +1,53 @@
+"""The gate every handler passes: strangers get one short refusal and learn nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+from telegram import Update
+
+from bot.services.staff import StaffService, StaffView
+from bot.telegram import texts
+
+T = TypeVar("T")
+
+
+class Access:
+    def __init__(self, staff: StaffService) -> None:
+        self._staff = staff
+
+    async def staff_or_refuse(self, update: Update, what: str) -> StaffView | None:
+        """The enrolled sender, or None after refusing (and auditing) a stranger."""
+        user = update.effective_user
+        if user is None:
+            return None
+        staff = await asyncio.to_thread(self._staff.find_active, user.id)
+        if staff is None:
+            await self._refuse(update, user.id, what)
+        return staff
+
+    async def run_as(
+        self, update: Update, what: str, work: Callable[[StaffView], T]
+    ) -> tuple[StaffView, T] | None:
+        """Resolve the sender and run ``work`` for them: one worker-thread hop, one transaction.
+
+        Both cost more than the queries themselves (measured: tests/bench/bench_press.py),
+        so the hot path, a button press, pays for one of each instead of two.
+        """
+        user = update.effective_user
+        if user is None:
+            return None
+        done = await asyncio.to_thread(self._staff.run_as, user.id, work)
+        if done is None:
+            await self._refuse(update, user.id, what)
+        return done
+
+    async def _refuse(self, update: Update, user_id: int, what: str) -> None:
+        await asyncio.to_thread(self._staff.record_refusal, user_id, what)
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.NOT_ENROLLED, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(texts.NOT_ENROLLED)
+        return None

@@ -1,0 +1,196 @@
+"""Telegram adapters for the neuro check: parse, call ``CheckService``, render.
+
+Conversation state is in the database (see ``bot/services/flow.md``), so these handlers hold
+none: a press after a restart, or on another instance, works the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, CallbackQuery, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.services.checks import CheckService, CheckView, Held, Rejected, Shown, StartResult
+from bot.services.staff import StaffView
+from bot.telegram import callbacks, check_views, texts
+from bot.telegram.access import Access
+
+log = logging.getLogger(__name__)
+
+USAGE = "Usage: /check <patient label>, e.g. /check Bed 4. /patients lists your patients."
+NO_CHECK_OPEN = "No check is open. Start one with /check <patient label>."
+
+
+class CheckHandlers:
+    def __init__(self, access: Access, checks: CheckService, zone: ZoneInfo) -> None:
+        self._access = access
+        self._checks = checks
+        self._zone = zone
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        app.add_handler(CommandHandler("check", self.check))
+        app.add_handler(CallbackQueryHandler(self.press, pattern=r"^(a|to|ck):"))
+        app.add_handler(MessageHandler(filters.PHOTO & filters.ChatType.PRIVATE, self.photo))
+        app.add_handler(
+            MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, self.text)
+        )
+
+    async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        staff = await self._access.staff_or_refuse(update, "check")
+        message = update.effective_message
+        if staff is None or message is None:
+            return
+        label = " ".join(context.args or []).strip()
+        if not label:
+            await message.reply_text(USAGE)
+            return
+        baseline = label.lower().endswith(" baseline")
+        label = label[: -len(" baseline")] if baseline else label
+        result = await asyncio.to_thread(self._checks.start, staff, label=label, baseline=baseline)
+        await self._show_start(context.bot, staff, message.chat_id, result)
+
+    async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        data = callbacks.parse(query.data)
+        done = await self._access.run_as(update, "check_button", lambda s: self._act(s, data))
+        if done is None:
+            return
+        staff, result = done
+        if data is None or result is None:
+            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+        elif data.kind == "ck":
+            await query.answer()
+            await self._show_start(context.bot, staff, query.from_user.id, result)
+        else:
+            assert not isinstance(result, Held)
+            await self._show_press(context.bot, query, result)
+
+    def _act(self, staff: StaffView, data: callbacks.Callback | None) -> StartResult | None:
+        """The service call for a press (runs in the worker thread with the staff lookup)."""
+        if data is None:
+            return None
+        if data.kind == "ck":
+            return self._checks.start(
+                staff, patient_id=data.target, baseline=data.action == "baseline"
+            )
+        if data.kind == "to":
+            return self._checks.take_over(staff, data.target, data.version)
+        return self._checks.press(staff, data.target, data.version, data.action)
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        staff = await self._access.staff_or_refuse(update, "text")
+        message = update.effective_message
+        if staff is None or message is None or message.text is None:
+            return
+        shown = await asyncio.to_thread(self._checks.free_text, staff, message.text)
+        await self._show_input(context.bot, message.chat_id, shown)
+
+    async def photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        staff = await self._access.staff_or_refuse(update, "photo")
+        message = update.effective_message
+        if staff is None or message is None or not message.photo:
+            return
+        shown = await asyncio.to_thread(self._checks.photo, staff, message.photo[-1].file_id)
+        await self._show_input(context.bot, message.chat_id, shown)
+
+    async def abandon_idle(self, bot: Bot, idle_minutes: int) -> None:
+        """Job: close checks left idle and remind their nurses (the check was not recorded)."""
+        for view in await asyncio.to_thread(self._checks.abandon_idle, idle_minutes):
+            await self._edit(bot, view)
+            if view.chat_id is not None:
+                await _send_quietly(
+                    bot,
+                    view.chat_id,
+                    f"The check on {view.label} had no answer for {idle_minutes} minutes and "
+                    f"was closed without recording anything. Start it again with "
+                    f"/check {view.label}.",
+                )
+
+    # -- rendering ------------------------------------------------------------------------
+
+    async def _show_start(
+        self, bot: Bot, staff: StaffView, chat_id: int, result: Shown | Rejected | Held
+    ) -> None:
+        if isinstance(result, Rejected):
+            await bot.send_message(chat_id, result.notice)
+        elif isinstance(result, Held):
+            text, markup = check_views.held_text(result, self._zone)
+            await bot.send_message(chat_id, text, reply_markup=markup, protect_content=True)
+        else:
+            await self._send(bot, chat_id, result.view)
+
+    async def _show_press(self, bot: Bot, query: CallbackQuery, result: Shown | Rejected) -> None:
+        if isinstance(result, Rejected):
+            await query.answer(result.notice, show_alert=True)
+            return
+        if result.displaced is not None:
+            await self._displace(bot, result.displaced, result.view.holder_name)
+        if result.new_message:
+            await query.answer(result.notice or None)
+            await self._send(bot, query.from_user.id, result.view)
+        else:
+            # Independent calls: answering stops the phone's spinner while the edit is in flight.
+            await asyncio.gather(query.answer(result.notice or None), self._edit(bot, result.view))
+
+    async def _show_input(self, bot: Bot, chat_id: int, shown: Shown | None) -> None:
+        if shown is None:
+            await bot.send_message(chat_id, NO_CHECK_OPEN)
+            return
+        if shown.notice:
+            await bot.send_message(chat_id, shown.notice)
+        await self._send(bot, chat_id, shown.view)
+
+    async def _send(self, bot: Bot, chat_id: int, view: CheckView) -> None:
+        """A fresh question message; the old one's buttons go stale with the version."""
+        text, markup = check_views.render(view, self._zone)
+        sent = await bot.send_message(chat_id, text, reply_markup=markup, protect_content=True)
+        await asyncio.to_thread(
+            self._checks.remember_message, view.assessment_id, chat_id, sent.message_id
+        )
+
+    async def _edit(self, bot: Bot, view: CheckView) -> None:
+        if view.chat_id is None or view.message_id is None:
+            return
+        text, markup = check_views.render(view, self._zone)
+        try:
+            await bot.edit_message_text(
+                text, chat_id=view.chat_id, message_id=view.message_id, reply_markup=markup
+            )
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+
+    async def _displace(self, bot: Bot, view: CheckView, new_holder: str) -> None:
+        """Tell the previous holder, and take the buttons off their copy."""
+        if view.chat_id is None or view.message_id is None:
+            return
+        try:
+            await bot.edit_message_text(
+                f"{check_views.render(view, self._zone)[0]}\n\nTaken over by {new_holder}.",
+                chat_id=view.chat_id,
+                message_id=view.message_id,
+            )
+        except (BadRequest, Forbidden) as exc:
+            log.warning("could not update the displaced check message: %s", exc)
+        await _send_quietly(bot, view.chat_id, f"{new_holder} took over the check on {view.label}.")
+
+
+async def _send_quietly(bot: Bot, chat_id: int, text: str) -> None:
+    """A courtesy message; a person who blocked the bot must not break the caller."""
+    try:
+        await bot.send_message(chat_id, text)
+    except Forbidden as exc:
+        log.warning("chat %s unreachable: %s", chat_id, exc)

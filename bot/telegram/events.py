@@ -1,0 +1,163 @@
+"""``/event`` (a finding between checks, in two taps: choose, confirm) and ``/history``.
+
+The confirmation exists because an event pages urgently: a mis-tap must not cry wolf.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from zoneinfo import ZoneInfo
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.clinical import Seizure
+from bot.services.checks import NO_PATIENT, Rejected
+from bot.services.events import FINDINGS, EventReport, EventService
+from bot.services.history import History, HistoryService
+from bot.telegram import callbacks, check_views, texts
+from bot.telegram.access import Access
+from bot.telegram.callbacks import Callback
+
+CHOOSE, CONFIRM = 0, 1
+CANCEL = "cancel"
+
+
+def finding_label(finding: str) -> str:
+    domain, _, value = finding.partition(".")
+    if domain == "seizure":
+        return check_views.SEIZURE_LABELS[Seizure(value)]
+    return check_views.FINDING_LABELS[value]
+
+
+class EventHandlers:
+    def __init__(
+        self, access: Access, events: EventService, history: HistoryService, zone: ZoneInfo
+    ) -> None:
+        self._access = access
+        self._events = events
+        self._history = history
+        self._zone = zone
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        app.add_handler(CommandHandler("event", self.event))
+        app.add_handler(CommandHandler("history", self.history))
+        app.add_handler(CallbackQueryHandler(self.press, pattern=r"^ev:"))
+
+    async def event(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        staff = await self._access.staff_or_refuse(update, "event")
+        message = update.effective_message
+        if staff is None or message is None:
+            return
+        label = " ".join(context.args or []).strip()
+        if not label:
+            await message.reply_text("Usage: /event <patient label>, e.g. /event Bed 4")
+            return
+        found = await asyncio.to_thread(self._events.find_patient, staff, label)
+        if found is None:
+            await message.reply_text(NO_PATIENT)
+            return
+        patient_id, patient_label = found
+        rows = [[_button(patient_id, CHOOSE, finding_label(f), f)] for f in FINDINGS] + [
+            [_button(patient_id, CHOOSE, "Cancel", CANCEL)]
+        ]
+        await message.reply_text(
+            f"Report an event for {patient_label} (between checks). What happened?",
+            reply_markup=InlineKeyboardMarkup(rows),
+            protect_content=True,
+        )
+
+    async def press(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        staff = await self._access.staff_or_refuse(update, "event_button")
+        if staff is None or query is None or query.message is None:
+            return
+        data = callbacks.parse(query.data)
+        if data is None or (data.action != CANCEL and data.action not in FINDINGS):
+            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            return
+        if data.action == CANCEL:
+            await query.answer()
+            await query.edit_message_text("Cancelled: nothing was reported.")
+            return
+        if data.version == CHOOSE:
+            await self._confirm(query, patient_id=data.target, finding=data.action)
+            return
+        source = f"{query.message.chat.id}:{query.message.message_id}"
+        report = await asyncio.to_thread(
+            self._events.report, staff, data.target, data.action, source
+        )
+        if isinstance(report, Rejected):
+            await query.answer(report.notice, show_alert=True)
+            return
+        await query.answer("Already reported." if report.duplicate else "Reported.")
+        if not report.duplicate:
+            await query.edit_message_text(self._reported(report))
+
+    async def _confirm(self, query: CallbackQuery, *, patient_id: int, finding: str) -> None:
+        await query.answer()
+        markup = InlineKeyboardMarkup(
+            [
+                [_button(patient_id, CONFIRM, "Report now", finding)],
+                [_button(patient_id, CONFIRM, "Cancel", CANCEL)],
+            ]
+        )
+        await query.edit_message_text(
+            f"Report now: {finding_label(finding).lower()}?", reply_markup=markup
+        )
+
+    def _reported(self, report: EventReport) -> str:
+        at = report.at.astimezone(self._zone).strftime("%d %b %H:%M")
+        lines = [
+            f"Reported for {report.label} at {at}: {finding_label(report.finding).lower()}.",
+            f"ICANS {check_views.grade_words(report.result)}.",
+        ]
+        advice = check_views.URGENCY_ADVICE.get(report.triggers.urgency)
+        if advice:
+            lines.append(advice)
+        lines.append(f"Do a full check when you can: /check {report.label}")
+        return "\n".join(lines)
+
+    async def history(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        staff = await self._access.staff_or_refuse(update, "history")
+        message = update.effective_message
+        if staff is None or message is None:
+            return
+        label = " ".join(context.args or []).strip()
+        if not label:
+            await message.reply_text("Usage: /history <patient label>, e.g. /history Bed 4")
+            return
+        result = await asyncio.to_thread(self._history.history, staff, label)
+        if isinstance(result, Rejected):
+            await message.reply_text(result.notice)
+            return
+        await message.reply_text(self._history_text(result), protect_content=True)
+
+    def _history_text(self, history: History) -> str:
+        if not history.rows:
+            return f"{history.label}: no checks yet. Start one with /check {history.label}"
+        worst = "-" if history.worst_grade is None else f"grade {history.worst_grade}"
+        lines = [
+            f"{history.label}: latest {check_views.grade_words(history.rows[0].result)}; "
+            f"worst so far {worst}.",
+            f"Seizures reported as events: {history.seizure_events}; "
+            f"checks recording a seizure: {history.checks_with_seizure}.",
+            "",
+        ]
+        for row in history.rows:
+            at = row.at.astimezone(self._zone).strftime("%d %b %H:%M")
+            if row.event:
+                what = f"event: {finding_label(row.event).lower()}"
+            else:
+                score = row.result.score()
+                tool = row.result.tool.value.upper()
+                what = f"{tool} {'n/a' if score is None else score}"
+                what += " (baseline)" if row.is_baseline else ""
+            lines.append(f"{at} · {what} · {check_views.grade_words(row.result)} · {row.by}")
+        return "\n".join(lines)
+
+
+def _button(patient_id: int, stage: int, text: str, action: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text, callback_data=Callback("ev", patient_id, stage, action).encode()
+    )

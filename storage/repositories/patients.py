@@ -1,0 +1,81 @@
+"""Patient queries, always scoped to the wards the caller may see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, func, select
+
+from storage.models import GradeResult, Patient, PatientStatus
+
+
+def active_by_label(session: Session, *, ward_ids: Sequence[int], label: str) -> Patient | None:
+    """Case-insensitive, because nurses type labels on phones ("bed 4" is "Bed 4")."""
+    if not ward_ids:
+        return None
+    return session.exec(
+        select(Patient).where(
+            col(Patient.ward_id).in_(ward_ids),
+            Patient.status == PatientStatus.ACTIVE,
+            func.lower(Patient.label) == label.strip().lower(),
+        )
+    ).first()
+
+
+def active_in_wards(session: Session, ward_ids: Sequence[int]) -> Sequence[Patient]:
+    if not ward_ids:
+        return []
+    return session.exec(
+        select(Patient)
+        .where(col(Patient.ward_id).in_(ward_ids), Patient.status == PatientStatus.ACTIVE)
+        .order_by(col(Patient.ward_id), col(Patient.label))
+    ).all()
+
+
+def by_id(session: Session, patient_id: int, *, lock: bool = False) -> Patient | None:
+    query = select(Patient).where(Patient.id == patient_id)
+    if lock:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def latest_current_grades(session: Session, patient_ids: Sequence[int]) -> dict[int, GradeResult]:
+    """Each patient's most recent grade that no re-grading has superseded (one row each)."""
+    if not patient_ids:
+        return {}
+    ranked = (
+        select(
+            col(GradeResult.id).label("grade_id"),
+            func.row_number()
+            .over(
+                partition_by=col(GradeResult.patient_id),
+                order_by=(col(GradeResult.graded_at).desc(), col(GradeResult.id).desc()),
+            )
+            .label("recency"),
+        )
+        .where(col(GradeResult.patient_id).in_(patient_ids), col(GradeResult.current))
+        .subquery()
+    )
+    rows = session.exec(
+        select(GradeResult)
+        .join(ranked, col(GradeResult.id) == ranked.c.grade_id)
+        .where(ranked.c.recency == 1)
+    ).all()
+    return {row.patient_id: row for row in rows}
+
+
+def active_with_label(
+    session: Session, *, ward_ids: Sequence[int], label: str
+) -> Sequence[Patient]:
+    """Every active patient with this label (case-insensitive) on these wards, by ward."""
+    if not ward_ids:
+        return []
+    return session.exec(
+        select(Patient)
+        .where(
+            col(Patient.ward_id).in_(ward_ids),
+            Patient.status == PatientStatus.ACTIVE,
+            func.lower(Patient.label) == label.strip().lower(),
+        )
+        .order_by(col(Patient.ward_id))
+    ).all()

@@ -1,0 +1,37 @@
+"""Staff queries."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from storage.models import Staff, StaffWard
+
+
+def active_by_telegram_id(session: Session, telegram_user_id: int) -> Staff | None:
+    return session.exec(
+        select(Staff).where(Staff.telegram_user_id == telegram_user_id, col(Staff.active))
+    ).first()
+
+
+def ward_ids(session: Session, staff_id: int) -> tuple[int, ...]:
+    rows = session.exec(
+        select(StaffWard.ward_id)
+        .where(StaffWard.staff_id == staff_id)
+        .order_by(col(StaffWard.ward_id))
+    )
+    return tuple(rows)
+
+
+def active_with_wards(
+    session: Session, telegram_user_id: int
+) -> tuple[Staff, tuple[int, ...]] | None:
+    """The person and their ward ids in one round trip (this runs on every update)."""
+    rows = session.exec(
+        select(Staff, StaffWard.ward_id)
+        .outerjoin(StaffWard, col(StaffWard.staff_id) == Staff.id)
+        .where(Staff.telegram_user_id == telegram_user_id, col(Staff.active))
+        .order_by(col(StaffWard.ward_id))
+    ).all()
+    if not rows:
+        return None
+    return rows[0][0], tuple(ward_id for _, ward_id in rows if ward_id is not None)

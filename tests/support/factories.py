@@ -1,0 +1,53 @@
+"""Invented wards, staff and patients for tests. No real patient data, ever."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from storage.db import Database
+from storage.models import Patient, Role, Staff, StaffWard, Ward, WeightBand
+
+
+def ward(db: Database, code: str = "H7", name: str = "Haematology 7") -> int:
+    with db.session() as session:
+        row = Ward(code=code, name=name)
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return row.id
+
+
+def staff(db: Database, telegram_id: int, name: str, role: Role, ward_ids: Sequence[int]) -> int:
+    with db.session() as session:
+        row = Staff(telegram_user_id=telegram_id, chat_id=telegram_id, display_name=name, role=role)
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        for ward_id in ward_ids:
+            session.add(StaffWard(staff_id=row.id, ward_id=ward_id))
+        return row.id
+
+
+def patient(
+    db: Database,
+    ward_id: int,
+    label: str = "Bed 4",
+    date_of_birth: dt.date = dt.date(1961, 5, 17),
+    *,
+    use_capd: bool = False,
+    risk_flags: Sequence[str] = (),
+) -> int:
+    with db.session() as session:
+        row = Patient(
+            ward_id=ward_id,
+            label=label,
+            date_of_birth=date_of_birth,
+            weight_band=WeightBand.AT_LEAST_45KG,
+            risk_flags=list(risk_flags),
+            use_capd=use_capd,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return row.id
