@@ -14,14 +14,24 @@ from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.clinical.risk import is_high_risk
 from bot.clinical.tool import age_on
 from bot.services.staff import Clock
 from bot.services.wards import normalise_code
 from storage.db import Database
-from storage.models import GradeResult, Patient, PatientStatus, Role, Staff, Ward, WeightBand
+from storage.models import (
+    Assessment,
+    AssessmentStatus,
+    GradeResult,
+    Patient,
+    PatientStatus,
+    Role,
+    Staff,
+    Ward,
+    WeightBand,
+)
 from storage.repositories import audit
 from storage.repositories import patients as patients_repo
 from storage.repositories import staff as staff_repo
@@ -367,10 +377,38 @@ class PatientService:
                     ward_id=patient.ward_id,
                     label=patient.label,
                 )
+                self._close_checks(session, patient, actor_staff_id, now)
             view = self._view(patient, ward.code, None, self._today(now))
             return DischargeView(patient=view, already_discharged=already)
 
     # -- helpers ------------------------------------------------------------------------
+
+    @staticmethod
+    def _close_checks(
+        session: Session, patient: Patient, actor_staff_id: int, now: dt.datetime
+    ) -> None:
+        """A check in progress on a discharged patient is cancelled, never submitted later."""
+        open_checks = session.exec(
+            select(Assessment).where(
+                Assessment.patient_id == patient.id,
+                Assessment.status == AssessmentStatus.IN_PROGRESS,
+            )
+        ).all()
+        for assessment in open_checks:
+            assessment.status = AssessmentStatus.CANCELLED
+            assessment.version += 1
+            assessment.updated_at = now
+            audit.record(
+                session,
+                at=now,
+                action="check.cancelled",
+                actor_staff_id=actor_staff_id,
+                entity="assessment",
+                entity_id=assessment.id,
+                patient_id=patient.id,
+                ward_id=patient.ward_id,
+                reason="patient discharged",
+            )
 
     def _list(self, session: Session, ward_ids: Sequence[int]) -> tuple[PatientView, ...]:
         codes = {w.id: w.code for w in wards_repo.by_ids(session, ward_ids)}

@@ -327,3 +327,19 @@ async def test_abandoned_check_is_closed_and_the_nurse_reminded(
     assert "Closed after a long pause" in (nurse.current(question).text or "")
     with db.session() as session:
         assert session.exec(select(Assessment)).one().status is AssessmentStatus.ABANDONED
+
+
+async def test_discharge_closes_a_check_in_progress(
+    tg: FakeTelegram, ward: int, db: Database
+) -> None:
+    nurse = tg.user(NURSE_A)
+    question = await tap(nurse, await start(nurse, "Bed 4"), "Alert")
+    await nurse.send("/discharge Bed 4")
+    confirm = await nurse.next_message()
+    await nurse.press(confirm, confirm.callback_data()[0])
+    await nurse.wait_edit(confirm)
+    late = await nurse.press(question, "Year ✓")
+    assert (await nurse.wait_answer(late)).text == "This check is already finished."
+    with db.session() as session:
+        assessment = session.exec(select(Assessment)).one()
+    assert assessment.status is AssessmentStatus.CANCELLED
