@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from bot.clinical.protocols import CadenceSettings
 from bot.config import Settings
+from bot.protocols import load_protocols
+from bot.scheduler import Scheduler
 from bot.services.checks import CheckService
+from bot.services.duty import DutyService
 from bot.services.enrolment import EnrolmentService
 from bot.services.events import EventService
 from bot.services.history import HistoryService
+from bot.services.outbox import Outbox
 from bot.services.patients import PatientService
+from bot.services.plans import PlanService
+from bot.services.prompts import PromptService
+from bot.services.runner import PassReport, Runner
+from bot.services.schedule import Rescheduler, ScheduleRules
 from bot.services.staff import Clock, StaffService
 from bot.telegram import texts
 from bot.telegram.access import Access
 from bot.telegram.checks import CheckHandlers
+from bot.telegram.duty import DutyHandlers
 from bot.telegram.enrolment import EnrolmentHandlers
 from bot.telegram.events import EventHandlers
 from bot.telegram.handlers import CoreHandlers, FallbackHandlers
 from bot.telegram.patients import PatientHandlers
+from bot.telegram.plans import PlanHandlers
+from bot.telegram.prompts import OutboxSender, PromptHandlers
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -41,6 +54,15 @@ class Neurocheck:
     staff: StaffService
     checks: CheckService
     check_handlers: CheckHandlers
+    scheduler: Scheduler
+    rescheduler: Rescheduler
+
+    async def tick(self) -> PassReport | None:
+        """One scheduler pass now (tests call this at the instants they choose)."""
+        return await self.scheduler.tick(self.application.bot)
+
+    async def rescheduler_sweep(self) -> int:
+        return await asyncio.to_thread(self.rescheduler.sweep)
 
 
 def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neurocheck:
@@ -50,9 +72,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         .token(settings.require_token())
         .base_url(settings.bot_api_url)
         .base_file_url(settings.file_url)
-        # Telegram allows ~30 messages/s overall and ~1/s per chat; the limiter also retries
-        # once on RetryAfter so a 429 delays a message instead of losing it.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter())
         .post_init(register_commands)
         .build()
     )
@@ -64,35 +84,53 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     patients = PatientService(db, clock, zone=settings.zone)
     PatientHandlers(access, patients, settings.zone).register(application)
     CoreHandlers(access).register(application)
-    checks = CheckService(db, clock, settings.zone)
+    protocols = load_protocols()
+    rules = ScheduleRules(protocols, CadenceSettings(), settings.zone)
+    rescheduler = Rescheduler(db, clock, rules)
+    checks = CheckService(db, clock, settings.zone, rules)
     check_handlers = CheckHandlers(access, checks, settings.zone)
-    # Registered last: its free-text handler must not shadow other features' handlers.
-    check_handlers.register(application)
+    PromptHandlers(
+        access, PromptService(db, clock, checks, rules), check_handlers, settings.zone
+    ).register(application)
     EventHandlers(
         access, EventService(db, clock, settings.zone), HistoryService(db), settings.zone
     ).register(application)
+    # A plan change recomputes the patient's next check (after the plan's transaction).
+    plans = PlanService(
+        db, clock, zone=settings.zone, protocols=protocols, on_change=rescheduler.patient_changed
+    )
+    PlanHandlers(access, plans, settings.zone).register(application)
+    DutyHandlers(access, DutyService(db, clock, zone=settings.zone), settings.zone).register(
+        application
+    )
+    # Last but the fallbacks: its free-text handler must not shadow other features' handlers.
+    check_handlers.register(application)
     FallbackHandlers(access).register(application)
-    _schedule_housekeeping(application, settings, check_handlers)
+    scheduler = Scheduler(
+        Runner(db, clock, rules),
+        OutboxSender(Outbox(db, clock), settings.zone),
+        check_handlers,
+        rescheduler,
+        interval_seconds=settings.scheduler_interval_seconds,
+        abandon_minutes=settings.check_abandon_minutes,
+    )
+    scheduler.install(application)
     return Neurocheck(
-        application=application, db=db, staff=staff, checks=checks, check_handlers=check_handlers
+        application=application,
+        db=db,
+        staff=staff,
+        checks=checks,
+        check_handlers=check_handlers,
+        scheduler=scheduler,
+        rescheduler=rescheduler,
     )
 
 
-def _schedule_housekeeping(
-    application: Application,  # type: ignore[type-arg]
-    settings: Settings,
-    check_handlers: CheckHandlers,
-) -> None:
-    """The repeating job only wakes the code; what is due is decided from the database."""
-    if application.job_queue is None:
-        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
-
-    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await check_handlers.abandon_idle(context.bot, settings.check_abandon_minutes)
-
-    application.job_queue.run_repeating(
-        tick, interval=settings.scheduler_interval_seconds, first=1.0, name="housekeeping"
-    )
+def rate_limiter() -> AIORateLimiter:
+    """Telegram allows about 30 messages a second overall: one every 1/30 s, never a burst
+    (a burst of 30 and then 30 a second breaks the limit in a sliding second; measured with
+    tests/bench/bench_scheduler.py). A RetryAfter is retried, so a 429 delays, never loses."""
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 30, max_retries=3)
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]

@@ -33,7 +33,7 @@ def run_cli(
 def test_help_lists_every_command(tmp_path: Path) -> None:
     result = run_cli("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for command in ("run", "grade", "db", "ward", "invite", "patient"):
+    for command in ("run", "grade", "db", "ward", "invite", "patient", "plan", "duty"):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
 
@@ -49,6 +49,11 @@ def test_every_command_is_documented_in_the_readme(tmp_path: Path) -> None:
         "invite",
         "patient add",
         "patient list",
+        "plan add",
+        "plan event",
+        "plan show",
+        "duty add",
+        "duty list",
     ):
         assert f"neurocheck {command}" in readme, command
         assert run_cli(*command.split(), "--help", cwd=tmp_path).returncode == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -25,15 +25,21 @@ from storage.models import (
     Assessment,
     AssessmentAnswer,
     AssessmentStatus,
+    CheckStatus,
     Patient,
     PatientStatus,
+    ScheduledCheck,
     Staff,
 )
 from storage.repositories import audit
 from storage.repositories import patients as patients_repo
 
+if TYPE_CHECKING:
+    from bot.services.schedule import ScheduleRules
+
 Clock = Callable[[], dt.datetime]
 NOTE_MAX_CHARS = 1000
+EARLY_START = dt.timedelta(hours=1)  # a check this close to its due time counts for it
 
 
 @dataclass(frozen=True)
@@ -106,10 +112,13 @@ NO_PATIENT = "No such patient on your wards. /patients lists them."
 
 
 class CheckService:
-    def __init__(self, db: Database, clock: Clock, zone: ZoneInfo) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, zone: ZoneInfo, rules: ScheduleRules | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
         self._zone = zone
+        self._rules = rules  # None: no scheduling (the check alone, as in some tests)
 
     # -- starting -------------------------------------------------------------------------
 
@@ -155,6 +164,7 @@ class CheckService:
             )
             session.add(assessment)
             session.flush()
+            self._link_scheduled(session, assessment, now)
             audit.record(
                 session,
                 at=now,
@@ -235,6 +245,7 @@ class CheckService:
             if outcome.cancel:
                 assessment.status = AssessmentStatus.CANCELLED
                 self._touch(assessment, now)
+                self._finish_scheduled(session, assessment, None)
                 audit.record(
                     session,
                     at=now,
@@ -336,7 +347,10 @@ class CheckService:
         self._touch(assessment, now)
         if assessment.is_baseline:
             patient.baseline_assessment_id = assessment.id
+        self._finish_scheduled(session, assessment, CheckStatus.DONE)
         session.flush()
+        if self._rules is not None:
+            self._rules.reschedule(session, patient, now)
         audit.record(
             session,
             at=now,
@@ -377,6 +391,7 @@ class CheckService:
             for assessment in idle:
                 assessment.status = AssessmentStatus.ABANDONED
                 self._touch(assessment, now)
+                self._finish_scheduled(session, assessment, None)
                 loaded = self._load(session, _id(assessment))
                 assert loaded is not None
                 audit.record(
@@ -393,6 +408,40 @@ class CheckService:
             return views
 
     # -- helpers --------------------------------------------------------------------------
+
+    @staticmethod
+    def _link_scheduled(session: Session, assessment: Assessment, now: dt.datetime) -> None:
+        """A check started for a due (or soon due) scheduled check fulfils it, however started."""
+        query = select(ScheduledCheck).where(
+            ScheduledCheck.patient_id == assessment.patient_id,
+            col(ScheduledCheck.status).in_((CheckStatus.DUE, CheckStatus.PROMPTED)),
+        )
+        if assessment.scheduled_check_id is not None:
+            query = query.where(ScheduledCheck.id == assessment.scheduled_check_id)
+        else:
+            query = query.where(col(ScheduledCheck.due_at) <= now + EARLY_START)
+        row = session.exec(query.order_by(col(ScheduledCheck.due_at)).with_for_update()).first()
+        if row is None:
+            assessment.scheduled_check_id = None
+            return
+        row.status, row.assessment_id = CheckStatus.IN_PROGRESS, assessment.id
+        assessment.scheduled_check_id = row.id
+
+    @staticmethod
+    def _finish_scheduled(
+        session: Session, assessment: Assessment, status: CheckStatus | None
+    ) -> None:
+        """Done on submit; on cancel or abandon (None) the row goes back to its ladder."""
+        if assessment.scheduled_check_id is None:
+            return
+        row = session.get(ScheduledCheck, assessment.scheduled_check_id, with_for_update=True)
+        if row is None or row.status is not CheckStatus.IN_PROGRESS:
+            return
+        if status is not None:
+            row.status, row.next_action_at = status, None
+        else:
+            row.status = CheckStatus.DUE if row.prompted_at is None else CheckStatus.PROMPTED
+            row.assessment_id = None
 
     def _patient(
         self, session: Session, actor: StaffView, *, label: str | None, patient_id: int | None

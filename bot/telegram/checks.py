@@ -58,7 +58,7 @@ class CheckHandlers:
         baseline = label.lower().endswith(" baseline")
         label = label[: -len(" baseline")] if baseline else label
         result = await asyncio.to_thread(self._checks.start, staff, label=label, baseline=baseline)
-        await self._show_start(context.bot, staff, message.chat_id, result)
+        await self.show_start(context.bot, message.chat_id, result)
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -68,12 +68,12 @@ class CheckHandlers:
         done = await self._access.run_as(update, "check_button", lambda s: self._act(s, data))
         if done is None:
             return
-        staff, result = done
+        _, result = done
         if data is None or result is None:
             await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
         elif data.kind == "ck":
             await query.answer()
-            await self._show_start(context.bot, staff, query.from_user.id, result)
+            await self.show_start(context.bot, query.from_user.id, result)
         else:
             assert not isinstance(result, Held)
             await self._show_press(context.bot, query, result)
@@ -121,9 +121,8 @@ class CheckHandlers:
 
     # -- rendering ------------------------------------------------------------------------
 
-    async def _show_start(
-        self, bot: Bot, staff: StaffView, chat_id: int, result: Shown | Rejected | Held
-    ) -> None:
+    async def show_start(self, bot: Bot, chat_id: int, result: Shown | Rejected | Held) -> None:
+        """Draw the outcome of starting a check: the first question, who holds it, or why not."""
         if isinstance(result, Rejected):
             await bot.send_message(chat_id, result.notice)
         elif isinstance(result, Held):

@@ -12,6 +12,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("admit", "Admit a patient: /admit label, date of birth, weight band[, flags]"),
     ("discharge", "Discharge a patient: /discharge <label>"),
     ("invite", "Administrators: invite staff: /invite <role> [ward]"),
+    ("plan", "Infusion plan: /plan <patient> [new rr|mrd <cycle> <start>]"),
+    ("onduty", "Go on duty on your wards: /onduty [hours]"),
+    ("offduty", "End your duty now"),
+    ("duty", "Who is on duty on your wards now"),
 )
 
 NOT_ENROLLED = (
@@ -155,3 +159,110 @@ def discharge_cancelled(label: str) -> str:
 
 def no_patients(ward_codes: tuple[str, ...]) -> str:
     return f"No active patients on ward {', '.join(ward_codes)}."
+
+
+# -- infusion plans (bot/telegram/plans.py) -------------------------------------------------
+
+PLAN_EXAMPLE = "/plan Bed 4 new rr 1 2026-11-24 09:00"
+PLAN_USAGE = (
+    "To see a patient's infusion plan: /plan <label>, e.g. /plan Bed 4\n"
+    "To start a cycle: /plan <label> new <protocol> <cycle> <start>\n"
+    f"Example: {PLAN_EXAMPLE}\n\n"
+    "- protocol: rr (relapsed/refractory) or mrd (MRD-positive/consolidation)\n"
+    "- cycle: 1, 2, ...\n"
+    "- start: YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM (hospital time), or now. A start in the "
+    "future is planned; now or past means the infusion is running.\n\n"
+    "A new cycle ends the patient's previous plan. On several wards, the ward code may come "
+    "first: /plan H7, Bed 4"
+)
+PROTOCOL_NAMES = {"rr": "relapsed/refractory", "mrd": "MRD-positive/consolidation"}
+PLAN_BUTTONS = {
+    "start": "Start now",
+    "step_up": "Step up now",
+    "hold": "Hold now",
+    "restart": "Restart now",
+    "stop": "Stop infusion",
+    "end_cycle": "End cycle",
+}
+EVENT_WORDS = {
+    "start": "start",
+    "step_up": "dose step-up",
+    "hold": "hold",
+    "restart": "restart",
+    "stop": "stopped (discontinued)",
+    "end_cycle": "end of cycle",
+}
+CONFIRM = "Confirm"
+PLAN_STALE = "The plan has changed since this message: nothing was recorded. Send /plan again."
+PLAN_NOT_RECORDED = "Not recorded."
+PLAN_VIEW_ONLY = "Your role may look at plans but not change them."
+
+
+def protocol_name(code: str) -> str:
+    name = PROTOCOL_NAMES.get(code)
+    return f"{name} ({code})" if name else code
+
+
+def plan_refused(problem: str) -> str:
+    return f"{problem}\n\nNothing was stored. Example: {PLAN_EXAMPLE}"
+
+
+def no_plan(label: str, ward_code: str) -> str:
+    return (
+        f"{label} (ward {ward_code}) has no infusion plan yet. Start one with "
+        f"/plan {label} new rr|mrd <cycle> <start>, e.g. /plan {label} new rr 1 now"
+    )
+
+
+def plan_confirm(kind: str, label: str, cycle: int, reason: str | None = None) -> str:
+    return {
+        "start": f"Record that the infusion of {label} started now?",
+        "step_up": f"Record the dose step-up of {label} now?",
+        "hold": f"Hold the infusion of {label} now? Reason: {reason}.",
+        "restart": f"Record that the infusion of {label} restarted now?",
+        "stop": f"Stop the infusion of {label} for good (discontinue) now? The plan ends.",
+        "end_cycle": f"End cycle {cycle} of {label} now? The plan ends.",
+    }[kind]
+
+
+def hold_reason_question(label: str) -> str:
+    return f"Hold the infusion of {label}: why?"
+
+
+def plan_recorded(label: str, at: str, what: str, status: str) -> str:
+    lines = [f"Recorded for {label} at {at}: {what}.", f"The infusion is now {status}."]
+    if status == "held":
+        lines.append("Neuro checks continue during the hold.")
+    lines.append(f"/plan {label} shows the plan.")
+    return "\n".join(lines)
+
+
+def plan_created(already: bool, ended: str | None) -> str:
+    if already:
+        return "This plan already exists; nothing changed."
+    return "Plan created." + (f" {ended}" if ended else "")
+
+
+# -- duty (bot/telegram/duty.py) ------------------------------------------------------------
+
+ONDUTY_USAGE = "Usage: /onduty [hours], 1 to 24 (12 if left out). Example: /onduty 8"
+
+
+def on_duty(ward_codes: tuple[str, ...], until: str, extended: tuple[str, ...]) -> str:
+    lines = [
+        f"You are on duty on ward {', '.join(ward_codes)} until {until}. "
+        "Neuro-check prompts for these wards come to you."
+    ]
+    if extended:
+        lines.append(f"(Your running shift on {', '.join(extended)} was extended.)")
+    lines.append("/offduty ends it, /duty shows who else is on.")
+    return "\n".join(lines)
+
+
+def off_duty(ward_codes: tuple[str, ...], at: str, next_shift: str | None) -> str:
+    text = (
+        f"You are off duty on ward {', '.join(ward_codes)} since {at}."
+        if ward_codes
+        else "You were not on duty; nothing changed."
+    )
+    return text + (f" Your next planned shift starts {next_shift}." if next_shift else "")

@@ -38,7 +38,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -46,6 +45,7 @@ from telegram.ext import (
 )
 
 from bot import app as app_module
+from bot.app import rate_limiter
 from bot.config import Settings
 from storage import migrate
 from storage.db import Database, make_engine, normalise_url
@@ -131,7 +131,7 @@ def bare_bot(base_url: str) -> Application:  # type: ignore[type-arg]
         ApplicationBuilder()
         .token(TOKEN)
         .base_url(base_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))  # as Neurocheck: same limits on the wire
+        .rate_limiter(rate_limiter())  # as Neurocheck: the same limits on the wire
         .build()
     )
     application.add_handler(CallbackQueryHandler(on_press))
@@ -165,9 +165,7 @@ async def polling(application: Application) -> AsyncIterator[None]:  # type: ign
 
 async def run(scenario: str, presses: int, db: Database) -> list[float]:
     """Start the child (server and nurse), run the bot here until the child reports."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -191,6 +189,13 @@ async def run(scenario: str, presses: int, db: Database) -> list[float]:
     await child.wait()
     timings: list[float] = json.loads(line)
     return timings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @contextmanager

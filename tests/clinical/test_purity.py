@@ -18,6 +18,8 @@ ALLOWED_STDLIB = {
     "datetime",
     "enum",
     "math",
+    "re",
+    "tomllib",  # parses text handed in; reading the protocol files is bot.protocols' job
     "types",
     "typing",
 }

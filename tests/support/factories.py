@@ -6,7 +6,20 @@ import datetime as dt
 from collections.abc import Sequence
 
 from storage.db import Database
-from storage.models import Patient, Role, Staff, StaffWard, Ward, WeightBand
+from storage.models import (
+    Duty,
+    DutyAssignment,
+    InfusionEvent,
+    InfusionEventKind,
+    InfusionPlan,
+    Patient,
+    PlanStatus,
+    Role,
+    Staff,
+    StaffWard,
+    Ward,
+    WeightBand,
+)
 
 
 def ward(db: Database, code: str = "H7", name: str = "Haematology 7") -> int:
@@ -51,3 +64,47 @@ def patient(
         session.flush()
         assert row.id is not None
         return row.id
+
+
+def plan(
+    db: Database,
+    patient_id: int,
+    starts_at: dt.datetime,
+    *,
+    created_at: dt.datetime,
+    protocol: str = "rr",
+    cycle: int = 1,
+) -> int:
+    """A plan as PlanService makes one: planned when it starts after ``created_at`` (no start
+    event yet), otherwise running with its start event."""
+    started = starts_at <= created_at
+    with db.session() as session:
+        row = InfusionPlan(
+            patient_id=patient_id,
+            protocol=protocol,
+            cycle_number=cycle,
+            starts_at=starts_at,
+            status=PlanStatus.RUNNING if started else PlanStatus.PLANNED,
+            created_at=created_at,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        if started:
+            session.add(InfusionEvent(plan_id=row.id, kind=InfusionEventKind.START, at=starts_at))
+        return row.id
+
+
+def duty(
+    db: Database, ward_id: int, staff_id: int, kind: Duty, start: dt.datetime, hours: float = 12
+) -> None:
+    with db.session() as session:
+        session.add(
+            DutyAssignment(
+                ward_id=ward_id,
+                staff_id=staff_id,
+                duty=kind,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=hours),
+            )
+        )

@@ -1,0 +1,336 @@
+"""``neurocheck plan|duty``: infusion plans and duty shifts from the server's shell.
+
+Same rules, texts and audit as the chat (``bot/services/plans.py``, ``bot/services/duty.py``);
+times are entered and shown in the hospital's zone (``NEUROCHECK_TIMEZONE``). Each command
+is a function taking settings, a database, a clock and output streams, so that tests call it
+directly as well as through the console script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+from bot.cli_admin import _fail, _with_db
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.services.plans import PlanService
+    from bot.services.staff import Clock
+    from storage.db import Database
+
+KINDS = ("start", "step_up", "hold", "restart", "stop", "end_cycle")
+"""The values of ``storage.models.InfusionEventKind`` (so the parser needs no database import)."""
+TIME_HELP = '"YYYY-MM-DD HH:MM" or "DD.MM.YYYY HH:MM" in NEUROCHECK_TIMEZONE, or "now"'
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    plan = sub.add_parser("plan", help="infusion plans: add, event, show")
+    plan_sub = plan.add_subparsers(dest="plan_command", metavar="PLAN_COMMAND", required=True)
+    add = plan_sub.add_parser(
+        "add",
+        help="start a patient's next cycle (ends their current plan)",
+        description="Create an infusion plan (one cycle). A start now or in the past means "
+        "the infusion is running; a start in the future means it is planned.",
+    )
+    _patient_arguments(add)
+    add.add_argument("--protocol", required=True, metavar="rr|mrd", help="protocol code")
+    add.add_argument("--cycle", required=True, type=int, metavar="N", help="cycle number")
+    add.add_argument("--start", required=True, metavar="TIME", help=TIME_HELP)
+    add.set_defaults(func=_cmd_plan_add)
+    event = plan_sub.add_parser(
+        "event",
+        help="record an infusion event on the patient's current plan",
+        description="Record what happened to the infusion: start (of a planned cycle), "
+        "step_up, hold (give --reason), restart, stop (discontinued), end_cycle.",
+    )
+    _patient_arguments(event)
+    event.add_argument("--kind", required=True, choices=KINDS)
+    event.add_argument(
+        "--reason",
+        metavar="R",
+        help="why (required for hold): neurotoxicity, crs, infection, line, other or a few words",
+    )
+    event.add_argument(
+        "--at", metavar="TIME", default=None, help=f"when (default now): {TIME_HELP}"
+    )
+    event.set_defaults(func=_cmd_plan_event)
+    show = plan_sub.add_parser("show", help="show a patient's plan as the chat shows it")
+    _patient_arguments(show)
+    show.set_defaults(func=_cmd_plan_show)
+
+    duty = sub.add_parser("duty", help="duty shifts: add, list")
+    duty_sub = duty.add_subparsers(dest="duty_command", metavar="DUTY_COMMAND", required=True)
+    dadd = duty_sub.add_parser(
+        "add",
+        help="plan a shift for a member of staff on a ward",
+        description="Plan a shift: nurses and charge nurses are on duty (they get the ward's "
+        "check prompts); physicians are on call. At most 72 hours.",
+    )
+    dadd.add_argument("--ward", required=True, metavar="CODE")
+    dadd.add_argument("--telegram-id", required=True, type=int, metavar="N")
+    dadd.add_argument("--from", dest="starts", required=True, metavar="TIME", help=TIME_HELP)
+    dadd.add_argument("--to", dest="ends", required=True, metavar="TIME", help=TIME_HELP)
+    dadd.set_defaults(func=_cmd_duty_add)
+    dlist = duty_sub.add_parser("list", help="the ward's shifts that are not over yet")
+    dlist.add_argument("--ward", required=True, metavar="CODE")
+    dlist.set_defaults(func=_cmd_duty_list)
+
+
+def _patient_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ward", required=True, metavar="CODE", help="the ward, e.g. H7")
+    parser.add_argument("--label", required=True, metavar="LABEL", help="e.g. 'Bed 4 AB'")
+
+
+# -- the commands, callable from tests ----------------------------------------------------
+
+
+def plan_add(
+    settings: Settings,
+    db: Database,
+    *,
+    ward_code: str,
+    label: str,
+    protocol: str,
+    cycle: int,
+    start: str,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    from bot.services.plans import PlanError
+    from bot.telegram import texts
+    from bot.telegram.plans import plan_text
+
+    service = _plans(settings, db, clock)
+    try:
+        created = service.create(
+            label=label, protocol=protocol, cycle=cycle, starts_at=start, ward_code=ward_code
+        )
+    except PlanError as error:
+        return _fail(error.message, err)
+    lines = [texts.plan_created(created.already_existed, None)]
+    if created.ended is not None:
+        old = created.ended
+        lines.append(f"Cycle {old.cycle_number} ({old.protocol}) is now {old.status.value}.")
+    lines += ["", plan_text(created.plan, settings.zone), f"(plan id {created.plan.id})"]
+    print("\n".join(lines), file=out or sys.stdout)
+    return 0
+
+
+def plan_event(
+    settings: Settings,
+    db: Database,
+    *,
+    ward_code: str,
+    label: str,
+    kind: str,
+    reason: str | None = None,
+    at: str | None = None,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    from bot.services.plans import NewCycleNeededError, PlanError
+    from bot.telegram.patients import local_time
+    from bot.telegram.plans import event_line
+
+    service = _plans(settings, db, clock)
+    try:
+        recorded = service.record_for_patient(
+            label=label, kind=kind, ward_code=ward_code, reason=reason, at=at
+        )
+    except NewCycleNeededError as error:
+        first = error.message.split(" Start cycle")[0]
+        return _fail(
+            f"{first} Start cycle {error.next_cycle} instead: neurocheck plan add --ward "
+            f"{ward_code} --label '{error.label}' --protocol {error.protocol} "
+            f'--cycle {error.next_cycle} --start "YYYY-MM-DD HH:MM"',
+            err,
+        )
+    except PlanError as error:
+        return _fail(error.message, err)
+    event, plan = recorded.event, recorded.plan
+    print(
+        f"Recorded for {plan.patient_label} at {local_time(event.at, settings.zone)}: "
+        f"{event_line(event.kind, event.reason_text)}. The infusion is now {plan.status.value}.",
+        file=out or sys.stdout,
+    )
+    return 0
+
+
+def plan_show(
+    settings: Settings,
+    db: Database,
+    *,
+    ward_code: str,
+    label: str,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    from bot.services.plans import PlanError
+    from bot.telegram import texts
+    from bot.telegram.plans import plan_text
+
+    service = _plans(settings, db, clock)
+    try:
+        shown = service.show(label=label, ward_code=ward_code)
+    except PlanError as error:
+        return _fail(error.message, err)
+    text = (
+        texts.no_plan(shown.label, shown.ward_code)
+        if shown.plan is None
+        else plan_text(shown.plan, settings.zone)
+    )
+    print(text, file=out or sys.stdout)
+    return 0
+
+
+def duty_add(
+    settings: Settings,
+    db: Database,
+    *,
+    ward_code: str,
+    telegram_id: int,
+    starts: str,
+    ends: str,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    from bot.services.duty import DutyError, DutyService
+
+    service = DutyService(db, clock or _system_clock, zone=settings.zone)
+    try:
+        added = service.add_shift(
+            ward_code=ward_code, telegram_user_id=telegram_id, starts_at=starts, ends_at=ends
+        )
+    except DutyError as error:
+        return _fail(error.message, err)
+    shift = added.shift
+    what = "already planned" if added.already_existed else "planned"
+    print(
+        f"Shift {what}: {shift.name} ({shift.duty.value.replace('_', ' ')}) on ward "
+        f"{shift.ward_code}, {_span(shift.starts_at, shift.ends_at, settings)} "
+        f"({settings.timezone}).",
+        file=out or sys.stdout,
+    )
+    return 0
+
+
+def duty_list(
+    settings: Settings,
+    db: Database,
+    *,
+    ward_code: str,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    from bot.services.duty import DutyError, DutyService
+
+    now_of = clock or _system_clock
+    service = DutyService(db, now_of, zone=settings.zone)
+    try:
+        shifts = service.shifts(ward_code)
+    except DutyError as error:
+        return _fail(error.message, err)
+    out = out or sys.stdout
+    if not shifts:
+        print(f"no current or planned shifts on {ward_code.strip().upper()}", file=out)
+    now = now_of()
+    for shift in shifts:
+        print(
+            "\t".join(
+                (
+                    _span(shift.starts_at, shift.ends_at, settings),
+                    shift.duty.value,
+                    f"{shift.name} (telegram id {shift.telegram_user_id})",
+                    "on duty now" if shift.covers(now) else "planned",
+                )
+            ),
+            file=out,
+        )
+    return 0
+
+
+# -- argparse glue --------------------------------------------------------------------------
+
+
+def _cmd_plan_add(args: argparse.Namespace) -> int:
+    return _with_db(
+        lambda settings, db: plan_add(
+            settings,
+            db,
+            ward_code=args.ward,
+            label=args.label,
+            protocol=args.protocol,
+            cycle=args.cycle,
+            start=args.start,
+        )
+    )
+
+
+def _cmd_plan_event(args: argparse.Namespace) -> int:
+    return _with_db(
+        lambda settings, db: plan_event(
+            settings,
+            db,
+            ward_code=args.ward,
+            label=args.label,
+            kind=args.kind,
+            reason=args.reason,
+            at=args.at,
+        )
+    )
+
+
+def _cmd_plan_show(args: argparse.Namespace) -> int:
+    return _with_db(
+        lambda settings, db: plan_show(settings, db, ward_code=args.ward, label=args.label)
+    )
+
+
+def _cmd_duty_add(args: argparse.Namespace) -> int:
+    return _with_db(
+        lambda settings, db: duty_add(
+            settings,
+            db,
+            ward_code=args.ward,
+            telegram_id=args.telegram_id,
+            starts=args.starts,
+            ends=args.ends,
+        )
+    )
+
+
+def _cmd_duty_list(args: argparse.Namespace) -> int:
+    return _with_db(lambda settings, db: duty_list(settings, db, ward_code=args.ward))
+
+
+def _plans(settings: Settings, db: Database, clock: Clock | None) -> PlanService:
+    """Wired as ``bot.app.build`` wires it: the shipped protocols, and a plan change
+    recomputes the patient's next check at once (the running bot picks up the row)."""
+    from bot.clinical.protocols import CadenceSettings
+    from bot.protocols import load_protocols
+    from bot.services.plans import PlanService
+    from bot.services.schedule import Rescheduler, ScheduleRules
+
+    now = clock or _system_clock
+    protocols = load_protocols()
+    rescheduler = Rescheduler(db, now, ScheduleRules(protocols, CadenceSettings(), settings.zone))
+    return PlanService(
+        db, now, zone=settings.zone, protocols=protocols, on_change=rescheduler.patient_changed
+    )
+
+
+def _system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _span(start: dt.datetime, end: dt.datetime, settings: Settings) -> str:
+    fmt = "%d %b %Y %H:%M"
+    return f"{start.astimezone(settings.zone):{fmt}} to {end.astimezone(settings.zone):{fmt}}"

@@ -1,0 +1,76 @@
+"""The scheduler wakes the code that claims due rows; it holds no state of its own.
+
+Everything it acts on is a row (scheduled checks, the outbox, checks in progress), so a
+restart, a crash or a second instance loses and repeats nothing: the next tick claims what
+is due. APScheduler (through PTB's JobQueue) only provides the tick; its persistence and its
+misfire rules are not relied on (a tick missed while the process was down is simply the
+next tick, which finds everything that fell due and marks it late).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot
+from telegram.ext import Application, ContextTypes
+
+from bot.services.runner import PassReport, Runner
+from bot.services.schedule import Rescheduler
+from bot.telegram.checks import CheckHandlers
+from bot.telegram.prompts import OutboxSender
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    def __init__(
+        self,
+        runner: Runner,
+        sender: OutboxSender,
+        checks: CheckHandlers,
+        rescheduler: Rescheduler,
+        *,
+        interval_seconds: int,
+        abandon_minutes: int,
+    ) -> None:
+        self._runner = runner
+        self._sender = sender
+        self._checks = checks
+        self._rescheduler = rescheduler
+        self._interval = interval_seconds
+        self._abandon_minutes = abandon_minutes
+
+    def install(self, application: Application) -> None:  # type: ignore[type-arg]
+        if application.job_queue is None:
+            raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+        application.job_queue.run_once(self._startup, when=0, name="schedule-sweep")
+        application.job_queue.run_repeating(
+            self._tick, interval=self._interval, first=1.0, name="scheduler"
+        )
+
+    async def _startup(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        count = await asyncio.to_thread(self._rescheduler.sweep)
+        log.info("schedule sweep: %d patients with an active plan", count)
+
+    async def _tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.tick(context.bot)
+
+    async def tick(self, bot: Bot) -> PassReport | None:
+        """One pass. Each step is isolated: a failure in one must not stop the others."""
+        report: PassReport | None = None
+        try:
+            report = await asyncio.to_thread(self._runner.run_due)
+            if report.nobody_to_tell:
+                log.error("checks due with nobody on the ward to tell: %s", report.nobody_to_tell)
+        except Exception:
+            log.exception("scheduler pass failed; the rows stay due for the next pass")
+        try:
+            await self._sender.send_pending(bot)
+        except Exception:
+            log.exception("sending queued messages failed; they stay queued")
+        try:
+            await self._checks.abandon_idle(bot, self._abandon_minutes)
+        except Exception:
+            log.exception("closing idle checks failed")
+        return report

@@ -1,0 +1,81 @@
+"""What a nurse can do with a check prompt: start the check, or snooze the reminder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from bot.services.checks import NO_PATIENT, CheckService, Rejected, StartResult
+from bot.services.schedule import ScheduleRules
+from bot.services.staff import StaffView
+from storage.db import Database
+from storage.models import CheckStatus, Patient, ScheduledCheck, Ward
+from storage.repositories import audit
+
+Clock = Callable[[], dt.datetime]
+SNOOZE: Final = dt.timedelta(minutes=15)
+ALREADY_DONE = "This check has already been done."
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    label: str
+    until: dt.datetime
+
+
+class PromptService:
+    def __init__(
+        self, db: Database, clock: Clock, checks: CheckService, rules: ScheduleRules
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._checks = checks
+        self._rules = rules
+
+    def start(self, actor: StaffView, check_id: int) -> StartResult:
+        """Start (or resume, or be told who holds) the check this prompt asked for."""
+        with self._db.session() as session:
+            row = session.get(ScheduledCheck, check_id)
+            patient = session.get(Patient, row.patient_id) if row else None
+            if row is None or patient is None or patient.ward_id not in actor.ward_ids:
+                return Rejected(NO_PATIENT)
+            if row.status in (CheckStatus.DONE, CheckStatus.CANCELLED):
+                return Rejected(ALREADY_DONE)
+            patient_id = patient.id
+        return self._checks.start(
+            actor,
+            patient_id=patient_id,
+            baseline=row.kind == "baseline",
+            scheduled_check_id=check_id,
+        )
+
+    def snooze(self, actor: StaffView, check_id: int, level: int) -> Snoozed | Rejected:
+        """Delay the nurse's reminder; never the charge nurse's or the physician's alert."""
+        now = self._clock()
+        with self._db.session() as session:
+            row = session.get(ScheduledCheck, check_id, with_for_update=True)
+            patient = session.get(Patient, row.patient_id) if row else None
+            if row is None or patient is None or patient.ward_id not in actor.ward_ids:
+                return Rejected(NO_PATIENT)
+            if row.status is not CheckStatus.PROMPTED or row.reminder_level > level + 1:
+                return Rejected("This prompt has moved on; nothing was snoozed.")
+            if row.reminder_level > 1 or row.next_action_at is None:
+                return Rejected("The charge nurse has been alerted; this can no longer wait.")
+            settings = self._rules.settings_for(session.get(Ward, patient.ward_id))
+            charge_at = row.due_at + dt.timedelta(minutes=settings.alert_charge_minutes)
+            # The reminder may wait, up to the charge nurse's alert, which never moves.
+            row.next_action_at = min(max(row.next_action_at, now + SNOOZE), charge_at)
+            audit.record(
+                session,
+                at=now,
+                action="check.snoozed",
+                actor_staff_id=actor.id,
+                entity="scheduled_check",
+                entity_id=row.id,
+                patient_id=patient.id,
+                ward_id=patient.ward_id,
+                until=row.next_action_at.isoformat(),
+            )
+            return Snoozed(patient.label, row.next_action_at)

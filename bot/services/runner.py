@@ -1,0 +1,203 @@
+"""One scheduler pass: claim what is due at ``now`` and act, writing rows before messages.
+
+A scheduled check climbs a ladder (ICANS-GRADING.md section 10, ward-configurable):
+
+    level 0 at due         prompt the nurses on duty (the charge nurse when none is)
+    level 1 at due + 15'   remind them
+    level 2 at due + 30'   alert the charge nurse
+    level 3 at due + 60'   alert the physician on call (the charge nurse when none is set)
+
+Each step is one transaction that moves the row to its next level and enqueues the messages
+(idempotent keys), so a pass that crashes, runs twice or runs on two instances sends each
+message once. Rows are claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
+serialises writers (transactions begin IMMEDIATE). A pass touches only due rows (an index
+on status and next_action_at), however many patients there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from sqlmodel import Session, col, select
+
+from bot.clinical.protocols import CadenceSettings
+from bot.services import outbox
+from bot.services.schedule import ScheduleRules
+from storage.db import Database
+from storage.models import (
+    CheckStatus,
+    Duty,
+    Patient,
+    PatientStatus,
+    ScheduledCheck,
+    Staff,
+    Ward,
+)
+from storage.repositories import audit
+from storage.repositories import duty as duty_repo
+
+Clock = Callable[[], dt.datetime]
+LATE_AFTER: Final = dt.timedelta(minutes=5)
+BATCH: Final = 200
+PROMPT, REMIND, CHARGE, PHYSICIAN = 0, 1, 2, 3
+
+
+@dataclass
+class PassReport:
+    """What one pass did; also what the self-check reports."""
+
+    prompted: int = 0
+    reminders: int = 0
+    late: int = 0
+    messages: int = 0
+    nobody_to_tell: list[int] = field(default_factory=list)
+
+
+class Runner:
+    def __init__(self, db: Database, clock: Clock, rules: ScheduleRules) -> None:
+        self._db = db
+        self._clock = clock
+        self._rules = rules
+
+    def run_due(self) -> PassReport:
+        """Everything due at ``now``, in bounded batches of one transaction each."""
+        now = self._clock()
+        report = PassReport()
+        while True:
+            with self._db.session() as session:
+                rows = self._claim(session, now)
+                for row in rows:
+                    self._advance(session, row, now, report)
+            if len(rows) < BATCH:
+                return report
+
+    @staticmethod
+    def _claim(session: Session, now: dt.datetime) -> Sequence[ScheduledCheck]:
+        return session.exec(
+            select(ScheduledCheck)
+            .where(
+                col(ScheduledCheck.status).in_((CheckStatus.DUE, CheckStatus.PROMPTED)),
+                col(ScheduledCheck.next_action_at) <= now,
+            )
+            .order_by(col(ScheduledCheck.next_action_at))
+            .limit(BATCH)
+            .with_for_update(skip_locked=True)
+        ).all()
+
+    def _advance(
+        self, session: Session, row: ScheduledCheck, now: dt.datetime, report: PassReport
+    ) -> None:
+        """Act on one row: the levels whose time has come, at most one message per audience.
+
+        After downtime several levels may have fallen due at once: the nurses get one (late)
+        prompt rather than a prompt and a reminder seconds apart, and the highest due alert
+        goes out in the same pass.
+        """
+        patient = session.get(Patient, row.patient_id)
+        assert patient is not None and row.id is not None
+        if patient.status is not PatientStatus.ACTIVE:
+            row.status, row.next_action_at = CheckStatus.CANCELLED, None
+            return
+        settings = self._rules.settings_for(session.get(Ward, patient.ward_id))
+        level = row.reminder_level if row.status is CheckStatus.PROMPTED else PROMPT
+        target = level
+        while target < PHYSICIAN and _at(row, settings, target + 1) <= now:
+            target += 1
+        if level == PROMPT:
+            row.status, row.prompted_at = CheckStatus.PROMPTED, now
+            row.late = now - row.due_at > LATE_AFTER
+            report.prompted += 1
+            report.late += int(row.late)
+            self._notify(session, row, patient, PROMPT, now, report)
+        if target >= CHARGE or (target == REMIND and level == REMIND):
+            report.reminders += 1
+            self._notify(session, row, patient, target, now, report)
+        row.reminder_level = target + 1
+        row.next_action_at = None if target >= PHYSICIAN else _at(row, settings, target + 1)
+
+    def _notify(
+        self,
+        session: Session,
+        row: ScheduledCheck,
+        patient: Patient,
+        level: int,
+        now: dt.datetime,
+        report: PassReport,
+    ) -> None:
+        recipients = self._recipients(session, patient, level, now)
+        if not recipients:
+            assert row.id is not None
+            report.nobody_to_tell.append(row.id)
+        for staff in recipients:
+            outbox.enqueue(
+                session,
+                chat_id=staff.chat_id,
+                purpose="check_prompt",
+                payload=_payload(row, patient, level, now),
+                dedupe_key=f"check:{row.id}:{level}:{staff.id}",
+                now=now,
+            )
+            report.messages += 1
+        audit.record(
+            session,
+            at=now,
+            action=f"check.ladder.{_LEVEL_NAMES[level]}",
+            entity="scheduled_check",
+            entity_id=row.id,
+            patient_id=patient.id,
+            ward_id=patient.ward_id,
+            recipients=[s.id for s in recipients],
+            late=row.late,
+        )
+
+    @staticmethod
+    def _recipients(
+        session: Session, patient: Patient, level: int, now: dt.datetime
+    ) -> Sequence[Staff]:
+        ward = patient.ward_id
+        if level in (PROMPT, REMIND):
+            nurses = duty_repo.on_duty(session, ward_id=ward, at=now)
+            return nurses or duty_repo.charge_nurses(session, ward_id=ward, at=now)
+        if level == CHARGE:
+            return duty_repo.charge_nurses(session, ward_id=ward, at=now)
+        physicians = [
+            staff
+            for _, staff in duty_repo.shifts_at(
+                session, ward_id=ward, at=now, duties=(Duty.PRIMARY,)
+            )
+        ]
+        # Until the escalation engine pages the on-call chain, the charge nurse is told.
+        return physicians or duty_repo.charge_nurses(session, ward_id=ward, at=now)
+
+
+_LEVEL_NAMES: Final = {PROMPT: "prompt", REMIND: "remind", CHARGE: "charge", PHYSICIAN: "physician"}
+
+
+def _at(row: ScheduledCheck, settings: CadenceSettings, level: int) -> dt.datetime:
+    """When ``level`` of the ladder falls due; the ladder is measured from the due time."""
+    minutes = {
+        PROMPT: 0,
+        REMIND: settings.remind_nurse_minutes,
+        CHARGE: settings.alert_charge_minutes,
+        PHYSICIAN: settings.alert_physician_minutes,
+    }[level]
+    return row.due_at + dt.timedelta(minutes=minutes)
+
+
+def _payload(
+    row: ScheduledCheck, patient: Patient, level: int, now: dt.datetime
+) -> dict[str, object]:
+    """Facts only; the Telegram layer words them. Ward label only, never a name."""
+    return {
+        "check_id": row.id,
+        "patient_id": patient.id,
+        "label": patient.label,
+        "kind": row.kind.value,
+        "due_at": row.due_at.isoformat(),
+        "level": level,
+        "late": row.late,
+        "minutes_overdue": max(0, int((now - row.due_at).total_seconds() // 60)),
+    }

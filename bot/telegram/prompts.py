@@ -1,0 +1,157 @@
+"""Check prompts: words for the facts the scheduler queued, the sender, and the buttons.
+
+Messages go out from the outbox through PTB's rate limiter. A Telegram refusal is handled
+by kind: RetryAfter waits as long as Telegram says, a blocked chat is given up (and the row
+says so), anything else is retried with backoff; no exception loses the row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from bot.services.checks import Rejected
+from bot.services.outbox import Outbox, OutboxItem
+from bot.services.prompts import PromptService, Snoozed
+from bot.telegram import callbacks, texts
+from bot.telegram.access import Access
+from bot.telegram.callbacks import Callback
+from bot.telegram.checks import CheckHandlers
+
+log = logging.getLogger(__name__)
+PROMPT, REMIND, CHARGE, PHYSICIAN = 0, 1, 2, 3
+PER_CHAT_SPACING = 1.0  # seconds: Telegram's "about one message a second" to one chat
+
+
+def render_prompt(payload: Mapping[str, Any], zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+    label, level = str(payload["label"]), int(payload["level"])
+    due = dt.datetime.fromisoformat(str(payload["due_at"])).astimezone(zone).strftime("%H:%M")
+    overdue = int(payload.get("minutes_overdue", 0))
+    kind = "Baseline check" if payload.get("kind") == "baseline" else "Neuro check"
+    if level == PROMPT:
+        late = f" (late: due {overdue} min ago)" if payload.get("late") else ""
+        text = f"{kind} due for {label} at {due}{late}."
+    elif level == REMIND:
+        text = f"Reminder: the {kind.lower()} for {label} was due at {due} ({overdue} min ago)."
+    elif level == CHARGE:
+        text = (
+            f"Charge nurse: the {kind.lower()} for {label}, due at {due}, has not been "
+            f"started ({overdue} min)."
+        )
+    else:
+        text = f"Missed {kind.lower()}: {label}, due at {due}, not started after {overdue} min."
+    check_id = int(payload["check_id"])
+    rows = [[_button(check_id, level, "Start check", "start")]]
+    if level <= REMIND:
+        rows[0].append(_button(check_id, level, "Snooze 15 min", "snooze"))
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _button(check_id: int, level: int, text: str, action: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text, callback_data=Callback("sc", check_id, level, action).encode()
+    )
+
+
+class OutboxSender:
+    def __init__(self, outbox: Outbox, zone: ZoneInfo) -> None:
+        self._outbox = outbox
+        self._zone = zone
+
+    async def send_pending(self, bot: Bot) -> int:
+        """Send what is due; returns how many were delivered.
+
+        Chats go out in parallel (PTB's limiter paces the total); one chat's messages go one
+        after another, spaced, because Telegram refuses bursts to a single chat.
+        """
+        items = await asyncio.to_thread(self._outbox.claim)
+        by_chat: dict[int, list[OutboxItem]] = {}
+        for item in items:
+            by_chat.setdefault(item.chat_id, []).append(item)
+        results = await asyncio.gather(*(self._send_chat(bot, queue) for queue in by_chat.values()))
+        return sum(results)
+
+    async def _send_chat(self, bot: Bot, queue: list[OutboxItem]) -> int:
+        delivered = 0
+        for index, item in enumerate(queue):
+            if index:
+                await asyncio.sleep(PER_CHAT_SPACING)
+            delivered += await self._send(bot, item)
+        return delivered
+
+    async def _send(self, bot: Bot, item: OutboxItem) -> bool:
+        text, markup = self._render(item)
+        try:
+            sent = await bot.send_message(
+                item.chat_id, text, reply_markup=markup, protect_content=True
+            )
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            wait = delay if isinstance(delay, dt.timedelta) else dt.timedelta(seconds=delay)
+            await asyncio.to_thread(self._outbox.retry, item, str(exc), wait)
+            return False
+        except (Forbidden, BadRequest) as exc:
+            log.warning("outbox %s to chat %s given up: %s", item.id, item.chat_id, exc)
+            await asyncio.to_thread(self._outbox.failed, item, str(exc))
+            return False
+        except TelegramError as exc:
+            await asyncio.to_thread(self._outbox.retry, item, str(exc))
+            return False
+        await asyncio.to_thread(self._outbox.sent, item, sent.message_id)
+        return True
+
+    def _render(self, item: OutboxItem) -> tuple[str, InlineKeyboardMarkup | None]:
+        if item.purpose == "check_prompt":
+            return render_prompt(item.payload, self._zone)
+        return str(item.payload.get("text", "")), None
+
+
+class PromptHandlers:
+    def __init__(
+        self, access: Access, prompts: PromptService, checks: CheckHandlers, zone: ZoneInfo
+    ) -> None:
+        self._access = access
+        self._prompts = prompts
+        self._checks = checks
+        self._zone = zone
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        app.add_handler(CallbackQueryHandler(self.press, pattern=r"^sc:"))
+
+    async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        data = callbacks.parse(query.data)
+        if data is None or data.action not in ("start", "snooze"):
+            if await self._access.staff_or_refuse(update, "prompt_button") is not None:
+                await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            return
+        if data.action == "start":
+            done = await self._access.run_as(
+                update, "prompt_start", lambda s: self._prompts.start(s, data.target)
+            )
+            if done is not None:
+                await query.answer()
+                await self._checks.show_start(context.bot, query.from_user.id, done[1])
+            return
+        snoozed = await self._access.run_as(
+            update, "prompt_snooze", lambda s: self._prompts.snooze(s, data.target, data.version)
+        )
+        if snoozed is None:
+            return
+        result = snoozed[1]
+        if isinstance(result, Rejected):
+            await query.answer(result.notice, show_alert=True)
+            return
+        assert isinstance(result, Snoozed)
+        until = result.until.astimezone(self._zone).strftime("%H:%M")
+        await query.answer(f"Snoozed: reminder at {until}.")

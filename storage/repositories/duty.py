@@ -1,0 +1,156 @@
+"""Who is on duty: nurses and charge nurses on a ward, and physicians on call.
+
+A ``duty_assignment`` covers ``at`` when ``starts_at <= at < ends_at``. Every query names the
+ward and the duties first, so it runs on the index ``(ward_id, duty, starts_at)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlmodel import Session, col, select
+
+from storage.models import Duty, DutyAssignment, Role, Staff, StaffWard
+
+NURSING: tuple[Duty, ...] = (Duty.NURSE, Duty.CHARGE_NURSE)
+
+
+def shifts_at(
+    session: Session, *, ward_id: int, at: dt.datetime, duties: Sequence[Duty] = NURSING
+) -> list[tuple[DutyAssignment, Staff]]:
+    """Assignments of active staff covering ``at``, by start (a person may have several)."""
+    return list(
+        session.exec(
+            select(DutyAssignment, Staff)
+            .join(Staff, col(Staff.id) == DutyAssignment.staff_id)
+            .where(
+                DutyAssignment.ward_id == ward_id,
+                col(DutyAssignment.duty).in_(duties),
+                col(DutyAssignment.starts_at) <= at,
+                col(DutyAssignment.ends_at) > at,
+                col(Staff.active),
+            )
+            .order_by(col(DutyAssignment.starts_at), col(DutyAssignment.id))
+        ).all()
+    )
+
+
+def on_duty(session: Session, *, ward_id: int, at: dt.datetime) -> list[Staff]:
+    """Active staff with a nurse or charge-nurse assignment covering ``at``, each once, in the
+    order their assignments started."""
+    return _each_once(staff for _, staff in shifts_at(session, ward_id=ward_id, at=at))
+
+
+def charge_nurses(session: Session, *, ward_id: int, at: dt.datetime) -> list[Staff]:
+    """The charge nurses on duty at ``at``; when none is, every active charge nurse of the ward,
+    so that an alert always has somebody to go to (empty only if the ward has none at all)."""
+    on = shifts_at(session, ward_id=ward_id, at=at, duties=(Duty.CHARGE_NURSE,))
+    if on:
+        return _each_once(staff for _, staff in on)
+    return list(charge_nurses_of_ward(session, ward_id=ward_id))
+
+
+def charge_nurses_of_ward(session: Session, *, ward_id: int) -> Sequence[Staff]:
+    return session.exec(
+        select(Staff)
+        .join(StaffWard, col(StaffWard.staff_id) == Staff.id)
+        .where(StaffWard.ward_id == ward_id, Staff.role == Role.CHARGE_NURSE, col(Staff.active))
+        .order_by(col(Staff.id))
+    ).all()
+
+
+def covering(
+    session: Session,
+    *,
+    ward_id: int,
+    staff_id: int,
+    at: dt.datetime,
+    duties: Sequence[Duty] = NURSING,
+    lock: bool = False,
+) -> Sequence[DutyAssignment]:
+    """One person's assignments on a ward covering ``at``, latest end last."""
+    query = (
+        select(DutyAssignment)
+        .where(
+            DutyAssignment.ward_id == ward_id,
+            col(DutyAssignment.duty).in_(duties),
+            col(DutyAssignment.starts_at) <= at,
+            DutyAssignment.staff_id == staff_id,
+            col(DutyAssignment.ends_at) > at,
+        )
+        .order_by(col(DutyAssignment.ends_at), col(DutyAssignment.id))
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.exec(query).all()
+
+
+def overlapping(
+    session: Session,
+    *,
+    ward_id: int,
+    staff_id: int,
+    duty: Duty,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+) -> Sequence[DutyAssignment]:
+    """One person's assignments of one duty on a ward that overlap ``[starts_at, ends_at)``."""
+    return session.exec(
+        select(DutyAssignment)
+        .where(
+            DutyAssignment.ward_id == ward_id,
+            DutyAssignment.duty == duty,
+            col(DutyAssignment.starts_at) < ends_at,
+            DutyAssignment.staff_id == staff_id,
+            col(DutyAssignment.ends_at) > starts_at,
+        )
+        .order_by(col(DutyAssignment.starts_at))
+    ).all()
+
+
+def upcoming(
+    session: Session, *, ward_id: int, ending_after: dt.datetime
+) -> list[tuple[DutyAssignment, Staff]]:
+    """Every assignment on the ward not yet over (current and planned), by start."""
+    return list(
+        session.exec(
+            select(DutyAssignment, Staff)
+            .join(Staff, col(Staff.id) == DutyAssignment.staff_id)
+            .where(DutyAssignment.ward_id == ward_id, col(DutyAssignment.ends_at) > ending_after)
+            .order_by(col(DutyAssignment.starts_at), col(DutyAssignment.id))
+        ).all()
+    )
+
+
+def next_start(
+    session: Session, *, staff_id: int, ward_ids: Sequence[int], after: dt.datetime
+) -> dt.datetime | None:
+    """When this person's next planned shift on these wards begins, if any."""
+    if not ward_ids:
+        return None
+    return session.exec(
+        select(DutyAssignment.starts_at)
+        .where(
+            col(DutyAssignment.ward_id).in_(ward_ids),
+            col(DutyAssignment.duty).in_(NURSING),
+            col(DutyAssignment.starts_at) > after,
+            DutyAssignment.staff_id == staff_id,
+        )
+        .order_by(col(DutyAssignment.starts_at))
+        .limit(1)
+    ).first()
+
+
+def add(session: Session, assignment: DutyAssignment) -> DutyAssignment:
+    """Insert and flush, so that the caller has its id."""
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def _each_once(people: Iterable[Staff]) -> list[Staff]:
+    seen: dict[int | None, Staff] = {}
+    for staff in people:
+        seen.setdefault(staff.id, staff)
+    return list(seen.values())

@@ -1,0 +1,183 @@
+"""Scheduled prompts end to end: rows, ticks at chosen instants, real messages. No sleeping."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import col, select
+
+from bot.app import Neurocheck
+from bot.config import Settings
+from storage.db import Database
+from storage.models import (
+    CheckStatus,
+    Duty,
+    OutboundMessage,
+    Role,
+    ScheduledCheck,
+    Staff,
+    StaffWard,
+)
+from tests.e2e.conftest import FakeClock, running_bot
+from tests.e2e.test_check import tap
+from tests.support import factories
+from tests.support.fake_telegram import FakeTelegram
+
+NURSE, CHARGE, OTHER_NURSE = 501, 502, 503
+
+
+@pytest.fixture
+def patient(db: Database, clock: FakeClock) -> int:
+    """Bed 4 on ward H7, relapsed/refractory cycle 1 starting in two hours; Ada on duty."""
+    ward = factories.ward(db)
+    nurse = factories.staff(db, NURSE, "Nurse Ada", Role.NURSE, [ward])
+    factories.staff(db, CHARGE, "Charge Cy", Role.CHARGE_NURSE, [ward])
+    factories.staff(db, OTHER_NURSE, "Nurse Bo", Role.NURSE, [ward])  # not on duty
+    factories.duty(db, ward, nurse, Duty.NURSE, clock.now - dt.timedelta(hours=1))
+    patient_id = factories.patient(db, ward, "Bed 4", dt.date(1980, 1, 1))
+    factories.plan(db, patient_id, clock.now + dt.timedelta(hours=2), created_at=clock.now)
+    return patient_id
+
+
+def open_checks(db: Database) -> list[ScheduledCheck]:
+    with db.session() as session:
+        return list(session.exec(select(ScheduledCheck).order_by(col(ScheduledCheck.due_at))).all())
+
+
+async def test_baseline_prompt_leads_into_the_check_and_schedules_the_next(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock, patient: int
+) -> None:
+    nurse, bystander = tg.user(NURSE), tg.user(OTHER_NURSE)
+    await neurocheck.rescheduler_sweep()
+    [row] = open_checks(db)
+    assert row.kind == "baseline" and row.status is CheckStatus.DUE
+    await neurocheck.tick()
+    prompt = await nurse.next_message()
+    assert prompt.text == "Baseline check due for Bed 4 at 09:00."
+    assert prompt.protect_content
+    await bystander.assert_no_message(within=0.1)
+    await nurse.press(prompt, "Start check")
+    question = await nurse.next_message()
+    assert "Baseline check · Bed 4" in (question.text or "")
+    await tap(
+        nurse,
+        question,
+        "Alert",
+        "Year ✓",
+        "Month ✓",
+        "City ✓",
+        "Hospital ✓",
+        "Done",
+        "3 named",
+        "Command ✓",
+        "Writing ✓",
+        "Attention ✓",
+        "Done",
+        "No seizure",
+        "None of these",
+        "None of these",
+        "Skip",
+        "Submit",
+    )
+    done, upcoming = open_checks(db)
+    assert done.status is CheckStatus.DONE and done.assessment_id is not None
+    assert upcoming.status is CheckStatus.DUE and upcoming.kind == "routine"
+    assert upcoming.due_at > clock.now
+
+
+async def test_missed_check_climbs_the_ladder(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock, patient: int
+) -> None:
+    nurse, charge = tg.user(NURSE), tg.user(CHARGE)
+    await neurocheck.rescheduler_sweep()
+    await neurocheck.tick()
+    assert "Baseline check due" in ((await nurse.next_message()).text or "")
+    clock.advance(minutes=14)
+    await neurocheck.tick()
+    await nurse.assert_no_message(within=0.1)
+    clock.advance(minutes=1)
+    await neurocheck.tick()
+    assert (await nurse.next_message()).text == (
+        "Reminder: the baseline check for Bed 4 was due at 09:00 (15 min ago)."
+    )
+    clock.advance(minutes=15)
+    await neurocheck.tick()
+    alert = await charge.next_message()
+    assert "Charge nurse: the baseline check for Bed 4, due at 09:00" in (alert.text or "")
+    clock.advance(minutes=30)
+    await neurocheck.tick()
+    assert "Missed baseline check: Bed 4" in ((await charge.next_message()).text or "")
+    await nurse.assert_no_message(within=0.1)
+
+
+async def test_snooze_delays_the_reminder_but_not_the_charge_nurse(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock, patient: int
+) -> None:
+    nurse, charge = tg.user(NURSE), tg.user(CHARGE)
+    await neurocheck.rescheduler_sweep()
+    await neurocheck.tick()
+    prompt = await nurse.next_message()
+    clock.advance(minutes=10)
+    press = await nurse.press(prompt, "Snooze 15 min")
+    assert (await nurse.wait_answer(press)).text == "Snoozed: reminder at 09:25."
+    clock.advance(minutes=10)  # 20 min after due: the plain reminder would have gone at 15
+    await neurocheck.tick()
+    await nurse.assert_no_message(within=0.1)
+    clock.advance(minutes=5)
+    await neurocheck.tick()
+    assert "Reminder" in ((await nurse.next_message()).text or "")
+    clock.advance(minutes=5)
+    await neurocheck.tick()
+    assert "Charge nurse" in ((await charge.next_message()).text or "")
+
+
+async def test_after_downtime_the_late_prompt_is_sent_once_by_two_instances(
+    tg: FakeTelegram,
+    neurocheck: Neurocheck,
+    settings: Settings,
+    db: Database,
+    clock: FakeClock,
+    patient: int,
+) -> None:
+    nurse, charge = tg.user(NURSE), tg.user(CHARGE)
+    await neurocheck.rescheduler_sweep()
+    clock.advance(hours=3)  # the bot was down; the check fell due at 08:00 UTC
+    async with running_bot(settings, db, clock) as second:
+        await neurocheck.tick()
+        await second.tick()
+        await second.tick()
+    prompt = await nurse.next_message()
+    assert prompt.text == "Baseline check due for Bed 4 at 09:00 (late: due 180 min ago)."
+    with db.session() as session:
+        prompts = session.exec(
+            select(OutboundMessage).where(OutboundMessage.chat_id == NURSE)
+        ).all()
+        [row] = session.exec(select(ScheduledCheck)).all()
+    assert row.late and row.reminder_level == 4  # every level fell due during the downtime
+    assert [p.status for p in prompts] == ["sent"]  # one late prompt, no reminder on its heels
+    await nurse.assert_no_message(within=0.1)
+    missed = await charge.next_message()  # no physician on call: the charge nurse
+    assert "Missed baseline check: Bed 4, due at 09:00, not started after 180 min" in (
+        missed.text or ""
+    )
+
+
+async def test_blocked_nurse_does_not_stop_the_others(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock, patient: int
+) -> None:
+    with db.session() as session:
+        bo = session.exec(select(Staff).where(Staff.telegram_user_id == OTHER_NURSE)).one()
+        ward_id = session.exec(select(StaffWard.ward_id)).first()
+    assert bo.id is not None and ward_id is not None
+    factories.duty(db, ward_id, bo.id, Duty.NURSE, clock.now)
+    tg.user(NURSE)
+    bo_chat = tg.user(OTHER_NURSE)
+    tg.block(NURSE)
+    await neurocheck.rescheduler_sweep()
+    await neurocheck.tick()
+    assert "Baseline check due" in ((await bo_chat.next_message()).text or "")
+    with db.session() as session:
+        rows = {m.chat_id: m for m in session.exec(select(OutboundMessage))}
+    assert rows[NURSE].status == "failed" and "blocked" in (rows[NURSE].error or "")
+    assert rows[OTHER_NURSE].status == "sent"

@@ -1,0 +1,74 @@
+"""The outbox's promises: enqueue once, claim once, a stale claimant cannot finish a row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import select
+
+from bot.services import outbox
+from bot.services.outbox import LEASE, MAX_ATTEMPTS, Outbox
+from storage.db import Database
+from storage.models import OutboundMessage, OutboxStatus
+
+T0 = dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def put(db: Database, key: str, chat_id: int = 1) -> None:
+    with db.session() as session:
+        outbox.enqueue(
+            session, chat_id=chat_id, purpose="test", payload={"text": key}, dedupe_key=key, now=T0
+        )
+
+
+def rows(db: Database) -> list[OutboundMessage]:
+    with db.session() as session:
+        return list(session.exec(select(OutboundMessage)).all())
+
+
+def test_enqueue_is_idempotent_by_key(db: Database) -> None:
+    put(db, "check:1:0:7")
+    put(db, "check:1:0:7")
+    put(db, "check:1:1:7")
+    assert sorted(r.dedupe_key or "" for r in rows(db)) == ["check:1:0:7", "check:1:1:7"]
+
+
+def test_a_claimed_row_is_not_claimed_again_until_its_lease_runs_out(db: Database) -> None:
+    clock = Clock()
+    box = Outbox(db, clock)
+    put(db, "a")
+    first = box.claim()
+    assert [i.payload["text"] for i in first] == ["a"]
+    assert box.claim() == []
+    clock.now += LEASE + dt.timedelta(seconds=1)  # the first sender died
+    [again] = box.claim()
+    assert again.attempts == 2
+    assert not box.sent(first[0], message_id=10), "the stale claimant cannot finish the row"
+    assert box.sent(again, message_id=11)
+    [row] = rows(db)
+    assert (row.status, row.message_id) == (OutboxStatus.SENT, 11)
+    assert box.claim() == []
+
+
+def test_retry_waits_then_gives_up(db: Database) -> None:
+    clock = Clock()
+    box = Outbox(db, clock)
+    put(db, "a")
+    [item] = box.claim()
+    assert box.retry(item, "429", dt.timedelta(seconds=7))
+    assert box.claim() == []
+    clock.now += dt.timedelta(seconds=7)
+    for _ in range(MAX_ATTEMPTS - 1):
+        [item] = box.claim()
+        box.retry(item, "500 Internal Server Error")
+        clock.now += dt.timedelta(minutes=10)
+    [row] = rows(db)
+    assert row.status is OutboxStatus.FAILED and "gave up after" in (row.error or "")
