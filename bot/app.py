@@ -33,7 +33,7 @@ from bot.telegram.duty import DutyHandlers
 from bot.telegram.enrolment import EnrolmentHandlers
 from bot.telegram.events import EventHandlers
 from bot.telegram.handlers import CoreHandlers, FallbackHandlers
-from bot.telegram.patients import PatientHandlers
+from bot.telegram.patients import PatientHandlers, shift_board
 from bot.telegram.plans import PlanHandlers
 from bot.telegram.prompts import OutboxSender, PromptHandlers
 from storage.db import Database
@@ -76,15 +76,15 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         .post_init(register_commands)
         .build()
     )
+    protocols = load_protocols()
     staff = StaffService(db, clock)
+    patients = PatientService(db, clock, zone=settings.zone, protocols=protocols)
     access = Access(staff)
     # Before CoreHandlers: enrolment takes `/start <code>`, plain /start falls through.
     enrolment = EnrolmentService(db, clock, default_ttl_hours=settings.invite_ttl_hours)
     EnrolmentHandlers(access, staff, enrolment, settings.zone).register(application)
-    patients = PatientService(db, clock, zone=settings.zone)
     PatientHandlers(access, patients, settings.zone).register(application)
     CoreHandlers(access).register(application)
-    protocols = load_protocols()
     rules = ScheduleRules(protocols, CadenceSettings(), settings.zone)
     rescheduler = Rescheduler(db, clock, rules)
     checks = CheckService(db, clock, settings.zone, rules)
@@ -108,7 +108,11 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     FallbackHandlers(access).register(application)
     scheduler = Scheduler(
         Runner(db, clock, rules),
-        OutboxSender(Outbox(db, clock), settings.zone),
+        OutboxSender(
+            Outbox(db, clock),
+            settings.zone,
+            boards=lambda staff_id: shift_board(patients, staff_id, settings.zone),
+        ),
         check_handlers,
         rescheduler,
         interval_seconds=settings.scheduler_interval_seconds,

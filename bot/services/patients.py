@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from bot.clinical.protocols import Protocol
 from bot.clinical.risk import is_high_risk
 from bot.clinical.tool import age_on
+from bot.services.board import BoardInfo, board
 from bot.services.staff import Clock
 from bot.services.wards import normalise_code
 from storage.db import Database
@@ -116,6 +118,7 @@ class PatientView:
     admitted_at: dt.datetime
     discharged_at: dt.datetime | None
     last_grade: GradeView | None
+    board: BoardInfo | None = None  # cycle, dose and next check, on the ward board
 
     @property
     def high_risk(self) -> bool:
@@ -212,7 +215,15 @@ def uses_capd(flags: Sequence[str]) -> bool:
 
 
 class PatientService:
-    def __init__(self, db: Database, clock: Clock, *, zone: ZoneInfo | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        zone: ZoneInfo | None = None,
+        protocols: Mapping[str, Protocol] | None = None,
+    ) -> None:
+        self._protocols = protocols or {}
         self._db = db
         self._clock = clock
         self._zone = zone or ZoneInfo("UTC")
@@ -416,8 +427,23 @@ class PatientService:
         grades = patients_repo.latest_current_grades(
             session, [p.id for p in patients if p.id is not None]
         )
-        today = self._today(self._clock())
-        views = [self._view(p, codes[p.ward_id], grades.get(p.id or 0), today) for p in patients]
+        now = self._clock()
+        today = self._today(now)
+        info = board(
+            session,
+            [p.id or 0 for p in patients],
+            {p.id or 0: p.weight_band for p in patients},
+            self._protocols,
+            self._zone,
+            now,
+        )
+        views = [
+            replace(
+                self._view(p, codes[p.ward_id], grades.get(p.id or 0), today),
+                board=info.get(p.id or 0),
+            )
+            for p in patients
+        ]
         return tuple(sorted(views, key=lambda v: (v.ward_code, _natural(v.label))))
 
     def _actor_ward_ids(

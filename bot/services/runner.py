@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -43,6 +44,9 @@ Clock = Callable[[], dt.datetime]
 LATE_AFTER: Final = dt.timedelta(minutes=5)
 BATCH: Final = 200
 PROMPT, REMIND, CHARGE, PHYSICIAN = 0, 1, 2, 3
+DEFAULT_SHIFT_CHANGES: Final = ("07:00", "19:00")  # a ward sets its own: settings.shift_changes
+SHIFT_BOARD_WINDOW: Final = dt.timedelta(minutes=15)  # a board is news only around the change
+INCOMING: Final = dt.timedelta(minutes=1)  # on duty just after the change = the incoming nurses
 
 
 @dataclass
@@ -54,6 +58,7 @@ class PassReport:
     late: int = 0
     messages: int = 0
     nobody_to_tell: list[int] = field(default_factory=list)
+    boards: int = 0
 
 
 class Runner:
@@ -72,7 +77,29 @@ class Runner:
                 for row in rows:
                     self._advance(session, row, now, report)
             if len(rows) < BATCH:
-                return report
+                break
+        with self._db.session() as session:
+            self._shift_boards(session, now, report)
+        return report
+
+    def _shift_boards(self, session: Session, now: dt.datetime, report: PassReport) -> None:
+        """At a ward's shift change, the incoming nurses get the board (once each)."""
+        for ward in session.exec(select(Ward)).all():
+            change = latest_shift_change(ward, self._rules.zone, now)
+            if change is None or now - change > SHIFT_BOARD_WINDOW:
+                continue
+            assert ward.id is not None
+            incoming = duty_repo.on_duty(session, ward_id=ward.id, at=change + INCOMING)
+            for staff in incoming:
+                outbox.enqueue(
+                    session,
+                    chat_id=staff.chat_id,
+                    purpose="ward_board",
+                    payload={"staff_id": staff.id, "shift_at": change.isoformat()},
+                    dedupe_key=f"board:{ward.id}:{change.isoformat()}:{staff.id}",
+                    now=now,
+                )
+                report.boards += 1
 
     @staticmethod
     def _claim(session: Session, now: dt.datetime) -> Sequence[ScheduledCheck]:
@@ -201,3 +228,17 @@ def _payload(
         "late": row.late,
         "minutes_overdue": max(0, int((now - row.due_at).total_seconds() // 60)),
     }
+
+
+def latest_shift_change(ward: Ward, zone: ZoneInfo, now: dt.datetime) -> dt.datetime | None:
+    """The most recent shift change at or before ``now`` (today's or yesterday's, local)."""
+    times = ward.settings.get("shift_changes", DEFAULT_SHIFT_CHANGES)
+    local = now.astimezone(zone)
+    instants = []
+    for day in (local.date(), local.date() - dt.timedelta(days=1)):
+        for text in times:
+            hour, minute = (int(part) for part in str(text).split(":"))
+            at = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone).astimezone(dt.UTC)
+            if at <= now:
+                instants.append(at)
+    return max(instants, default=None)

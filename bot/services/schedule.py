@@ -47,6 +47,10 @@ class ScheduleRules:
         self._defaults = defaults
         self._zone = zone
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return self._zone
+
     def settings_for(self, ward: Ward | None) -> CadenceSettings:
         overrides = (ward.settings if ward else {}).get("cadence", {})
         return self._defaults.with_overrides(overrides) if overrides else self._defaults

@@ -20,6 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.clinical.risk import HIGH_RISK_AGE
 from bot.clinical.tool import tool_for_age
+from bot.services.board import BoardInfo
 from bot.services.patients import PatientError, PatientService, PatientView, Problem
 from bot.telegram import texts
 from bot.telegram.access import Access
@@ -119,7 +120,37 @@ def tool_text(view: PatientView) -> str:
 def patient_entry(view: PatientView, zone: ZoneInfo) -> str:
     """One patient of the list: the only place that decides what a row shows."""
     head = f"• {view.label}: {view.age_years} y, {weight_text(view.weight_band)}, {tool_text(view)}"
-    return f"{head}, {risk_text(view)}\n  {last_check_text(view, zone)}"
+    lines = [f"{head}, {risk_text(view)}", f"  {last_check_text(view, zone)}"]
+    if view.board is not None:
+        lines += [f"  {line}" for line in board_lines(view.board, zone)]
+    return "\n".join(lines)
+
+
+def shift_board(patients: PatientService, staff_id: int, zone: ZoneInfo) -> str:
+    """The board an incoming nurse gets at a shift change (first message's worth)."""
+    listing = patients.list_for_staff(staff_id)
+    parts = render_patient_list(listing.patients, listing.ward_codes, zone)
+    more = "\n(More: /patients shows the whole board.)" if len(parts) > 1 else ""
+    return f"Shift change: your ward board.\n{parts[0]}{more}"
+
+
+def board_lines(info: BoardInfo, zone: ZoneInfo) -> list[str]:
+    """Cycle, day and dose; the next check, or how long it is overdue."""
+    lines = []
+    if info.cycle is not None:
+        where = f"cycle {info.cycle} ({info.protocol})"
+        where += f", day {info.day}" if info.day else ", not started"
+        state = "ON HOLD" if info.held else info.dose
+        lines.append(f"{where}: {state}" if state else where)
+    if info.next_due is not None:
+        due = info.next_due.astimezone(zone).strftime("%d %b %H:%M")
+        if info.in_progress:
+            lines.append(f"check due {due}: in progress")
+        elif info.overdue_minutes:
+            lines.append(f"OVERDUE: check due {due} ({info.overdue_minutes} min)")
+        else:
+            lines.append(f"next check {due}")
+    return lines
 
 
 def render_patient_list(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,9 +62,12 @@ def _button(check_id: int, level: int, text: str, action: str) -> InlineKeyboard
 
 
 class OutboxSender:
-    def __init__(self, outbox: Outbox, zone: ZoneInfo) -> None:
+    def __init__(
+        self, outbox: Outbox, zone: ZoneInfo, boards: Callable[[int], str] | None = None
+    ) -> None:
         self._outbox = outbox
         self._zone = zone
+        self._boards = boards  # staff id -> their ward board, rendered when it is sent
 
     async def send_pending(self, bot: Bot) -> int:
         """Send what is due; returns how many were delivered.
@@ -88,7 +91,7 @@ class OutboxSender:
         return delivered
 
     async def _send(self, bot: Bot, item: OutboxItem) -> bool:
-        text, markup = self._render(item)
+        text, markup = await self._render(item)
         try:
             sent = await bot.send_message(
                 item.chat_id, text, reply_markup=markup, protect_content=True
@@ -108,9 +111,12 @@ class OutboxSender:
         await asyncio.to_thread(self._outbox.sent, item, sent.message_id)
         return True
 
-    def _render(self, item: OutboxItem) -> tuple[str, InlineKeyboardMarkup | None]:
+    async def _render(self, item: OutboxItem) -> tuple[str, InlineKeyboardMarkup | None]:
         if item.purpose == "check_prompt":
             return render_prompt(item.payload, self._zone)
+        if item.purpose == "ward_board" and self._boards is not None:
+            staff_id = int(item.payload["staff_id"])
+            return await asyncio.to_thread(self._boards, staff_id), None
         return str(item.payload.get("text", "")), None
 
 

@@ -13,11 +13,14 @@ from storage.db import Database
 from storage.models import (
     CheckStatus,
     Duty,
+    InfusionPlan,
     OutboundMessage,
+    PlanStatus,
     Role,
     ScheduledCheck,
     Staff,
     StaffWard,
+    Ward,
 )
 from tests.e2e.conftest import FakeClock, running_bot
 from tests.e2e.test_check import tap
@@ -181,3 +184,45 @@ async def test_blocked_nurse_does_not_stop_the_others(
         rows = {m.chat_id: m for m in session.exec(select(OutboundMessage))}
     assert rows[NURSE].status == "failed" and "blocked" in (rows[NURSE].error or "")
     assert rows[OTHER_NURSE].status == "sent"
+
+
+async def test_ward_board_shows_cycle_dose_next_check_and_overdue(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock, patient: int
+) -> None:
+    nurse = tg.user(NURSE)
+    await neurocheck.rescheduler_sweep()
+    await nurse.send("/patients")
+    board = (await nurse.next_message()).text or ""
+    assert "cycle 1 (rr), not started" in board
+    assert "next check 24 Nov 09:00" in board
+    clock.advance(minutes=20)
+    await nurse.send("/patients")
+    assert "OVERDUE: check due 24 Nov 09:00 (20 min)" in ((await nurse.next_message()).text or "")
+    clock.advance(hours=3)  # day 1 of cycle 1: 9 mcg/day
+    with db.session() as session:
+        plan = session.exec(select(InfusionPlan)).one()
+        plan.status = PlanStatus.RUNNING
+    await nurse.send("/patients")
+    assert "cycle 1 (rr), day 1: 9 mcg/day" in ((await nurse.next_message()).text or "")
+
+
+async def test_incoming_nurses_get_the_board_once_at_the_shift_change(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock, patient: int
+) -> None:
+    nurse, bystander = tg.user(NURSE), tg.user(OTHER_NURSE)
+    with db.session() as session:
+        ward = session.exec(select(Ward)).one()
+        ward.settings = {"shift_changes": ["09:05"]}  # Europe/Berlin: 08:05 UTC
+    await neurocheck.tick()  # 08:00 UTC: before the change
+    await nurse.assert_no_message(within=0.1)
+    clock.advance(minutes=6)
+    await neurocheck.tick()
+    await neurocheck.tick()
+    board = (await nurse.next_message()).text or ""
+    assert board.startswith("Shift change: your ward board.")
+    assert "Bed 4" in board
+    await nurse.assert_no_message(within=0.1)
+    await bystander.assert_no_message(within=0.1)  # not on duty
+    clock.advance(minutes=30)  # past the window: nothing more
+    await neurocheck.tick()
+    await nurse.assert_no_message(within=0.1)
