@@ -83,23 +83,36 @@ class Runner:
         return report
 
     def _shift_boards(self, session: Session, now: dt.datetime, report: PassReport) -> None:
-        """At a ward's shift change, the incoming nurses get the board (once each)."""
-        for ward in session.exec(select(Ward)).all():
-            change = latest_shift_change(ward, self._rules.zone, now)
+        """At a ward's shift change, the incoming nurses get the board (once each).
+
+        Wards sharing shift times share one computation; only a ward inside its window costs
+        a query, so an ordinary pass stays cheap however many wards there are.
+        """
+        by_times: dict[tuple[str, ...], list[int]] = {}
+        for ward_id, settings in session.exec(select(Ward.id, Ward.settings)).all():
+            times = tuple(settings.get("shift_changes", DEFAULT_SHIFT_CHANGES))
+            by_times.setdefault(times, []).append(ward_id or 0)
+        for times, ward_ids in by_times.items():
+            change = latest_shift_change(times, self._rules.zone, now)
             if change is None or now - change > SHIFT_BOARD_WINDOW:
                 continue
-            assert ward.id is not None
-            incoming = duty_repo.on_duty(session, ward_id=ward.id, at=change + INCOMING)
-            for staff in incoming:
-                outbox.enqueue(
-                    session,
-                    chat_id=staff.chat_id,
-                    purpose="ward_board",
-                    payload={"staff_id": staff.id, "shift_at": change.isoformat()},
-                    dedupe_key=f"board:{ward.id}:{change.isoformat()}:{staff.id}",
-                    now=now,
-                )
-                report.boards += 1
+            for ward_id in ward_ids:
+                self._board_for(session, ward_id, change, now, report)
+
+    @staticmethod
+    def _board_for(
+        session: Session, ward_id: int, change: dt.datetime, now: dt.datetime, report: PassReport
+    ) -> None:
+        for staff in duty_repo.on_duty(session, ward_id=ward_id, at=change + INCOMING):
+            outbox.enqueue(
+                session,
+                chat_id=staff.chat_id,
+                purpose="ward_board",
+                payload={"staff_id": staff.id, "shift_at": change.isoformat()},
+                dedupe_key=f"board:{ward_id}:{change.isoformat()}:{staff.id}",
+                now=now,
+            )
+            report.boards += 1
 
     @staticmethod
     def _claim(session: Session, now: dt.datetime) -> Sequence[ScheduledCheck]:
@@ -230,9 +243,10 @@ def _payload(
     }
 
 
-def latest_shift_change(ward: Ward, zone: ZoneInfo, now: dt.datetime) -> dt.datetime | None:
+def latest_shift_change(
+    times: Sequence[str], zone: ZoneInfo, now: dt.datetime
+) -> dt.datetime | None:
     """The most recent shift change at or before ``now`` (today's or yesterday's, local)."""
-    times = ward.settings.get("shift_changes", DEFAULT_SHIFT_CHANGES)
     local = now.astimezone(zone)
     instants = []
     for day in (local.date(), local.date() - dt.timedelta(days=1)):
