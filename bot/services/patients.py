@@ -20,6 +20,7 @@ from bot.clinical.protocols import Protocol
 from bot.clinical.risk import is_high_risk
 from bot.clinical.tool import age_on
 from bot.services.board import BoardInfo, board
+from bot.services.errors import RefusedError
 from bot.services.staff import Clock
 from bot.services.wards import normalise_code
 from storage.db import Database
@@ -79,13 +80,8 @@ class Problem(StrEnum):
     NO_SUCH_PATIENT = "no_such_patient"
 
 
-class PatientError(ValueError):
+class PatientError(RefusedError[Problem]):
     """A refused request; the message is for the person (chat or command line) as it is."""
-
-    def __init__(self, problem: Problem, message: str) -> None:
-        super().__init__(message)
-        self.problem = problem
-        self.message = message
 
 
 NO_SUCH_PATIENT = "There is no such patient on your ward."

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.services.errors import RefusedError
 from bot.services.localtime import TimeInputError, parse_local_time
 from bot.services.staff import Clock
 from bot.services.wards import normalise_code
@@ -117,13 +118,8 @@ class Problem(StrEnum):
     NEW_CYCLE_NEEDED = "new_cycle_needed"
 
 
-class PlanError(ValueError):
+class PlanError(RefusedError[Problem]):
     """A refused request; the message is for the person (chat or command line) as it is."""
-
-    def __init__(self, problem: Problem, message: str) -> None:
-        super().__init__(message)
-        self.problem = problem
-        self.message = message
 
 
 class StalePlanError(PlanError):
