@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
-from bot.clinical.protocols import CadenceSettings
 from bot.config import Settings
-from bot.protocols import load_protocols
 from bot.scheduler import Scheduler
 from bot.services.checks import CheckService
 from bot.services.duty import DutyService
@@ -76,7 +74,8 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         .post_init(register_commands)
         .build()
     )
-    protocols = load_protocols()
+    rules = ScheduleRules.shipped(settings.zone)
+    protocols = rules.protocols
     staff = StaffService(db, clock)
     patients = PatientService(db, clock, zone=settings.zone, protocols=protocols)
     access = Access(staff)
@@ -85,7 +84,6 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     EnrolmentHandlers(access, staff, enrolment, settings.zone).register(application)
     PatientHandlers(access, patients, settings.zone).register(application)
     CoreHandlers(access).register(application)
-    rules = ScheduleRules(protocols, CadenceSettings(), settings.zone)
     rescheduler = Rescheduler(db, clock, rules)
     checks = CheckService(db, clock, settings.zone, rules)
     check_handlers = CheckHandlers(access, checks, settings.zone)

@@ -314,16 +314,18 @@ def _cmd_duty_list(args: argparse.Namespace) -> int:
 def _plans(settings: Settings, db: Database, clock: Clock | None) -> PlanService:
     """Wired as ``bot.app.build`` wires it: the shipped protocols, and a plan change
     recomputes the patient's next check at once (the running bot picks up the row)."""
-    from bot.clinical.protocols import CadenceSettings
-    from bot.protocols import load_protocols
     from bot.services.plans import PlanService
     from bot.services.schedule import Rescheduler, ScheduleRules
 
     now = clock or _system_clock
-    protocols = load_protocols()
-    rescheduler = Rescheduler(db, now, ScheduleRules(protocols, CadenceSettings(), settings.zone))
+    rules = ScheduleRules.shipped(settings.zone)
+    rescheduler = Rescheduler(db, now, rules)
     return PlanService(
-        db, now, zone=settings.zone, protocols=protocols, on_change=rescheduler.patient_changed
+        db,
+        now,
+        zone=settings.zone,
+        protocols=rules.protocols,
+        on_change=rescheduler.patient_changed,
     )
 
 

@@ -19,6 +19,7 @@ from bot.clinical.cadence import DueCheck, PastCheck, PlanEvent, abnormal, next_
 from bot.clinical.protocols import CadenceSettings, Protocol
 from bot.clinical.risk import is_high_risk
 from bot.clinical.tool import age_on
+from bot.protocols import load_protocols
 from storage.db import Database
 from storage.models import (
     Assessment,
@@ -46,6 +47,15 @@ class ScheduleRules:
         self._protocols = protocols
         self._defaults = defaults
         self._zone = zone
+
+    @classmethod
+    def shipped(cls, zone: ZoneInfo) -> ScheduleRules:
+        """The protocols shipped in bot/protocols and section 10's default cadence."""
+        return cls(load_protocols(), CadenceSettings(), zone)
+
+    @property
+    def protocols(self) -> Mapping[str, Protocol]:
+        return self._protocols
 
     @property
     def zone(self) -> ZoneInfo:

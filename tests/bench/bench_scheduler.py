@@ -33,8 +33,6 @@ from sqlmodel import col, func, select
 from telegram.ext import ApplicationBuilder
 
 from bot.app import rate_limiter
-from bot.clinical.protocols import CadenceSettings
-from bot.protocols import load_protocols
 from bot.services.outbox import Outbox
 from bot.services.runner import Runner
 from bot.services.schedule import ScheduleRules
@@ -220,7 +218,7 @@ async def send_all(db: Database, clock: ZoneInfo) -> tuple[float, dict[str, floa
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder, fresh_database(Path(folder)) as db:
         seed(db)
-        rules = ScheduleRules(load_protocols(), CadenceSettings(), ZoneInfo("UTC"))
+        rules = ScheduleRules.shipped(ZoneInfo("UTC"))
         runner = Runner(db, lambda: NOW, rules)
         idle = timed_passes(runner, 20)
         make_due(db)
