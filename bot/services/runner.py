@@ -33,12 +33,14 @@ from storage.models import (
     Duty,
     Patient,
     PatientStatus,
+    Role,
     ScheduledCheck,
     Staff,
     Ward,
 )
 from storage.repositories import audit
 from storage.repositories import duty as duty_repo
+from storage.repositories import staff as staff_repo
 
 Clock = Callable[[], dt.datetime]
 LATE_AFTER: Final = dt.timedelta(minutes=5)
@@ -46,6 +48,7 @@ BATCH: Final = 200
 PROMPT, REMIND, CHARGE, PHYSICIAN = 0, 1, 2, 3
 DEFAULT_SHIFT_CHANGES: Final = ("07:00", "19:00")  # a ward sets its own: settings.shift_changes
 SHIFT_BOARD_WINDOW: Final = dt.timedelta(minutes=15)  # a board is news only around the change
+RETRY_UNHEARD: Final = dt.timedelta(minutes=1)
 INCOMING: Final = dt.timedelta(minutes=1)  # on duty just after the change = the incoming nurses
 
 
@@ -147,11 +150,15 @@ class Runner:
         while target < PHYSICIAN and _at(row, settings, target + 1) <= now:
             target += 1
         if level == PROMPT:
-            row.status, row.prompted_at = CheckStatus.PROMPTED, now
             row.late = now - row.due_at > LATE_AFTER
+            if not self._notify(session, row, patient, PROMPT, now, report):
+                # Nobody on the ward could be told: the prompt is not sent, so it is not
+                # "prompted". It stays due and is tried again shortly (and reported each time).
+                row.next_action_at = now + RETRY_UNHEARD
+                return
+            row.status, row.prompted_at = CheckStatus.PROMPTED, now
             report.prompted += 1
             report.late += int(row.late)
-            self._notify(session, row, patient, PROMPT, now, report)
         if target >= CHARGE or (target == REMIND and level == REMIND):
             report.reminders += 1
             self._notify(session, row, patient, target, now, report)
@@ -166,8 +173,11 @@ class Runner:
         level: int,
         now: dt.datetime,
         report: PassReport,
-    ) -> None:
-        recipients = self._recipients(session, patient, level, now)
+    ) -> int:
+        """Queue the message for everyone who should hear it; returns how many will."""
+        recipients = self._recipients(session, patient, level, now) or staff_repo.on_ward_with_role(
+            session, ward_id=patient.ward_id, role=Role.ADMIN
+        )  # the last resort: somebody must hear of a due or missed check
         if not recipients:
             assert row.id is not None
             report.nobody_to_tell.append(row.id)
@@ -192,6 +202,7 @@ class Runner:
             recipients=[s.id for s in recipients],
             late=row.late,
         )
+        return len(recipients)
 
     @staticmethod
     def _recipients(

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session, col, select
 
-from storage.models import Duty, DutyAssignment, Role, Staff, StaffWard
+from storage.models import Duty, DutyAssignment, Role, Staff
+from storage.repositories import staff as staff_repo
 
 NURSING: tuple[Duty, ...] = (Duty.NURSE, Duty.CHARGE_NURSE)
 
@@ -52,12 +53,7 @@ def charge_nurses(session: Session, *, ward_id: int, at: dt.datetime) -> list[St
 
 
 def charge_nurses_of_ward(session: Session, *, ward_id: int) -> Sequence[Staff]:
-    return session.exec(
-        select(Staff)
-        .join(StaffWard, col(StaffWard.staff_id) == Staff.id)
-        .where(StaffWard.ward_id == ward_id, Staff.role == Role.CHARGE_NURSE, col(Staff.active))
-        .order_by(col(Staff.id))
-    ).all()
+    return staff_repo.on_ward_with_role(session, ward_id=ward_id, role=Role.CHARGE_NURSE)
 
 
 def covering(

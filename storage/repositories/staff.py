@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, col, select
 
-from storage.models import Staff, StaffWard
+from storage.models import Role, Staff, StaffWard
 
 
 def active_by_telegram_id(session: Session, telegram_user_id: int) -> Staff | None:
@@ -35,3 +37,13 @@ def active_with_wards(
     if not rows:
         return None
     return rows[0][0], tuple(ward_id for _, ward_id in rows if ward_id is not None)
+
+
+def on_ward_with_role(session: Session, *, ward_id: int, role: Role) -> Sequence[Staff]:
+    """Active staff of a ward with a role, oldest enrolment first."""
+    return session.exec(
+        select(Staff)
+        .join(StaffWard, col(StaffWard.staff_id) == Staff.id)
+        .where(StaffWard.ward_id == ward_id, Staff.role == role, col(Staff.active))
+        .order_by(col(Staff.id))
+    ).all()

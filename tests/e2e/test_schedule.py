@@ -226,3 +226,35 @@ async def test_incoming_nurses_get_the_board_once_at_the_shift_change(
     clock.advance(minutes=30)  # past the window: nothing more
     await neurocheck.tick()
     await nurse.assert_no_message(within=0.1)
+
+
+async def test_a_prompt_nobody_can_hear_stays_due_until_somebody_can(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock
+) -> None:
+    ward = factories.ward(db)
+    nurse_id = factories.staff(db, NURSE, "Nurse Ada", Role.NURSE, [ward])  # not on duty yet
+    patient_id = factories.patient(db, ward, "Bed 4", dt.date(1980, 1, 1))
+    factories.plan(db, patient_id, clock.now + dt.timedelta(hours=2), created_at=clock.now)
+    nurse = tg.user(NURSE)
+    await neurocheck.rescheduler_sweep()
+    report = await neurocheck.tick()
+    assert report is not None and report.prompted == 0 and report.nobody_to_tell
+    [row] = open_checks(db)
+    assert row.status is CheckStatus.DUE, "an unheard prompt is not marked as sent"
+    factories.duty(db, ward, nurse_id, Duty.NURSE, clock.now)
+    clock.advance(minutes=1)
+    await neurocheck.tick()
+    assert "Baseline check due for Bed 4" in ((await nurse.next_message()).text or "")
+
+
+async def test_the_ward_admin_is_the_last_resort(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock
+) -> None:
+    ward = factories.ward(db)
+    factories.staff(db, 700, "Admin Al", Role.ADMIN, [ward])
+    patient_id = factories.patient(db, ward, "Bed 4", dt.date(1980, 1, 1))
+    factories.plan(db, patient_id, clock.now + dt.timedelta(hours=2), created_at=clock.now)
+    admin = tg.user(700)
+    await neurocheck.rescheduler_sweep()
+    await neurocheck.tick()
+    assert "Baseline check due for Bed 4" in ((await admin.next_message()).text or "")
