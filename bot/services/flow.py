@@ -119,6 +119,14 @@ def sequence(answers: Mapping[str, Any], tool: Tool) -> tuple[str, ...]:
     return (*steps, SEIZURE, MOTOR, ICP, NOTE)
 
 
+def is_row_answer(step: str, action: str) -> bool:
+    """Setting one ICE item in a row step ("year.c"): idempotent and independent of the other
+    items, so a press drawn before the latest edit is still safe to apply on that step (two
+    quick taps on a slow connection must not lose the second)."""
+    item, _, code = action.partition(".")
+    return step in ROW_STEPS and code in ITEM_CODES and item in {i.value for i in ROW_STEPS[step]}
+
+
 def next_step(after: str, answers: Mapping[str, Any], tool: Tool) -> str:
     steps = sequence(answers, tool)
     done = set(answers.get("done", ()))

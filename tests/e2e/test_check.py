@@ -343,3 +343,19 @@ async def test_discharge_closes_a_check_in_progress(
     with db.session() as session:
         assessment = session.exec(select(Assessment)).one()
     assert assessment.status is AssessmentStatus.CANCELLED
+
+
+async def test_quick_row_taps_on_one_drawing_all_count_but_a_stale_toggle_does_not(
+    tg: FakeTelegram, ward: int, db: Database
+) -> None:
+    """Slow connection: the nurse taps Year and Month before the first edit arrives."""
+    nurse = tg.user(NURSE_A)
+    question = await tap(nurse, await start(nurse, "Bed 4"), "Alert")
+    data = {b.text: b.callback_data or "" for row in question.buttons for b in row}
+    for label in ("Year ✓", "Month ✗"):
+        await nurse.wait_answer(await nurse.press_data(question, data[label]))
+    with db.session() as session:
+        answers = session.exec(select(Assessment)).one().answers
+    assert answers["ice"] == {"year": "correct", "month": "wrong"}
+    done = await nurse.press_data(question, data["Done"])  # drawn before both answers: stale
+    assert "moved on" in ((await nurse.wait_answer(done)).text or "")
