@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot import cli_admin, cli_plans, grade_cli
+from bot.clinical.protocols import ProtocolError
 from bot.config import Settings, SettingsError, load_settings
 
 
@@ -21,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     try:
         sys.exit(args.func(args))
-    except SettingsError as exc:
+    except (SettingsError, ProtocolError) as exc:  # one line for the operator, no traceback
         print(f"neurocheck: {exc}", file=sys.stderr)
         sys.exit(2)
 

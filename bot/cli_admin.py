@@ -33,6 +33,18 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     add.add_argument("name", metavar="NAME", nargs="+", help="the ward's name")
     add.set_defaults(func=_cmd_ward_add)
     ward_sub.add_parser("list", help="list the wards").set_defaults(func=_cmd_ward_list)
+    settings = ward_sub.add_parser(
+        "settings",
+        help="show or change a ward's check cadence and shift changes",
+        description="Without KEY=VALUE, show what the ward runs with. KEY is shift_changes "
+        "(local HH:MM list, e.g. 07:00,19:00) or cadence.NAME (routine_hours, high_risk_hours, "
+        "abnormal_hours, watch_hours_after_change, normal_checks_to_relax, baseline_lead_hours, "
+        "baseline_valid_hours, remind_nurse_minutes, alert_charge_minutes, "
+        "alert_physician_minutes); an empty VALUE returns to the default.",
+    )
+    settings.add_argument("code", metavar="CODE", help="the ward, e.g. H7")
+    settings.add_argument("changes", metavar="KEY=VALUE", nargs="*")
+    settings.set_defaults(func=_cmd_ward_settings)
 
     invite = sub.add_parser(
         "invite",
@@ -241,6 +253,31 @@ def patient_list(
 
 def _cmd_ward_add(args: argparse.Namespace) -> int:
     return _with_db(lambda _settings, db: ward_add(db, args.code, " ".join(args.name)))
+
+
+def _cmd_ward_settings(args: argparse.Namespace) -> int:
+    return _with_db(lambda _settings, db: ward_settings(db, args.code, args.changes))
+
+
+def ward_settings(
+    db: Database, code: str, changes: Sequence[str], *, out: TextIO | None = None
+) -> int:
+    """Show or change a ward's settings; a bad key or value changes nothing (exit 2)."""
+    from bot.services.wards import WardError, WardService
+
+    out = out or sys.stdout
+    pairs = dict(change.partition("=")[::2] for change in changes)
+    if any("=" not in change for change in changes):
+        print("neurocheck: write each change as KEY=VALUE", file=sys.stderr)
+        return 2
+    try:
+        effective = WardService(db, _system_clock()).configure(code, pairs)
+    except WardError as exc:
+        print(f"neurocheck: {exc}", file=sys.stderr)
+        return 2
+    for key, value in effective.items():
+        print(f"{key}={value}", file=out)
+    return 0
 
 
 def _cmd_ward_list(_args: argparse.Namespace) -> int:

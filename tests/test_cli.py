@@ -46,6 +46,7 @@ def test_every_command_is_documented_in_the_readme(tmp_path: Path) -> None:
         "db current",
         "ward add",
         "ward list",
+        "ward settings",
         "invite",
         "patient add",
         "patient list",

@@ -190,3 +190,36 @@ def test_patient_add_and_list(tmp_path: Path, env: dict[str, str], db: Database)
     assert "MRN" not in listed.stdout
     unknown = run_cli("patient", "list", "--ward", "H9", cwd=tmp_path, env=env)
     assert unknown.returncode == 1 and "no ward 'H9'" in unknown.stderr
+
+
+def test_ward_settings_show_change_and_refuse(tmp_path: Path, scratch_url: str) -> None:
+    env = {"NEUROCHECK_DATABASE_URL": scratch_url}
+    assert run_cli("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
+    assert run_cli("ward", "add", "H7", "Haematology", "7", cwd=tmp_path, env=env).returncode == 0
+    shown = run_cli("ward", "settings", "H7", cwd=tmp_path, env=env)
+    assert shown.returncode == 0
+    assert "cadence.routine_hours=8" in shown.stdout and "shift_changes=07:00,19:00" in shown.stdout
+    changed = run_cli(
+        "ward",
+        "settings",
+        "h7",
+        "cadence.routine_hours=6",
+        "shift_changes=07:00,15:00,23:00",
+        cwd=tmp_path,
+        env=env,
+    )
+    assert changed.returncode == 0, changed.stderr
+    assert "cadence.routine_hours=6" in changed.stdout
+    assert "shift_changes=07:00,15:00,23:00" in changed.stdout
+    for bad, named in (
+        ("cadence.routine_hours=0", "routine_hours"),
+        ("cadence.abnormal_hours=9", "abnormal_hours"),
+        ("cadence.colour=blue", "unknown ward setting"),
+        ("shift_changes=7am", "shift_changes"),
+    ):
+        refused = run_cli("ward", "settings", "H7", bad, cwd=tmp_path, env=env)
+        assert refused.returncode == 2, bad
+        assert named in refused.stderr and len(refused.stderr.strip().splitlines()) == 1, bad
+    back = run_cli("ward", "settings", "H7", "cadence.routine_hours=", cwd=tmp_path, env=env)
+    assert "cadence.routine_hours=8" in back.stdout
+    assert "shift_changes=07:00,15:00,23:00" in back.stdout

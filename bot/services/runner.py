@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from bot.clinical.protocols import CadenceSettings
 from bot.services import outbox
 from bot.services.schedule import ScheduleRules
+from bot.services.wards import DEFAULT_SHIFT_CHANGES
 from storage.db import Database
 from storage.models import (
     CheckStatus,
@@ -46,7 +47,6 @@ Clock = Callable[[], dt.datetime]
 LATE_AFTER: Final = dt.timedelta(minutes=5)
 BATCH: Final = 200
 PROMPT, REMIND, CHARGE, PHYSICIAN = 0, 1, 2, 3
-DEFAULT_SHIFT_CHANGES: Final = ("07:00", "19:00")  # a ward sets its own: settings.shift_changes
 SHIFT_BOARD_WINDOW: Final = dt.timedelta(minutes=15)  # a board is news only around the change
 RETRY_UNHEARD: Final = dt.timedelta(minutes=1)
 INCOMING: Final = dt.timedelta(minutes=1)  # on duty just after the change = the incoming nurses

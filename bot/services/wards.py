@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Final
 
+from bot.clinical.protocols import CadenceSettings, ProtocolError
 from bot.services.staff import Clock
 from storage.db import Database
 from storage.models import Ward
@@ -66,6 +70,81 @@ class WardService:
             )
             return ward_view(ward)
 
+    def configure(self, code: str, changes: Mapping[str, str]) -> dict[str, object]:
+        """Change a ward's overrides (``cadence.<name>`` numbers, ``shift_changes``); an empty
+        value removes an override. Everything is validated before anything is stored, and
+        the change is audited with the settings before and after."""
+        with self._db.session() as session:
+            ward = wards_repo.by_code(session, normalise_code(code))
+            if ward is None:
+                raise WardError(
+                    f"no ward {normalise_code(code)}: 'neurocheck ward list' shows them"
+                )
+            before = dict(ward.settings)
+            after = apply_setting_changes(before, changes)
+            if after != before:
+                ward.settings = after
+                audit.record(
+                    session,
+                    at=self._clock(),
+                    action="ward.settings_changed",
+                    entity="ward",
+                    entity_id=ward.id,
+                    ward_id=ward.id,
+                    before=before,
+                    after=after,
+                )
+            return effective_settings(after)
+
     def list(self) -> tuple[WardView, ...]:
         with self._db.session() as session:
             return tuple(ward_view(ward) for ward in wards_repo.all_wards(session))
+
+
+DEFAULT_SHIFT_CHANGES: Final = ("07:00", "19:00")  # a ward sets its own: shift_changes
+_SHIFT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]) -> dict[str, Any]:
+    """The ward's settings with ``changes`` applied, or WardError naming the bad key."""
+    settings = dict(current)
+    cadence = dict(settings.get("cadence", {}))
+    for key, raw in changes.items():
+        value = raw.strip()
+        if key == "shift_changes":
+            times = [t.strip() for t in value.split(",") if t.strip()]
+            if any(not _SHIFT.match(t) for t in times):
+                raise WardError("shift_changes: give local times as HH:MM, e.g. 07:00,19:00")
+            settings["shift_changes"] = times
+            if not times:
+                settings.pop("shift_changes")
+        elif key.startswith("cadence.") and key[len("cadence.") :] in CADENCE_FIELDS:
+            name = key[len("cadence.") :]
+            if not value:
+                cadence.pop(name, None)
+            elif not value.isdigit():
+                raise WardError(f"{key}: a whole number, got {value!r}")
+            else:
+                cadence[name] = int(value)
+        else:
+            allowed = ", ".join(["shift_changes", *(f"cadence.{f}" for f in CADENCE_FIELDS)])
+            raise WardError(f"unknown ward setting {key!r}; settings: {allowed}")
+    try:
+        CadenceSettings().with_overrides(cadence)
+    except ProtocolError as exc:
+        raise WardError(str(exc)) from None
+    settings["cadence"] = cadence
+    if not cadence:
+        settings.pop("cadence")
+    return settings
+
+
+def effective_settings(settings: Mapping[str, Any]) -> dict[str, object]:
+    """What the ward runs with: defaults, with its overrides applied."""
+    cadence = CadenceSettings().with_overrides(settings.get("cadence", {}))
+    shown: dict[str, object] = {f"cadence.{f}": getattr(cadence, f) for f in CADENCE_FIELDS}
+    shown["shift_changes"] = ",".join(settings.get("shift_changes", DEFAULT_SHIFT_CHANGES))
+    return shown
+
+
+CADENCE_FIELDS = tuple(f.name for f in dataclasses.fields(CadenceSettings))
