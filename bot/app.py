@@ -91,7 +91,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         access, PromptService(db, clock, checks, rules), check_handlers, settings.zone
     ).register(application)
     EventHandlers(
-        access, EventService(db, clock, settings.zone), HistoryService(db), settings.zone
+        access, EventService(db, clock, settings.zone), HistoryService(db, clock), settings.zone
     ).register(application)
     # A plan change recomputes the patient's next check (after the plan's transaction).
     plans = PlanService(

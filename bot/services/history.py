@@ -11,16 +11,41 @@ from sqlmodel import Session, col, func, select
 from bot.clinical import IcansResult, Seizure
 from bot.services import grades
 from bot.services.checks import NO_PATIENT, Rejected
-from bot.services.staff import StaffView
+from bot.services.staff import Clock, StaffView
 from storage.db import Database
 from storage.models import (
     Assessment,
     ClinicalEvent,
     ClinicalEventKind,
     GradeResult,
+    InfusionEvent,
+    InfusionPlan,
     Staff,
 )
 from storage.repositories import patients as patients_repo
+
+CHART_DAYS = 14
+CHART_MAX_ROWS = 1000  # a bound, far above 14 days of checks and events
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """One current grade (a check or an event) for the chart. ``score`` is the ICE or CAPD
+    score of ``tool`` (None when not scored); ``grade`` is a floor when not ``complete``."""
+
+    at: dt.datetime
+    tool: str
+    score: int | None
+    grade: int | None
+    complete: bool
+
+
+@dataclass(frozen=True)
+class ChartEvent:
+    """An infusion event (``InfusionEventKind`` value) for the chart."""
+
+    at: dt.datetime
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -39,17 +64,22 @@ class History:
     worst_grade: int | None  # never goes down: the episode's highest (known) grade
     seizure_events: int
     checks_with_seizure: int
+    # The last CHART_DAYS days, oldest first: current grades and the plans' infusion events.
+    points: Sequence[ChartPoint] = ()
+    infusion_events: Sequence[ChartEvent] = ()
 
 
 class HistoryService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
+        self._clock = clock
 
     def history(self, actor: StaffView, label: str, limit: int = 10) -> History | Rejected:
         with self._db.session() as session:
             patient = patients_repo.active_by_label(session, ward_ids=actor.ward_ids, label=label)
             if patient is None or patient.id is None:
                 return Rejected(NO_PATIENT)
+            since = self._clock() - dt.timedelta(days=CHART_DAYS)
             rows = session.exec(
                 select(GradeResult)
                 .where(GradeResult.patient_id == patient.id, col(GradeResult.current))
@@ -78,7 +108,46 @@ class HistoryService:
                         GradeResult.recorded_seizure != Seizure.NONE.value,
                     )
                 ).one(),
+                points=self._points(session, patient.id, since),
+                infusion_events=self._infusion_events(session, patient.id, since),
             )
+
+    @staticmethod
+    def _points(session: Session, patient_id: int, since: dt.datetime) -> list[ChartPoint]:
+        rows = session.exec(
+            select(GradeResult)
+            .where(
+                GradeResult.patient_id == patient_id,
+                col(GradeResult.current),
+                col(GradeResult.graded_at) >= since,
+            )
+            .order_by(col(GradeResult.graded_at).desc(), col(GradeResult.id).desc())
+            .limit(CHART_MAX_ROWS)
+        ).all()
+        points = []
+        for row in reversed(rows):
+            tool = row.tool or "ice"
+            points.append(
+                ChartPoint(
+                    at=row.graded_at,
+                    tool=tool,
+                    score=row.capd_score if tool == "capd" else row.ice_score,
+                    grade=row.icans_grade,
+                    complete=row.complete,
+                )
+            )
+        return points
+
+    @staticmethod
+    def _infusion_events(session: Session, patient_id: int, since: dt.datetime) -> list[ChartEvent]:
+        rows = session.exec(
+            select(InfusionEvent)
+            .join(InfusionPlan, col(InfusionPlan.id) == InfusionEvent.plan_id)
+            .where(InfusionPlan.patient_id == patient_id, col(InfusionEvent.at) >= since)
+            .order_by(col(InfusionEvent.at).desc(), col(InfusionEvent.id).desc())
+            .limit(CHART_MAX_ROWS)
+        ).all()
+        return [ChartEvent(at=e.at, kind=str(e.kind)) for e in reversed(rows)]
 
     @staticmethod
     def _row(session: Session, row: GradeResult) -> HistoryRow:

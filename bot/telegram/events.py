@@ -14,8 +14,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.clinical import Seizure
 from bot.services.checks import NO_PATIENT, Rejected
 from bot.services.events import FINDINGS, EventReport, EventService
-from bot.services.history import History, HistoryService
-from bot.telegram import callbacks, check_views, texts
+from bot.services.history import CHART_DAYS, History, HistoryService
+from bot.telegram import callbacks, charts, check_views, texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
 
@@ -132,6 +132,21 @@ class EventHandlers:
             await message.reply_text(result.notice)
             return
         await message.reply_text(self._history_text(result), protect_content=True)
+        if any(point.grade is not None for point in result.points):
+            png = await asyncio.to_thread(
+                charts.render_history_chart,
+                result.points,
+                result.infusion_events,
+                label=result.label,
+                zone=self._zone,
+            )
+            tool = charts.score_tool(result.points).upper()
+            await context.bot.send_photo(
+                message.chat_id,
+                photo=png,
+                caption=f"{result.label}: {tool} and ICANS grade, last {CHART_DAYS} days",
+                protect_content=True,
+            )
 
     def _history_text(self, history: History) -> str:
         if not history.rows:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlmodel import col, select
 
 from storage.db import Database
-from storage.models import AuditLog, ClinicalEvent, GradeResult, Role
+from storage.models import AuditLog, ClinicalEvent, GradeResult, Patient, Role
+from tests.e2e.conftest import FakeClock
 from tests.e2e.test_check import tap
 from tests.support import factories
 from tests.support.fake_telegram import FakeTelegram
@@ -102,3 +105,24 @@ async def test_history_shows_checks_with_the_baseline(tg: FakeTelegram, ward: in
     await nurse.send("/history Bed 4")
     text = (await nurse.next_message()).text or ""
     assert "ICE 0 (baseline) · grade 4 · Nurse Ada" in text
+
+
+async def test_history_sends_the_chart_after_the_text(
+    tg: FakeTelegram, ward: int, db: Database, clock: FakeClock
+) -> None:
+    with db.session() as session:
+        patient_id = session.exec(select(Patient.id).where(Patient.label == "Bed 4")).one()
+    assert patient_id is not None
+    factories.plan(db, patient_id, clock.now - dt.timedelta(days=2), created_at=clock.now)
+    nurse = tg.user(501)
+    await nurse.send("/event Bed 4")
+    await tap(nurse, await nurse.next_message(), "Seizure, resolved rapidly", "Report now")
+    await nurse.send("/history Bed 4")
+    text = await nurse.next_message()
+    assert not text.photo
+    assert "worst so far grade 3" in (text.text or "")
+    chart = await nurse.next_message()
+    assert chart.photo
+    assert chart.protect_content
+    assert chart.text == "Bed 4: ICE and ICANS grade, last 14 days"
+    assert (chart.photo_size or 0) > 10_000

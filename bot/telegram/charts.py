@@ -1,0 +1,251 @@
+"""A patient's ICE (or CAPD) score and ICANS grade over time, as a PNG for Telegram.
+
+Reusable: ``/history`` sends it, physician alerts can attach it. Uses matplotlib's
+object-oriented API on the Agg canvas only (no pyplot, no global state, no GUI), so it is
+safe to call from a worker thread. The title is the patient's ward label and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from matplotlib import dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from bot.services.history import ChartEvent, ChartPoint
+
+__all__ = ["ChartEvent", "ChartPoint", "render_history_chart", "score_tool"]
+
+WIDTH_IN, HEIGHT_IN, DPI = 8.0, 6.0, 100
+FONT = 14
+SMALL = 12
+
+EVENT_LABELS = {
+    "start": "start",
+    "step_up": "step-up",
+    "hold": "hold",
+    "restart": "restart",
+    "stop": "stop",
+    "end_cycle": "end",
+}
+EVENT_COLOURS = {
+    "start": "tab:green",
+    "step_up": "tab:blue",
+    "hold": "tab:orange",
+    "restart": "tab:green",
+    "stop": "tab:red",
+    "end_cycle": "tab:gray",
+}
+SCORE_COLOUR = "tab:blue"
+GRADE_COLOUR = "tab:red"
+NA_OFFSET = 0.1  # "n/a" markers sit this fraction of the score range below zero
+
+
+def score_tool(points: Sequence[ChartPoint]) -> str:
+    """``"capd"`` when every scored point is CAPD (and there is one), else ``"ice"``."""
+    tools = {p.tool for p in points if p.score is not None} or {p.tool for p in points}
+    return "capd" if tools == {"capd"} else "ice"
+
+
+def _x(at: dt.datetime) -> float:
+    """matplotlib's date number (days since its epoch, UTC) for an aware datetime."""
+    return float(mdates.date2num(at))  # type: ignore[no-untyped-call]
+
+
+def _xs(points: Sequence[ChartPoint]) -> list[float]:
+    return [_x(p.at) for p in points]
+
+
+def _scores_of(points: Sequence[ChartPoint]) -> list[float]:
+    return [float(p.score) for p in points if p.score is not None]
+
+
+def _grades_of(points: Sequence[ChartPoint]) -> list[float]:
+    return [float(p.grade) for p in points if p.grade is not None]
+
+
+def render_history_chart(
+    points: Sequence[ChartPoint],
+    events: Sequence[ChartEvent],
+    *,
+    label: str,
+    zone: ZoneInfo,
+) -> bytes:
+    """PNG bytes, 800x600: score on top, ICANS grade below, infusion events as lines."""
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    score_ax, grade_ax = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    figure.suptitle(label, fontsize=FONT + 4, fontweight="bold")
+
+    tool = score_tool(points)
+    _scores(score_ax, [p for p in points if p.tool == tool or p.score is None], tool)
+    _grades(grade_ax, points)
+    for ax in (score_ax, grade_ax):
+        ax.grid(True, alpha=0.3)
+        ax.tick_params(labelsize=SMALL)
+    _time_axis(grade_ax, points, events, zone)
+    _events(score_ax, grade_ax, events)
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _scores(ax: Axes, points: Sequence[ChartPoint], tool: str) -> None:
+    top = 32 if tool == "capd" else 10
+    na_y = -top * NA_OFFSET
+    ax.set_ylim(na_y - top * 0.08, top * 1.08)
+    ax.set_yticks(range(0, top + 1, 8 if tool == "capd" else 2))
+    ax.set_ylabel("CAPD (0-32)" if tool == "capd" else "ICE (0-10)", fontsize=FONT)
+    ax.axhline(0, color="black", linewidth=0.8)
+    scored = [p for p in points if p.score is not None]
+    if scored:
+        ax.plot(
+            _xs(scored),
+            _scores_of(scored),
+            color=SCORE_COLOUR,
+            linewidth=2,
+            zorder=2,
+        )
+        complete = [p for p in scored if p.complete]
+        partial = [p for p in scored if not p.complete]
+        ax.plot(
+            _xs(complete),
+            _scores_of(complete),
+            "o",
+            color=SCORE_COLOUR,
+            markersize=9,
+            zorder=3,
+        )
+        ax.plot(
+            _xs(partial),
+            _scores_of(partial),
+            "o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor=SCORE_COLOUR,
+            markeredgewidth=2,
+            zorder=3,
+        )
+    missing = [p for p in points if p.score is None]
+    if missing:
+        ax.plot(
+            _xs(missing),
+            [na_y] * len(missing),
+            "o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor="dimgray",
+            markeredgewidth=2,
+            zorder=3,
+        )
+        ax.text(
+            0.005,
+            na_y,
+            "n/a ",
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=SMALL,
+            color="dimgray",
+        )
+
+
+def _grades(ax: Axes, points: Sequence[ChartPoint]) -> None:
+    ax.set_ylim(-0.4, 4.6)
+    ax.set_yticks(range(5))
+    ax.set_ylabel("ICANS grade", fontsize=FONT)
+    graded = [p for p in points if p.grade is not None]
+    if not graded:
+        return
+    ax.step(
+        _xs(graded),
+        _grades_of(graded),
+        where="post",
+        color=GRADE_COLOUR,
+        linewidth=2,
+        zorder=2,
+    )
+    complete = [p for p in graded if p.complete]
+    floor = [p for p in graded if not p.complete]
+    ax.plot(
+        _xs(complete),
+        _grades_of(complete),
+        "s",
+        color=GRADE_COLOUR,
+        markersize=9,
+        zorder=3,
+    )
+    ax.plot(
+        _xs(floor),
+        _grades_of(floor),
+        "^",
+        markersize=11,
+        markerfacecolor="white",
+        markeredgecolor=GRADE_COLOUR,
+        markeredgewidth=2,
+        zorder=3,
+    )
+    handles = [
+        Line2D([], [], marker="s", color=GRADE_COLOUR, linestyle="", markersize=9, label="grade"),
+        Line2D(
+            [],
+            [],
+            marker="^",
+            color=GRADE_COLOUR,
+            linestyle="",
+            markersize=10,
+            markerfacecolor="white",
+            markeredgewidth=2,
+            label="at least",
+        ),
+    ]
+    ax.legend(handles=handles, loc="best", fontsize=SMALL, framealpha=0.9)
+
+
+def _events(score_ax: Axes, grade_ax: Axes, events: Sequence[ChartEvent]) -> None:
+    """Dashed lines on both axes, short labels above the top one (staggered when close)."""
+    left, right = score_ax.get_xlim()
+    close = (right - left) * 0.08  # in days, matplotlib's date unit
+    previous: float | None = None
+    row = 0
+    for event in events:
+        colour = EVENT_COLOURS.get(event.kind, "black")
+        x = _x(event.at)
+        for ax in (score_ax, grade_ax):
+            ax.axvline(x, color=colour, linestyle="--", linewidth=1.5, zorder=1)
+        row = (row + 1) % 2 if previous is not None and x - previous < close else 0
+        previous = x
+        score_ax.text(
+            x,
+            1.01 + 0.09 * row,
+            EVENT_LABELS.get(event.kind, event.kind),
+            transform=score_ax.get_xaxis_transform(),
+            rotation=0,
+            ha="center",
+            va="bottom",
+            fontsize=SMALL,
+            color=colour,
+            fontweight="bold",
+        )
+
+
+def _time_axis(
+    ax: Axes, points: Sequence[ChartPoint], events: Sequence[ChartEvent], zone: ZoneInfo
+) -> None:
+    times = [p.at for p in points] + [e.at for e in events]
+    if times:
+        start, end = min(times), max(times)
+        pad = max((end - start) / 20, dt.timedelta(hours=2))
+        ax.set_xlim(_x(start - pad), _x(end + pad))
+    locator = mdates.AutoDateLocator(tz=zone, minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    formatter = mdates.ConciseDateFormatter(locator, tz=zone)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(formatter)
+    ax.set_xlabel(f"Time ({zone.key})", fontsize=FONT)
