@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from matplotlib import dates as mdates
@@ -56,6 +56,33 @@ def score_tool(points: Sequence[ChartPoint]) -> str:
 def _x(at: dt.datetime) -> float:
     """matplotlib's date number (days since its epoch, UTC) for an aware datetime."""
     return float(mdates.date2num(at))  # type: ignore[no-untyped-call]
+
+
+def _markers(
+    ax: Axes,
+    points: Sequence[ChartPoint],
+    values_of: Callable[[Sequence[ChartPoint]], list[float]],
+    *,
+    shapes: tuple[str, str],
+    sizes: tuple[int, int],
+    colour: str,
+) -> None:
+    """Complete checks filled; incomplete ones hollow, so "at least" never reads as exact."""
+    complete = [p for p in points if p.complete]
+    partial = [p for p in points if not p.complete]
+    ax.plot(
+        _xs(complete), values_of(complete), shapes[0], color=colour, markersize=sizes[0], zorder=3
+    )
+    ax.plot(
+        _xs(partial),
+        values_of(partial),
+        shapes[1],
+        markersize=sizes[1],
+        markerfacecolor="white",
+        markeredgecolor=colour,
+        markeredgewidth=2,
+        zorder=3,
+    )
 
 
 def _xs(points: Sequence[ChartPoint]) -> list[float]:
@@ -113,26 +140,7 @@ def _scores(ax: Axes, points: Sequence[ChartPoint], tool: str) -> None:
             linewidth=2,
             zorder=2,
         )
-        complete = [p for p in scored if p.complete]
-        partial = [p for p in scored if not p.complete]
-        ax.plot(
-            _xs(complete),
-            _scores_of(complete),
-            "o",
-            color=SCORE_COLOUR,
-            markersize=9,
-            zorder=3,
-        )
-        ax.plot(
-            _xs(partial),
-            _scores_of(partial),
-            "o",
-            markersize=9,
-            markerfacecolor="white",
-            markeredgecolor=SCORE_COLOUR,
-            markeredgewidth=2,
-            zorder=3,
-        )
+        _markers(ax, scored, _scores_of, shapes=("o", "o"), sizes=(9, 9), colour=SCORE_COLOUR)
     missing = [p for p in points if p.score is None]
     if missing:
         ax.plot(
@@ -172,26 +180,7 @@ def _grades(ax: Axes, points: Sequence[ChartPoint]) -> None:
         linewidth=2,
         zorder=2,
     )
-    complete = [p for p in graded if p.complete]
-    floor = [p for p in graded if not p.complete]
-    ax.plot(
-        _xs(complete),
-        _grades_of(complete),
-        "s",
-        color=GRADE_COLOUR,
-        markersize=9,
-        zorder=3,
-    )
-    ax.plot(
-        _xs(floor),
-        _grades_of(floor),
-        "^",
-        markersize=11,
-        markerfacecolor="white",
-        markeredgecolor=GRADE_COLOUR,
-        markeredgewidth=2,
-        zorder=3,
-    )
+    _markers(ax, graded, _grades_of, shapes=("s", "^"), sizes=(9, 11), colour=GRADE_COLOUR)
     handles = [
         Line2D([], [], marker="s", color=GRADE_COLOUR, linestyle="", markersize=9, label="grade"),
         Line2D(
