@@ -38,6 +38,19 @@ def ward(db: Database) -> int:
     return ward_id
 
 
+NORMAL_ADULT_CHECK = (
+    "Alert",
+    *("Year ✓", "Month ✓", "City ✓", "Hospital ✓", "Done"),
+    "3 named",
+    *("Command ✓", "Writing ✓", "Attention ✓", "Done"),
+    "No seizure",
+    "None of these",  # motor
+    "None of these",  # ICP / imaging
+    "Skip",  # note
+)
+"""Every tap of a check with nothing abnormal, up to the summary (ICE 10, grade 0)."""
+
+
 async def start(user: SimUser, label: str) -> SentMessage:
     await user.send(f"/check {label}")
     return await user.next_message()
@@ -265,21 +278,7 @@ async def test_edit_from_the_summary_returns_to_the_summary(
     question = await tap(
         nurse,
         await start(nurse, "Bed 4"),
-        "Alert",
-        "Year ✓",
-        "Month ✓",
-        "City ✓",
-        "Hospital ✓",
-        "Done",
-        "3 named",
-        "Command ✓",
-        "Writing ✓",
-        "Attention ✓",
-        "Done",
-        "No seizure",
-        "None of these",
-        "None of these",
-        "Skip",
+        *NORMAL_ADULT_CHECK,
     )
     assert "ICANS grade 0" in (question.text or "")
     question = await tap(nurse, question, "Edit", "Seizure", "Seizure, resolved rapidly")

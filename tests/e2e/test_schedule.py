@@ -23,7 +23,7 @@ from storage.models import (
     Ward,
 )
 from tests.e2e.conftest import FakeClock, running_bot
-from tests.e2e.test_check import tap
+from tests.e2e.test_check import NORMAL_ADULT_CHECK, tap
 from tests.support import factories
 from tests.support.fake_telegram import FakeTelegram
 
@@ -66,21 +66,7 @@ async def test_baseline_prompt_leads_into_the_check_and_schedules_the_next(
     await tap(
         nurse,
         question,
-        "Alert",
-        "Year ✓",
-        "Month ✓",
-        "City ✓",
-        "Hospital ✓",
-        "Done",
-        "3 named",
-        "Command ✓",
-        "Writing ✓",
-        "Attention ✓",
-        "Done",
-        "No seizure",
-        "None of these",
-        "None of these",
-        "Skip",
+        *NORMAL_ADULT_CHECK,
         "Submit",
     )
     done, upcoming = open_checks(db)
