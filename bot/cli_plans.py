@@ -17,6 +17,7 @@ from bot.cli_admin import _fail, _with_db
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.services.duty import ShiftView
     from bot.services.plans import PlanService
     from bot.services.staff import Clock
     from storage.db import Database
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 KINDS = ("start", "step_up", "hold", "restart", "stop", "end_cycle")
 """The values of ``storage.models.InfusionEventKind`` (so the parser needs no database import)."""
 TIME_HELP = '"YYYY-MM-DD HH:MM" or "DD.MM.YYYY HH:MM" in NEUROCHECK_TIMEZONE, or "now"'
+ON_CALL_DUTIES = ("primary", "backup", "attending")
+"""The physicians' values of ``storage.models.Duty`` (so the parser needs no database import)."""
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,12 +70,25 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "add",
         help="plan a shift for a member of staff on a ward",
         description="Plan a shift: nurses and charge nurses are on duty (they get the ward's "
-        "check prompts); physicians are on call. At most 72 hours.",
+        "check prompts); physicians are on call, as primary (the default), backup or "
+        "attending. At most 72 hours.",
     )
     dadd.add_argument("--ward", required=True, metavar="CODE")
     dadd.add_argument("--telegram-id", required=True, type=int, metavar="N")
     dadd.add_argument("--from", dest="starts", required=True, metavar="TIME", help=TIME_HELP)
     dadd.add_argument("--to", dest="ends", required=True, metavar="TIME", help=TIME_HELP)
+    dadd.add_argument(
+        "--as",
+        dest="duty",
+        choices=ON_CALL_DUTIES,
+        default=None,
+        help="physicians only: the on-call duty (default primary)",
+    )
+    dadd.add_argument(
+        "--override",
+        action="store_true",
+        help="physicians only: replace whoever else holds that duty on the ward meanwhile",
+    )
     dadd.set_defaults(func=_cmd_duty_add)
     dlist = duty_sub.add_parser("list", help="the ward's shifts that are not over yet")
     dlist.add_argument("--ward", required=True, metavar="CODE")
@@ -197,6 +213,8 @@ def duty_add(
     telegram_id: int,
     starts: str,
     ends: str,
+    duty: str | None = None,
+    override: bool = False,
     clock: Clock | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
@@ -206,14 +224,19 @@ def duty_add(
     service = DutyService(db, clock or _system_clock, zone=settings.zone)
     try:
         added = service.add_shift(
-            ward_code=ward_code, telegram_user_id=telegram_id, starts_at=starts, ends_at=ends
+            ward_code=ward_code,
+            telegram_user_id=telegram_id,
+            starts_at=starts,
+            ends_at=ends,
+            duty=duty,
+            override=override,
         )
     except DutyError as error:
         return _fail(error.message, err)
     shift = added.shift
     what = "already planned" if added.already_existed else "planned"
     print(
-        f"Shift {what}: {shift.name} ({shift.duty.value.replace('_', ' ')}) on ward "
+        f"Shift {what}: {shift.name} ({_duty_words(shift)}) on ward "
         f"{shift.ward_code}, {_span(shift.starts_at, shift.ends_at, settings)} "
         f"({settings.timezone}).",
         file=out or sys.stdout,
@@ -247,7 +270,7 @@ def duty_list(
             "\t".join(
                 (
                     _span(shift.starts_at, shift.ends_at, settings),
-                    shift.duty.value,
+                    shift.duty.value + (" (override)" if shift.override else ""),
                     f"{shift.name} (telegram id {shift.telegram_user_id})",
                     "on duty now" if shift.covers(now) else "planned",
                 )
@@ -303,6 +326,8 @@ def _cmd_duty_add(args: argparse.Namespace) -> int:
             telegram_id=args.telegram_id,
             starts=args.starts,
             ends=args.ends,
+            duty=args.duty,
+            override=args.override,
         )
     )
 
@@ -331,6 +356,11 @@ def _plans(settings: Settings, db: Database, clock: Clock | None) -> PlanService
 
 def _system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _duty_words(shift: ShiftView) -> str:
+    words = shift.duty.value.replace("_", " ")
+    return f"{words}, override" if shift.override else words
 
 
 def _span(start: dt.datetime, end: dt.datetime, settings: Settings) -> str:

@@ -33,7 +33,7 @@ def run_cli(
 def test_help_lists_every_command(tmp_path: Path) -> None:
     result = run_cli("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for command in ("run", "grade", "db", "ward", "invite", "patient", "plan", "duty"):
+    for command in ("run", "grade", "db", "ward", "invite", "patient", "plan", "duty", "oncall"):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
 
@@ -55,6 +55,7 @@ def test_every_command_is_documented_in_the_readme(tmp_path: Path) -> None:
         "plan show",
         "duty add",
         "duty list",
+        "oncall import",
     ):
         assert f"neurocheck {command}" in readme, command
         assert run_cli(*command.split(), "--help", cwd=tmp_path).returncode == 0

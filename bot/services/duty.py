@@ -2,13 +2,19 @@
 
 Nurses and charge nurses put themselves on duty from the chat (``/onduty``, on all their
 wards, for 1 to 24 hours) and off again (``/offduty``); a second ``/onduty`` extends the shift
-rather than adding another. Planned shifts come from the server (``neurocheck duty add``).
-The scheduler asks ``storage.repositories.duty`` who is on duty when a check falls due.
+rather than adding another. Planned shifts come from the server (``neurocheck duty add``;
+physicians ``--as`` primary, backup or attending, optionally ``--override``). The scheduler
+asks ``storage.repositories.duty`` who is on duty when a check falls due.
+
+``plan_shift`` and the checks before it (``check_span``, ``locate``, ``duty_for``) are shared
+with the on-call roster (``bot.services.roster``: a CSV file and ``/oncall``), so that every
+door refuses the same things in the same words and writes the same audit row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -38,6 +44,9 @@ DUTY_FOR_ROLE: Final = {
     Role.PHYSICIAN: Duty.PRIMARY,
 }
 """What a planned shift of each role is: physicians are on call (first in line)."""
+ON_CALL_DUTIES: Final = duty_repo.ON_CALL
+"""The physicians' duties; only these may be overridden."""
+ON_CALL_WORDS: Final = ", ".join(d.value for d in duty_repo.ON_CALL)
 
 
 class Problem(StrEnum):
@@ -49,6 +58,7 @@ class Problem(StrEnum):
     NOT_ON_WARD = "not_on_ward"
     TIME = "time"
     OVERLAP = "overlap"
+    DUTY = "duty"
 
 
 class DutyError(RefusedError[Problem]):
@@ -66,6 +76,7 @@ class ShiftView:
     duty: Duty
     starts_at: dt.datetime
     ends_at: dt.datetime
+    override: bool = False
 
     def covers(self, at: dt.datetime) -> bool:
         return self.starts_at <= at < self.ends_at
@@ -226,81 +237,28 @@ class DutyService:
         telegram_user_id: int,
         starts_at: str | dt.datetime,
         ends_at: str | dt.datetime,
+        duty: Duty | str | None = None,
+        override: bool = False,
     ) -> ShiftAdded:
-        """A planned shift (nurse, charge nurse) or on-call period (physician, as primary)."""
+        """A planned shift (nurse, charge nurse) or on-call period (physician: ``duty`` primary,
+        the default, backup or attending; ``override`` replaces that duty's other holders)."""
         now = self._clock()
         start, end = self._time(starts_at, now), self._time(ends_at, now)
-        if end <= start:
-            raise DutyError(Problem.TIME, "The shift must end after it starts.")
-        if end - start > MAX_SHIFT:
-            raise DutyError(
-                Problem.TIME, f"A shift is at most {MAX_SHIFT.total_seconds() / 3600:.0f} hours."
-            )
-        if end <= now:
-            raise DutyError(Problem.TIME, f"That shift ended at {self._local(end)}: it is over.")
+        wanted = duty if duty is None or isinstance(duty, Duty) else parse_duty(duty)
+        check_span(start, end, now, self._zone)
         with self._db.session() as session:
-            ward = wards_repo.by_code(session, ward_code, lock=True)
-            if ward is None or ward.id is None:
-                raise DutyError(
-                    Problem.UNKNOWN_WARD, f"There is no ward {normalise_code(ward_code)!r}."
-                )
-            staff = staff_repo.active_by_telegram_id(session, telegram_user_id)
-            if staff is None or staff.id is None:
-                raise DutyError(
-                    Problem.UNKNOWN_STAFF,
-                    f"Nobody enrolled has Telegram id {telegram_user_id} (or they were "
-                    "deactivated).",
-                )
-            if session.get(StaffWard, (staff.id, ward.id)) is None:
-                raise DutyError(
-                    Problem.NOT_ON_WARD,
-                    f"{staff.display_name} is not on ward {ward.code}: invite them to it first.",
-                )
-            duty = DUTY_FOR_ROLE.get(staff.role)
-            if duty is None:
-                raise DutyError(
-                    Problem.NOT_ALLOWED,
-                    f"{staff.display_name} is {staff.role.value}: only nurses, charge nurses "
-                    "and physicians go on duty.",
-                )
-            clash = duty_repo.overlapping(
-                session, ward_id=ward.id, staff_id=staff.id, duty=duty, starts_at=start, ends_at=end
-            )
-            if len(clash) == 1 and (clash[0].starts_at, clash[0].ends_at) == (start, end):
-                return ShiftAdded(self._shift(clash[0], staff, ward.code), already_existed=True)
-            if clash:
-                spans = "; ".join(
-                    f"{self._local(c.starts_at)} to {self._local(c.ends_at)}" for c in clash
-                )
-                raise DutyError(
-                    Problem.OVERLAP,
-                    f"{staff.display_name} already has a shift on {ward.code} then: {spans}.",
-                )
-            shift = duty_repo.add(
+            ward, staff = locate(session, ward_code, telegram_user_id)
+            planned = plan_shift(
                 session,
-                DutyAssignment(
-                    ward_id=ward.id,
-                    staff_id=staff.id,
-                    duty=duty,
-                    starts_at=start,
-                    ends_at=end,
-                    created_at=now,
-                ),
-            )
-            audit.record(
-                session,
-                at=now,
-                action="duty.planned",
-                entity="duty_assignment",
-                entity_id=shift.id,
-                ward_id=ward.id,
-                staff_id=staff.id,
-                duty=duty.value,
-                starts_at=start.isoformat(),
-                ends_at=end.isoformat(),
+                Shift(ward, staff, duty_for(staff, wanted, override=override), start, end),
+                override=override,
+                now=now,
+                zone=self._zone,
                 via="cli",
             )
-            return ShiftAdded(self._shift(shift, staff, ward.code), already_existed=False)
+            return ShiftAdded(
+                self._shift(planned.row, staff, ward.code), already_existed=planned.existed
+            )
 
     def shifts(self, ward_code: str) -> tuple[ShiftView, ...]:
         """The ward's shifts that are not over yet: running and planned, by start."""
@@ -327,8 +285,9 @@ class DutyService:
         on_call = self._each_once(
             [
                 self._shift(shift, staff, ward.code)
-                for shift, staff in duty_repo.shifts_at(
-                    session, ward_id=ward.id, at=now, duties=(Duty.PRIMARY, Duty.BACKUP)
+                for duty in (Duty.PRIMARY, Duty.BACKUP)
+                for shift, staff in in_force(
+                    duty_repo.shifts_at(session, ward_id=ward.id, at=now, duties=(duty,))
                 )
             ]
         )
@@ -380,6 +339,7 @@ class DutyService:
             duty=shift.duty,
             starts_at=shift.starts_at,
             ends_at=shift.ends_at,
+            override=shift.is_override,
         )
 
     def _time(self, value: str | dt.datetime, now: dt.datetime) -> dt.datetime:
@@ -392,8 +352,192 @@ class DutyService:
         except TimeInputError as error:
             raise DutyError(Problem.TIME, error.message) from None
 
-    def _local(self, at: dt.datetime) -> str:
-        return at.astimezone(self._zone).strftime("%d %b %Y %H:%M")
+
+# -- planning a shift: shared by the command line, the roster file and the chat ---------------
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A shift asked for, with its ward and person already found."""
+
+    ward: Ward
+    staff: Staff
+    duty: Duty
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Planned:
+    row: DutyAssignment
+    existed: bool
+    """The very same shift was already planned; nothing was written."""
+
+
+def parse_duty(text: str | Duty) -> Duty:
+    """A physician's duty as typed (``primary``, ``Backup``...); the on-call duties only."""
+    word = str(text).strip().lower()
+    for duty in ON_CALL_DUTIES:
+        if duty.value == word:
+            return duty
+    raise DutyError(Problem.DUTY, f"{str(text).strip()!r} is not an on-call duty: {ON_CALL_WORDS}.")
+
+
+def duty_for(staff: Staff, wanted: Duty | None, *, override: bool) -> Duty:
+    """The duty of a shift of this person: their role's, or the physician's duty asked for.
+
+    Nurses never hold a physician's duty (an alert to "the physician" must reach one) and a
+    physician is never put on a nurse's duty; an override exists only for physicians' duties.
+    """
+    default = DUTY_FOR_ROLE.get(staff.role)
+    who = f"{staff.display_name} is {staff.role.value.replace('_', ' ')}"
+    if default is None:
+        raise DutyError(
+            Problem.NOT_ALLOWED, f"{who}: only nurses, charge nurses and physicians go on duty."
+        )
+    duty = wanted or default
+    if duty in ON_CALL_DUTIES and staff.role is not Role.PHYSICIAN:
+        raise DutyError(Problem.DUTY, f"{who}: only physicians are on call ({duty.value}).")
+    if duty not in ON_CALL_DUTIES and duty is not default:
+        raise DutyError(Problem.DUTY, f"{who}: they cannot be on duty as {duty.value}.")
+    if override and duty not in ON_CALL_DUTIES:
+        raise DutyError(
+            Problem.DUTY, f"An override is for physicians on call ({ON_CALL_WORDS}), not {who}."
+        )
+    return duty
+
+
+def check_span(start: dt.datetime, end: dt.datetime, now: dt.datetime, zone: ZoneInfo) -> None:
+    """The rules every planned shift keeps, wherever it was typed."""
+    if end <= start:
+        raise DutyError(Problem.TIME, "The shift must end after it starts.")
+    if end - start > MAX_SHIFT:
+        raise DutyError(
+            Problem.TIME, f"A shift is at most {MAX_SHIFT.total_seconds() / 3600:.0f} hours."
+        )
+    if end <= now:
+        raise DutyError(Problem.TIME, f"That shift ended at {local_text(end, zone)}: it is over.")
+
+
+def locate(session: Session, ward_code: str, telegram_user_id: int) -> tuple[Ward, Staff]:
+    """The ward (locked, so planners of one ward serialise) and an active member of it."""
+    ward = wards_repo.by_code(session, ward_code, lock=True)
+    if ward is None or ward.id is None:
+        raise DutyError(Problem.UNKNOWN_WARD, f"There is no ward {normalise_code(ward_code)!r}.")
+    staff = staff_repo.active_by_telegram_id(session, telegram_user_id)
+    if staff is None or staff.id is None:
+        raise DutyError(
+            Problem.UNKNOWN_STAFF,
+            f"Nobody enrolled has Telegram id {telegram_user_id} (or they were deactivated).",
+        )
+    if session.get(StaffWard, (staff.id, ward.id)) is None:
+        raise DutyError(
+            Problem.NOT_ON_WARD,
+            f"{staff.display_name} is not on ward {ward.code}: invite them to it first.",
+        )
+    return ward, staff
+
+
+def plan_shift(
+    session: Session,
+    shift: Shift,
+    *,
+    override: bool,
+    now: dt.datetime,
+    zone: ZoneInfo,
+    via: str,
+    actor_staff_id: int | None = None,
+) -> Planned:
+    """Insert the shift and its audit row, unless the same shift is already there.
+
+    One person never holds one duty twice at once on a ward: an overlap is refused rather than
+    merged, because either row might be the mistake.
+    """
+    ward, staff = shift.ward, shift.staff
+    assert ward.id is not None and staff.id is not None
+    clash = duty_repo.overlapping(
+        session,
+        ward_id=ward.id,
+        staff_id=staff.id,
+        duty=shift.duty,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+    )
+    if len(clash) == 1 and _same(clash[0], shift, override):
+        return Planned(clash[0], existed=True)
+    if clash:
+        spans = "; ".join(
+            f"{local_text(c.starts_at, zone)} to {local_text(c.ends_at, zone)}"
+            + (" (override)" if c.is_override else "")
+            for c in clash
+        )
+        raise DutyError(
+            Problem.OVERLAP,
+            f"{staff.display_name} already has a shift on {ward.code} then: {spans}.",
+        )
+    row = duty_repo.add(
+        session,
+        DutyAssignment(
+            ward_id=ward.id,
+            staff_id=staff.id,
+            duty=shift.duty,
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            is_override=override,
+            created_by_id=actor_staff_id,
+            created_at=now,
+        ),
+    )
+    audit_planned(session, row, now=now, via=via, actor_staff_id=actor_staff_id)
+    return Planned(row, existed=False)
+
+
+def audit_planned(
+    session: Session,
+    row: DutyAssignment,
+    *,
+    now: dt.datetime,
+    via: str,
+    actor_staff_id: int | None = None,
+    extended_from: dt.datetime | None = None,
+) -> None:
+    """One shape for every planned or changed shift, whichever door it came through."""
+    audit.record(
+        session,
+        at=now,
+        action="duty.planned",
+        actor_staff_id=actor_staff_id,
+        entity="duty_assignment",
+        entity_id=row.id,
+        ward_id=row.ward_id,
+        staff_id=row.staff_id,
+        duty=row.duty.value,
+        starts_at=row.starts_at.isoformat(),
+        ends_at=row.ends_at.isoformat(),
+        override=row.is_override,
+        via=via,
+        extended_from=None if extended_from is None else extended_from.isoformat(),
+    )
+
+
+def in_force(
+    rows: Sequence[tuple[DutyAssignment, Staff]],
+) -> Sequence[tuple[DutyAssignment, Staff]]:
+    """Of one duty's rows covering one instant, those that count: the overrides, if any
+    (``duty_repo.on_call``'s rule, keeping the rows so that their ends can be shown)."""
+    return [row for row in rows if row[0].is_override] or rows
+
+
+def _same(row: DutyAssignment, shift: Shift, override: bool) -> bool:
+    return (row.starts_at, row.ends_at, row.is_override) == (
+        shift.starts_at,
+        shift.ends_at,
+        override,
+    )
+
+
+def local_text(at: dt.datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%d %b %Y %H:%M")
 
 
 def parse_hours(text: str) -> int | None:

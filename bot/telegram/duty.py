@@ -1,14 +1,18 @@
-"""``/onduty [hours]``, ``/offduty`` and ``/duty``: who gets the ward's prompts and alerts."""
+"""``/onduty [hours]``, ``/offduty``, ``/duty`` and ``/oncall``: who gets the ward's prompts
+and alerts."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.services.duty import MAX_HOURS, DutyError, DutyService, WardDuty, parse_hours
+from bot.services.roster import Gap, Holding, RosterService, WardRoster
 from bot.telegram import texts
 from bot.telegram.access import Access
 from bot.telegram.patients import command_arguments, local_time
@@ -101,3 +105,133 @@ class DutyHandlers:
             await message.reply_text(error.message)
             return
         await message.reply_text(duty_text(wards, self._zone))
+
+
+# -- /oncall --------------------------------------------------------------------------------
+
+ON_CALL_WORDS: Final = ("primary", "backup", "attending")
+MAX_TEXT: Final = 4000
+"""Below Telegram's 4096 characters: a long rota goes out as several messages."""
+
+
+@dataclass(frozen=True)
+class OnCallRequest:
+    """``/oncall <duty> <hours> [override | <telegram id>]``."""
+
+    duty: str
+    hours: int
+    override: bool = False
+    for_someone_else: bool = False
+
+
+def parse_oncall(text: str) -> OnCallRequest | None:
+    """The arguments of ``/oncall`` with a duty; None when malformed (usage is the answer)."""
+    words = text.lower().split()
+    if len(words) not in (2, 3) or words[0] not in ON_CALL_WORDS:
+        return None
+    hours = words[1].removesuffix("h")
+    if not (hours.isdecimal() and len(hours) <= 2 and 1 <= int(hours) <= MAX_HOURS):
+        return None
+    extra = words[2] if len(words) == 3 else ""
+    if extra not in ("", "override") and not extra.isdecimal():
+        return None
+    return OnCallRequest(words[0], int(hours), extra == "override", extra.isdecimal())
+
+
+def oncall_text(wards: tuple[WardRoster, ...], zone: ZoneInfo) -> list[str]:
+    """Each ward's rota: the holders now, the changes in 24 hours, a warning for any hour of
+    the next 12 without a primary. One message, or several when it would be too long."""
+    if not wards:
+        return [texts.NO_WARD]
+    messages: list[str] = []
+    for block in (_ward_rota(ward, zone) for ward in wards):
+        if messages and len(messages[-1]) + len(block) + 2 <= MAX_TEXT:
+            messages[-1] += "\n\n" + block
+        else:
+            messages.append(block)
+    return messages
+
+
+def _ward_rota(ward: WardRoster, zone: ZoneInfo) -> str:
+    lines = [f"Ward {ward.ward_code} ({ward.ward_name}), on call now:"]
+    lines += [f"• {held.duty.value.title()}: {_holders(held, zone)}" for held in ward.now]
+    if ward.changes:
+        lines.append("Next 24 hours:")
+        lines += [
+            f"• {local_time(held.start, zone)} {held.duty.value}: {_holders(held, zone)}"
+            for held in ward.changes
+        ]
+    else:
+        lines.append("No changes in the next 24 hours.")
+    if ward.primary_gaps:
+        spans = "; ".join(_gap(gap, zone) for gap in ward.primary_gaps)
+        lines.append(f"⚠ No primary on call {spans}: {texts.ONCALL_FIX}.")
+    return "\n".join(lines)
+
+
+def _holders(held: Holding, zone: ZoneInfo) -> str:
+    if not held.names:
+        return "nobody"
+    override = " (override)" if held.override else ""
+    return f"{', '.join(held.names)}{override} until {local_time(held.end, zone)}"
+
+
+def _gap(gap: Gap, zone: ZoneInfo) -> str:
+    start = local_time(gap.start, zone)
+    if gap.end is None:
+        return f"from {start}, and none is planned after that"
+    return f"from {start} to {local_time(gap.end, zone)}"
+
+
+class OnCallHandlers:
+    def __init__(self, access: Access, roster: RosterService, zone: ZoneInfo) -> None:
+        self._access = access
+        self._roster = roster
+        self._zone = zone
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        app.add_handler(CommandHandler("oncall", self.on_call))
+
+    async def on_call(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """No arguments: the rota. ``<duty> <hours> [override]``: a physician goes on call."""
+        staff = await self._access.staff_or_refuse(update, "oncall")
+        message = update.effective_message
+        if staff is None or message is None:
+            return
+        arguments = command_arguments(message).strip()
+        if not arguments:
+            await self._show(update, staff.id)
+            return
+        request = parse_oncall(arguments)
+        if request is None:
+            await message.reply_text(texts.ONCALL_USAGE)
+            return
+        if request.for_someone_else:
+            await message.reply_text(texts.ONCALL_FOR_OTHERS)
+            return
+        try:
+            done = await asyncio.to_thread(
+                self._roster.go_on_call,
+                staff.id,
+                request.duty,
+                request.hours,
+                override=request.override,
+            )
+        except DutyError as error:
+            await message.reply_text(error.message)
+            return
+        until = local_time(done.until, self._zone)
+        await message.reply_text(
+            texts.on_call(done.ward_codes, done.duty.value, until, done.override, done.extended)
+        )
+
+    async def _show(self, update: Update, staff_id: int) -> None:
+        message = update.effective_message
+        assert message is not None
+        try:
+            wards = await asyncio.to_thread(self._roster.board, staff_id)
+        except DutyError as error:
+            await message.reply_text(error.message)
+            return
+        for text in oncall_text(wards, self._zone):
+            await message.reply_text(text)

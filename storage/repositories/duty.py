@@ -2,6 +2,10 @@
 
 A ``duty_assignment`` covers ``at`` when ``starts_at <= at < ends_at``. Every query names the
 ward and the duties first, so it runs on the index ``(ward_id, duty, starts_at)``.
+
+Physicians' duties (primary, backup, attending) may be overridden: a row with ``is_override``
+replaces the regular holders of that duty on that ward for its span, without touching their
+rows (``on_call``, ``holders_at``), so the override ends by itself and the rota resumes.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from storage.models import Duty, DutyAssignment, Role, Staff
 from storage.repositories import staff as staff_repo
 
 NURSING: tuple[Duty, ...] = (Duty.NURSE, Duty.CHARGE_NURSE)
+ON_CALL: tuple[Duty, ...] = (Duty.PRIMARY, Duty.BACKUP, Duty.ATTENDING)
 
 
 def shifts_at(
@@ -54,6 +59,66 @@ def charge_nurses(session: Session, *, ward_id: int, at: dt.datetime) -> list[St
 
 def charge_nurses_of_ward(session: Session, *, ward_id: int) -> Sequence[Staff]:
     return staff_repo.on_ward_with_role(session, ward_id=ward_id, role=Role.CHARGE_NURSE)
+
+
+def on_call(session: Session, *, ward_id: int, at: dt.datetime, duty: Duty) -> list[Staff]:
+    """Who holds a physician's ``duty`` on the ward at ``at``: the override holders when an
+    override covers ``at``, otherwise the regular holders; active staff only, each once, in
+    start order. Empty when nobody holds it (the caller decides whom to tell instead)."""
+    return holders_at(shifts_at(session, ward_id=ward_id, at=at, duties=(duty,)), at)
+
+
+def holders_at(rows: Sequence[tuple[DutyAssignment, Staff]], at: dt.datetime) -> list[Staff]:
+    """``on_call``'s rule on rows already loaded (one duty's), so that a timeline over a day
+    costs one query: overrides covering ``at`` win, else every row covering it."""
+    covering_rows = [(a, s) for a, s in rows if a.starts_at <= at < a.ends_at]
+    overrides = [(a, s) for a, s in covering_rows if a.is_override]
+    return _each_once(staff for _, staff in overrides or covering_rows)
+
+
+def spanning(
+    session: Session,
+    *,
+    ward_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    duties: Sequence[Duty] = ON_CALL,
+) -> list[tuple[DutyAssignment, Staff]]:
+    """Assignments of active staff overlapping ``[starts_at, ends_at)``, by start: what a
+    rota or a coverage check over a period needs, in one query."""
+    return list(
+        session.exec(
+            select(DutyAssignment, Staff)
+            .join(Staff, col(Staff.id) == DutyAssignment.staff_id)
+            .where(
+                DutyAssignment.ward_id == ward_id,
+                col(DutyAssignment.duty).in_(duties),
+                col(DutyAssignment.starts_at) < ends_at,
+                col(DutyAssignment.ends_at) > starts_at,
+                col(Staff.active),
+            )
+            .order_by(col(DutyAssignment.starts_at), col(DutyAssignment.id))
+        ).all()
+    )
+
+
+def last_end(
+    session: Session, *, ward_id: int, duty: Duty, at_or_before: dt.datetime
+) -> dt.datetime | None:
+    """When the latest assignment of ``duty`` by active staff that was over by
+    ``at_or_before`` ended: where an uncovered stretch running now began."""
+    return session.exec(
+        select(DutyAssignment.ends_at)
+        .join(Staff, col(Staff.id) == DutyAssignment.staff_id)
+        .where(
+            DutyAssignment.ward_id == ward_id,
+            DutyAssignment.duty == duty,
+            col(DutyAssignment.ends_at) <= at_or_before,
+            col(Staff.active),
+        )
+        .order_by(col(DutyAssignment.ends_at).desc())
+        .limit(1)
+    ).first()
 
 
 def covering(
