@@ -6,34 +6,43 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.config import Settings
 from bot.scheduler import Scheduler
+from bot.services import escalations
+from bot.services.alerts import AlertService
 from bot.services.checks import CheckService
 from bot.services.duty import DutyService
 from bot.services.enrolment import EnrolmentService
+from bot.services.escalations import EscalationRunner
 from bot.services.events import EventService
 from bot.services.history import HistoryService
-from bot.services.outbox import Outbox
+from bot.services.outbox import Outbox, OutboxItem
 from bot.services.patients import PatientService
 from bot.services.plans import PlanService
 from bot.services.prompts import PromptService
+from bot.services.roster import RosterService
 from bot.services.runner import PassReport, Runner
 from bot.services.schedule import Rescheduler, ScheduleRules
 from bot.services.staff import Clock, StaffService
+from bot.services.timeline import TimelineService
 from bot.telegram import texts
 from bot.telegram.access import Access
+from bot.telegram.alerts import AlertHandlers
+from bot.telegram.alerts import renderers as alert_renderers
 from bot.telegram.checks import CheckHandlers
-from bot.telegram.duty import DutyHandlers
+from bot.telegram.duty import DutyHandlers, OnCallHandlers
 from bot.telegram.enrolment import EnrolmentHandlers
 from bot.telegram.events import EventHandlers
 from bot.telegram.handlers import CoreHandlers, FallbackHandlers
 from bot.telegram.patients import PatientHandlers, shift_board
 from bot.telegram.plans import PlanHandlers
-from bot.telegram.prompts import OutboxSender, PromptHandlers
+from bot.telegram.prompts import OutboxSender, Outgoing, PromptHandlers, Renderer
+from bot.telegram.timeline import TimelineHandlers
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -86,13 +95,23 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     CoreHandlers(access).register(application)
     rescheduler = Rescheduler(db, clock, rules)
     checks = CheckService(db, clock, settings.zone, rules)
-    check_handlers = CheckHandlers(access, checks, settings.zone)
+
+    def kick(app: Application) -> None:  # type: ignore[type-arg]
+        """After a submit, an event or an acknowledgement: escalate and send now."""
+        scheduler.kick(app)
+
+    check_handlers = CheckHandlers(access, checks, settings.zone, on_submitted=kick)
     PromptHandlers(
         access, PromptService(db, clock, checks, rules), check_handlers, settings.zone
     ).register(application)
     EventHandlers(
-        access, EventService(db, clock, settings.zone), HistoryService(db, clock), settings.zone
+        access,
+        EventService(db, clock, settings.zone),
+        HistoryService(db, clock),
+        settings.zone,
+        on_reported=kick,
     ).register(application)
+    TimelineHandlers(access, TimelineService(db, clock), settings.zone).register(application)
     # A plan change recomputes the patient's next check (after the plan's transaction).
     plans = PlanService(
         db, clock, zone=settings.zone, protocols=protocols, on_change=rescheduler.patient_changed
@@ -101,18 +120,27 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     DutyHandlers(access, DutyService(db, clock, zone=settings.zone), settings.zone).register(
         application
     )
+    OnCallHandlers(access, RosterService(db, clock, zone=settings.zone), settings.zone).register(
+        application
+    )
+    alerts = AlertService(db, clock, settings.zone, rules)
+    AlertHandlers(access, alerts, settings.zone, kick).register(application)
     # Last but the fallbacks: its free-text handler must not shadow other features' handlers.
     check_handlers.register(application)
     FallbackHandlers(access).register(application)
     scheduler = Scheduler(
         Runner(db, clock, rules),
         OutboxSender(
-            Outbox(db, clock),
+            Outbox(db, clock, hooks={"alert": escalations.delivery_outcome}),
             settings.zone,
-            boards=lambda staff_id: shift_board(patients, staff_id, settings.zone),
+            renderers={
+                **alert_renderers(alerts, settings.zone),
+                "ward_board": _board_renderer(patients, settings.zone),
+            },
         ),
         check_handlers,
         rescheduler,
+        EscalationRunner(db, clock),
         interval_seconds=settings.scheduler_interval_seconds,
         abandon_minutes=settings.check_abandon_minutes,
     )
@@ -126,6 +154,16 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         scheduler=scheduler,
         rescheduler=rescheduler,
     )
+
+
+def _board_renderer(patients: PatientService, zone: ZoneInfo) -> Renderer:
+    """The shift board is drawn when it is sent, so it is current."""
+
+    async def render(item: OutboxItem) -> Outgoing:
+        staff_id = int(item.payload["staff_id"])
+        return Outgoing(await asyncio.to_thread(shift_board, patients, staff_id, zone))
+
+    return render
 
 
 def rate_limiter() -> AIORateLimiter:

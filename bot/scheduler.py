@@ -15,12 +15,16 @@ import logging
 from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
+from bot.services.escalations import EscalationRunner
 from bot.services.runner import PassReport, Runner
 from bot.services.schedule import Rescheduler
 from bot.telegram.checks import CheckHandlers
 from bot.telegram.prompts import OutboxSender
 
 log = logging.getLogger(__name__)
+# Escalate, send; again while something happened: an undeliverable page moves its chain on,
+# and a page that went out after its alert was acknowledged queues an edit of itself.
+URGENT_ROUNDS = 4
 
 
 class Scheduler:
@@ -30,6 +34,7 @@ class Scheduler:
         sender: OutboxSender,
         checks: CheckHandlers,
         rescheduler: Rescheduler,
+        escalations: EscalationRunner,
         *,
         interval_seconds: int,
         abandon_minutes: int,
@@ -38,6 +43,7 @@ class Scheduler:
         self._sender = sender
         self._checks = checks
         self._rescheduler = rescheduler
+        self._escalations = escalations
         self._interval = interval_seconds
         self._abandon_minutes = abandon_minutes
 
@@ -65,12 +71,39 @@ class Scheduler:
                 log.error("checks due with nobody on the ward to tell: %s", report.nobody_to_tell)
         except Exception:
             log.exception("scheduler pass failed; the rows stay due for the next pass")
-        try:
-            await self._sender.send_pending(bot)
-        except Exception:
-            log.exception("sending queued messages failed; they stay queued")
+        await self.urgent(bot)
         try:
             await self._checks.abandon_idle(bot, self._abandon_minutes)
         except Exception:
             log.exception("closing idle checks failed")
         return report
+
+    async def urgent(self, bot: Bot) -> None:
+        """The escalation steps that are due, then the outbox. Also run at once after a submit,
+        an event or an acknowledgement, so an alert leaves in seconds, not at the next tick;
+        two passes at once are safe (claims are row locks, sends are leased)."""
+        for _ in range(URGENT_ROUNDS):
+            steps = await self._escalate()
+            try:
+                sent = await self._sender.send_pending(bot)
+            except Exception:
+                log.exception("sending queued messages failed; they stay queued")
+                break
+            if not steps and not sent:
+                break  # nothing moved and nothing new went out: done
+
+    async def _escalate(self) -> int:
+        """One escalation pass; how many steps it took. A page that could not be delivered
+        moves its chain on at once, so `urgent` runs another round after sending."""
+        try:
+            report = await asyncio.to_thread(self._escalations.run_due)
+        except Exception:
+            log.exception("escalation pass failed; the steps stay due for the next pass")
+            return 0
+        if report.nobody:
+            log.error("alerts with nobody on call for a step: %s", report.nobody)
+        return report.steps
+
+    def kick(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Run `urgent` in the background: the handler that asked answers its user at once."""
+        application.create_task(self.urgent(application.bot), name="urgent-pass")

@@ -382,12 +382,23 @@ class Escalation(SQLModel, table=True):
     acknowledged_at: dt.datetime | None = _ts(nullable=True)
     acknowledged_by_id: int | None = Field(default=None, foreign_key="staff.id")
     ack_kind: str | None = Field(default=None, max_length=32)
+    source: str = Field(default="check", max_length=16)
+    closed_at: dt.datetime | None = _ts(nullable=True)
+    closed_reason: str | None = Field(default=None, max_length=32)
+    # A critical alert acknowledged: when to remind the physician if no check follows.
+    follow_up_at: dt.datetime | None = _ts(nullable=True, index=True)
 
 
 class EscalationDelivery(SQLModel, table=True):
-    """One page to one person at one step; failures are rows too."""
+    """One page to one person at one step; failures are rows too. Unique per person and step,
+    so a step that runs twice pages nobody twice."""
 
     __tablename__ = "escalation_delivery"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "escalation_id", "step_index", "staff_id", name="uq_delivery_escalation_step_staff"
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     escalation_id: int = Field(foreign_key="escalation.id", index=True)
     step_index: int

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.clinical import IcansResult, Tool, Triggers, escalation, grade_icans, select_tool
-from bot.services import flow, grades
+from bot.services import escalations, flow, grades
 from bot.services.grades import GradeSummary
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -349,6 +349,17 @@ class CheckService:
             patient.baseline_assessment_id = assessment.id
         self._finish_scheduled(session, assessment, CheckStatus.DONE)
         session.flush()
+        escalations.open_escalation(
+            session,
+            patient=patient,
+            urgency=triggers.urgency,
+            reasons=[r.value for r in triggers.reasons],
+            now=now,
+            source="check",
+            grade_result_id=grade_row.id,
+        )
+        if assessment.scheduled_check_id is not None:
+            escalations.close_missed_check(session, assessment.scheduled_check_id, now)
         if self._rules is not None:
             self._rules.reschedule(session, patient, now)
         audit.record(

@@ -27,7 +27,7 @@ from bot.clinical import (
     grade_icans,
     select_tool,
 )
-from bot.services import grades
+from bot.services import escalations, grades
 from bot.services.checks import NO_PATIENT, Rejected
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -119,6 +119,15 @@ class EventService:
             grade_row = grades.to_row(result, patient_id=patient.id, at=now, event_id=event.id)
             session.add(grade_row)
             session.flush()
+            escalations.open_escalation(
+                session,
+                patient=patient,
+                urgency=triggers.urgency,
+                reasons=[r.value for r in triggers.reasons],
+                now=now,
+                source="event",
+                grade_result_id=grade_row.id,
+            )
             audit.record(
                 session,
                 at=now,

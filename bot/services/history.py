@@ -108,12 +108,12 @@ class HistoryService:
                         GradeResult.recorded_seizure != Seizure.NONE.value,
                     )
                 ).one(),
-                points=self._points(session, patient.id, since),
-                infusion_events=self._infusion_events(session, patient.id, since),
+                points=self.chart_points(session, patient.id, since),
+                infusion_events=self.infusion_events(session, patient.id, since),
             )
 
     @staticmethod
-    def _points(session: Session, patient_id: int, since: dt.datetime) -> list[ChartPoint]:
+    def chart_points(session: Session, patient_id: int, since: dt.datetime) -> list[ChartPoint]:
         rows = session.exec(
             select(GradeResult)
             .where(
@@ -139,7 +139,7 @@ class HistoryService:
         return points
 
     @staticmethod
-    def _infusion_events(session: Session, patient_id: int, since: dt.datetime) -> list[ChartEvent]:
+    def infusion_events(session: Session, patient_id: int, since: dt.datetime) -> list[ChartEvent]:
         rows = session.exec(
             select(InfusionEvent)
             .join(InfusionPlan, col(InfusionPlan.id) == InfusionEvent.plan_id)

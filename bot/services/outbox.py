@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Any, Final, Protocol, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,6 +24,23 @@ from storage.db import Database
 from storage.models import OutboundMessage, OutboxStatus
 
 Clock = Callable[[], dt.datetime]
+
+
+class OutcomeHook(Protocol):
+    """Told, in the same transaction, that a message of its purpose was sent or given up."""
+
+    def __call__(
+        self,
+        session: Session,
+        payload: dict[str, Any],
+        *,
+        sent: bool,
+        message_id: int | None,
+        error: str | None,
+        now: dt.datetime,
+    ) -> None: ...
+
+
 LEASE: Final = dt.timedelta(minutes=2)
 MAX_ATTEMPTS: Final = 8
 BACKOFF_CAP: Final = dt.timedelta(minutes=5)
@@ -66,9 +83,12 @@ def enqueue(
 
 
 class Outbox:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, hooks: Mapping[str, OutcomeHook] | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._hooks = dict(hooks or {})  # purpose -> who must know how its messages ended
 
     def claim(self, limit: int = 100) -> Sequence[OutboxItem]:
         """Take up to ``limit`` due messages for sending, oldest first."""
@@ -134,4 +154,14 @@ class Outbox:
                 row.message_id, row.sent_at = message_id, now
             if next_attempt_in is not None:
                 row.next_attempt_at = now + next_attempt_in
+            hook = self._hooks.get(row.purpose)
+            if hook is not None and status is not OutboxStatus.PENDING:
+                hook(
+                    session,
+                    dict(row.payload),
+                    sent=status is OutboxStatus.SENT,
+                    message_id=message_id,
+                    error=row.error,
+                    now=now,
+                )
             return True

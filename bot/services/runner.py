@@ -24,14 +24,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.clinical.policy import missed_check_urgency
 from bot.clinical.protocols import CadenceSettings
-from bot.services import outbox
+from bot.services import escalations, grades, outbox, roster
 from bot.services.schedule import ScheduleRules
 from bot.services.wards import DEFAULT_SHIFT_CHANGES
 from storage.db import Database
 from storage.models import (
     CheckStatus,
-    Duty,
     Patient,
     PatientStatus,
     Role,
@@ -62,6 +62,7 @@ class PassReport:
     messages: int = 0
     nobody_to_tell: list[int] = field(default_factory=list)
     boards: int = 0
+    gap_warnings: int = 0
 
 
 class Runner:
@@ -83,6 +84,7 @@ class Runner:
                 break
         with self._db.session() as session:
             self._shift_boards(session, now, report)
+            report.gap_warnings = roster.warn_gaps(session, now, self._rules.zone)
         return report
 
     def _shift_boards(self, session: Session, now: dt.datetime, report: PassReport) -> None:
@@ -159,7 +161,10 @@ class Runner:
             row.status, row.prompted_at = CheckStatus.PROMPTED, now
             report.prompted += 1
             report.late += int(row.late)
-        if target >= CHARGE or (target == REMIND and level == REMIND):
+        if target == PHYSICIAN:
+            report.reminders += 1
+            self._escalate(session, row, patient, now)
+        elif target >= CHARGE or (target == REMIND and level == REMIND):
             report.reminders += 1
             self._notify(session, row, patient, target, now, report)
         row.reminder_level = target + 1
@@ -205,6 +210,35 @@ class Runner:
         return len(recipients)
 
     @staticmethod
+    def _escalate(
+        session: Session, row: ScheduledCheck, patient: Patient, now: dt.datetime
+    ) -> None:
+        """An hour without the check: the physician on call is paged through the escalation
+        chain (acknowledged, re-paged, backed up), like any other alert."""
+        last = grades.previous_check(session, patient.id or 0)
+        urgency = missed_check_urgency(last.result.known_grade if last else None)
+        audit.record(
+            session,
+            at=now,
+            action="check.ladder.physician",
+            entity="scheduled_check",
+            entity_id=row.id,
+            patient_id=patient.id,
+            ward_id=patient.ward_id,
+            late=row.late,
+            urgency=urgency.value,
+        )
+        escalations.open_escalation(
+            session,
+            patient=patient,
+            urgency=urgency,
+            reasons=[escalations.MISSED_CHECK],
+            now=now,
+            source=escalations.MISSED_CHECK,
+            scheduled_check_id=row.id,
+        )
+
+    @staticmethod
     def _recipients(
         session: Session, patient: Patient, level: int, now: dt.datetime
     ) -> Sequence[Staff]:
@@ -212,16 +246,7 @@ class Runner:
         if level in (PROMPT, REMIND):
             nurses = duty_repo.on_duty(session, ward_id=ward, at=now)
             return nurses or duty_repo.charge_nurses(session, ward_id=ward, at=now)
-        if level == CHARGE:
-            return duty_repo.charge_nurses(session, ward_id=ward, at=now)
-        physicians = [
-            staff
-            for _, staff in duty_repo.shifts_at(
-                session, ward_id=ward, at=now, duties=(Duty.PRIMARY,)
-            )
-        ]
-        # Until the escalation engine pages the on-call chain, the charge nurse is told.
-        return physicians or duty_repo.charge_nurses(session, ward_id=ward, at=now)
+        return duty_repo.charge_nurses(session, ward_id=ward, at=now)
 
 
 _LEVEL_NAMES: Final = {PROMPT: "prompt", REMIND: "remind", CHARGE: "charge", PHYSICIAN: "physician"}

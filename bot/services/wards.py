@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from bot.clinical import Urgency
+from bot.clinical.policy import ESCALATING, FIELDS, PolicyError, describe, policy_for
 from bot.clinical.protocols import CadenceSettings, ProtocolError
 from bot.services.staff import Clock
 from storage.db import Database
@@ -109,6 +111,7 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
     """The ward's settings with ``changes`` applied, or WardError naming the bad key."""
     settings = dict(current)
     cadence = dict(settings.get("cadence", {}))
+    escalation = {u: dict(v) for u, v in settings.get("escalation", {}).items()}
     for key, raw in changes.items():
         value = raw.strip()
         if key == "shift_changes":
@@ -118,6 +121,9 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
             settings["shift_changes"] = times
             if not times:
                 settings.pop("shift_changes")
+        elif key in ESCALATION_KEYS:
+            _, urgency, name = key.split(".")
+            escalation.setdefault(urgency, {})[name] = value or None
         elif key.startswith("cadence.") and key[len("cadence.") :] in CADENCE_FIELDS:
             name = key[len("cadence.") :]
             if not value:
@@ -127,7 +133,9 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
             else:
                 cadence[name] = int(value)
         else:
-            allowed = ", ".join(["shift_changes", *(f"cadence.{f}" for f in CADENCE_FIELDS)])
+            allowed = ", ".join(
+                ["shift_changes", *(f"cadence.{f}" for f in CADENCE_FIELDS), ESCALATION_HELP]
+            )
             raise WardError(f"unknown ward setting {key!r}; settings: {allowed}")
     try:
         CadenceSettings().with_overrides(cadence)
@@ -136,7 +144,26 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
     settings["cadence"] = cadence
     if not cadence:
         settings.pop("cadence")
+    settings["escalation"] = _escalation_overrides(escalation)
+    if not settings["escalation"]:
+        settings.pop("escalation")
     return settings
+
+
+def _escalation_overrides(
+    escalation: Mapping[str, Mapping[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    """Validated overrides; an empty value drops an override ("off" switches a role off)."""
+    kept: dict[str, dict[str, Any]] = {}
+    for urgency, fields in escalation.items():
+        values = {k: v for k, v in fields.items() if v is not None}
+        try:
+            policy_for(Urgency(urgency), values)
+        except PolicyError as exc:
+            raise WardError(f"escalation.{urgency}: {exc}") from None
+        if values:
+            kept[urgency] = values
+    return kept
 
 
 def effective_settings(settings: Mapping[str, Any]) -> dict[str, object]:
@@ -144,7 +171,17 @@ def effective_settings(settings: Mapping[str, Any]) -> dict[str, object]:
     cadence = CadenceSettings().with_overrides(settings.get("cadence", {}))
     shown: dict[str, object] = {f"cadence.{f}": getattr(cadence, f) for f in CADENCE_FIELDS}
     shown["shift_changes"] = ",".join(settings.get("shift_changes", DEFAULT_SHIFT_CHANGES))
+    overrides = settings.get("escalation", {})
+    for urgency in ESCALATING:
+        shown[f"escalation.{urgency.value}"] = describe(
+            policy_for(urgency, overrides.get(urgency.value))
+        )
     return shown
 
 
 CADENCE_FIELDS = tuple(f.name for f in dataclasses.fields(CadenceSettings))
+ESCALATION_KEYS = frozenset(f"escalation.{u.value}.{f}" for u in ESCALATING for f in FIELDS)
+ESCALATION_HELP = (
+    "escalation.<critical|high|normal|info>.<primary|backup|attending|repeat|give_up> "
+    "(minutes after the alert, or off)"
+)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, CallbackQuery, Update
@@ -25,6 +26,7 @@ from bot.services.checks import CheckService, CheckView, Held, Rejected, Shown, 
 from bot.services.staff import StaffView
 from bot.telegram import callbacks, check_views, texts
 from bot.telegram.access import Access
+from storage.models import AssessmentStatus
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +34,21 @@ USAGE = "Usage: /check <patient label>, e.g. /check Bed 4. /patients lists your 
 NO_CHECK_OPEN = "No check is open. Start one with /check <patient label>."
 
 
+OnSubmitted = Callable[[Application], None]  # type: ignore[type-arg]
+
+
 class CheckHandlers:
-    def __init__(self, access: Access, checks: CheckService, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        access: Access,
+        checks: CheckService,
+        zone: ZoneInfo,
+        on_submitted: OnSubmitted | None = None,
+    ) -> None:
         self._access = access
         self._checks = checks
         self._zone = zone
+        self._on_submitted = on_submitted  # a submitted check may have raised an alert
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CommandHandler("check", self.check))
@@ -77,6 +89,11 @@ class CheckHandlers:
         else:
             assert not isinstance(result, Held)
             await self._show_press(context.bot, query, result)
+            submitted = (
+                isinstance(result, Shown) and result.view.status is AssessmentStatus.SUBMITTED
+            )
+            if submitted and self._on_submitted is not None:
+                self._on_submitted(context.application)
 
     def _act(self, staff: StaffView, data: callbacks.Callback | None) -> StartResult | None:
         """The service call for a press (runs in the worker thread with the staff lookup)."""

@@ -6,6 +6,7 @@ The confirmation exists because an event pages urgently: a mis-tap must not cry 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -32,8 +33,14 @@ def finding_label(finding: str) -> str:
 
 class EventHandlers:
     def __init__(
-        self, access: Access, events: EventService, history: HistoryService, zone: ZoneInfo
+        self,
+        access: Access,
+        events: EventService,
+        history: HistoryService,
+        zone: ZoneInfo,
+        on_reported: Callable[[Application], None] | None = None,  # type: ignore[type-arg]
     ) -> None:
+        self._on_reported = on_reported  # an event may have raised an alert
         self._access = access
         self._events = events
         self._history = history
@@ -67,7 +74,7 @@ class EventHandlers:
             protect_content=True,
         )
 
-    async def press(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         staff = await self._access.staff_or_refuse(update, "event_button")
         if staff is None or query is None or query.message is None:
@@ -93,6 +100,8 @@ class EventHandlers:
         await query.answer("Already reported." if report.duplicate else "Reported.")
         if not report.duplicate:
             await query.edit_message_text(self._reported(report))
+            if self._on_reported is not None:
+                self._on_reported(context.application)
 
     async def _confirm(self, query: CallbackQuery, *, patient_id: int, finding: str) -> None:
         await query.answer()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -61,13 +62,28 @@ def _button(check_id: int, level: int, text: str, action: str) -> InlineKeyboard
     )
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One queued message as Telegram gets it: a new message, or an edit of one sent before;
+    ``photo`` (drawn only when sending, e.g. an alert's chart) follows the text."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    edit_message_id: int | None = None
+    photo: Callable[[], bytes] | None = None
+    caption: str = ""
+
+
+Renderer = Callable[[OutboxItem], Awaitable[Outgoing | None]]  # None: nothing left to send
+
+
 class OutboxSender:
     def __init__(
-        self, outbox: Outbox, zone: ZoneInfo, boards: Callable[[int], str] | None = None
+        self, outbox: Outbox, zone: ZoneInfo, renderers: Mapping[str, Renderer] | None = None
     ) -> None:
         self._outbox = outbox
         self._zone = zone
-        self._boards = boards  # staff id -> their ward board, rendered when it is sent
+        self._renderers = dict(renderers or {})  # purpose -> its words (prompts built in)
 
     async def send_pending(self, bot: Bot) -> int:
         """Send what is due; returns how many were delivered.
@@ -91,11 +107,12 @@ class OutboxSender:
         return delivered
 
     async def _send(self, bot: Bot, item: OutboxItem) -> bool:
-        text, markup = await self._render(item)
         try:
-            sent = await bot.send_message(
-                item.chat_id, text, reply_markup=markup, protect_content=True
-            )
+            out = await self._render(item)
+            if out is None:
+                await asyncio.to_thread(self._outbox.failed, item, "nothing to send any more")
+                return False
+            message_id = await self._deliver(bot, item.chat_id, out)
         except RetryAfter as exc:
             delay = exc.retry_after
             wait = delay if isinstance(delay, dt.timedelta) else dt.timedelta(seconds=delay)
@@ -108,16 +125,49 @@ class OutboxSender:
         except TelegramError as exc:
             await asyncio.to_thread(self._outbox.retry, item, str(exc))
             return False
-        await asyncio.to_thread(self._outbox.sent, item, sent.message_id)
+        await asyncio.to_thread(self._outbox.sent, item, message_id)
+        if out.photo is not None:
+            await self._photo(bot, item, out, message_id)
         return True
 
-    async def _render(self, item: OutboxItem) -> tuple[str, InlineKeyboardMarkup | None]:
+    async def _deliver(self, bot: Bot, chat_id: int, out: Outgoing) -> int:
+        if out.edit_message_id is None:
+            sent = await bot.send_message(
+                chat_id, out.text, reply_markup=out.markup, protect_content=True
+            )
+            return sent.message_id
+        try:
+            await bot.edit_message_text(
+                out.text, chat_id=chat_id, message_id=out.edit_message_id, reply_markup=out.markup
+            )
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+        return out.edit_message_id
+
+    async def _photo(self, bot: Bot, item: OutboxItem, out: Outgoing, reply_to: int) -> None:
+        """The chart after its text. Best effort: the text is what must arrive, and it has."""
+        assert out.photo is not None
+        try:
+            png = await asyncio.to_thread(out.photo)
+            await bot.send_photo(
+                item.chat_id,
+                png,
+                caption=out.caption,
+                protect_content=True,
+                reply_to_message_id=reply_to,
+            )
+        except Exception:
+            log.exception("chart for outbox %s to chat %s not sent", item.id, item.chat_id)
+
+    async def _render(self, item: OutboxItem) -> Outgoing | None:
         if item.purpose == "check_prompt":
-            return render_prompt(item.payload, self._zone)
-        if item.purpose == "ward_board" and self._boards is not None:
-            staff_id = int(item.payload["staff_id"])
-            return await asyncio.to_thread(self._boards, staff_id), None
-        return str(item.payload.get("text", "")), None
+            text, markup = render_prompt(item.payload, self._zone)
+            return Outgoing(text, markup)
+        renderer = self._renderers.get(item.purpose)
+        if renderer is not None:
+            return await renderer(item)
+        return Outgoing(str(item.payload.get("text", "")))
 
 
 class PromptHandlers:

@@ -8,6 +8,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("check", "Start a neuro check: /check <patient>"),
     ("event", "Report a seizure, weakness or imaging finding now: /event <patient>"),
     ("history", "Recent checks and grades: /history <patient>"),
+    (
+        "timeline",
+        "The audit trail of a patient: checks, alerts, acknowledgements: /timeline <patient>",
+    ),
     ("patients", "Your ward's patients and their last check"),
     ("admit", "Admit a patient: /admit label, date of birth, weight band[, flags]"),
     ("discharge", "Discharge a patient: /discharge <label>"),
@@ -16,6 +20,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("onduty", "Go on duty on your wards: /onduty [hours]"),
     ("offduty", "End your duty now"),
     ("duty", "Who is on duty on your wards now"),
+    ("alerts", "Open alerts on your wards, with their Acknowledge buttons"),
+    ("oncall", "Who is on call; physicians: /oncall primary|backup|attending <hours> [override]"),
 )
 
 NOT_ENROLLED = (
@@ -266,3 +272,28 @@ def off_duty(ward_codes: tuple[str, ...], at: str, next_shift: str | None) -> st
         else "You were not on duty; nothing changed."
     )
     return text + (f" Your next planned shift starts {next_shift}." if next_shift else "")
+
+
+# -- on call (bot/telegram/duty.py, /oncall) -------------------------------------------------
+
+ONCALL_USAGE = (
+    "Usage: /oncall shows who is on call; physicians: /oncall primary|backup|attending <hours, "
+    "1 to 24> [override], e.g. /oncall primary 12"
+)
+ONCALL_FOR_OTHERS = (
+    "To put someone else on call, use the server: neurocheck duty add --ward <code> "
+    "--telegram-id <id> --as primary|backup|attending --from <time> --to <time> [--override]"
+)
+ONCALL_FIX = "a physician sends /oncall primary <hours>, or plan it with neurocheck duty add"
+
+
+def on_call(
+    ward_codes: tuple[str, ...], duty: str, until: str, override: bool, extended: tuple[str, ...]
+) -> str:
+    lines = [f"You are on call as {duty} on ward {', '.join(ward_codes)} until {until}."]
+    if override:
+        lines.append(f"This overrides whoever else is {duty} there until then.")
+    if extended:
+        lines.append(f"(Your running on-call period on {', '.join(extended)} was extended.)")
+    lines.append("/oncall shows the rota.")
+    return "\n".join(lines)

@@ -13,6 +13,7 @@ from storage.db import Database
 from storage.models import (
     CheckStatus,
     Duty,
+    DutyAssignment,
     InfusionPlan,
     OutboundMessage,
     PlanStatus,
@@ -27,14 +28,17 @@ from tests.e2e.test_check import NORMAL_ADULT_CHECK, tap
 from tests.support import factories
 from tests.support.fake_telegram import FakeTelegram
 
-NURSE, CHARGE, OTHER_NURSE = 501, 502, 503
+NURSE, CHARGE, OTHER_NURSE, PHYSICIAN = 501, 502, 503, 701
 
 
 @pytest.fixture
 def patient(db: Database, clock: FakeClock) -> int:
-    """Bed 4 on ward H7, relapsed/refractory cycle 1 starting in two hours; Ada on duty."""
+    """Bed 4 on ward H7, relapsed/refractory cycle 1 starting in two hours; Ada on duty, Dr
+    Pim on call."""
     ward = factories.ward(db)
     nurse = factories.staff(db, NURSE, "Nurse Ada", Role.NURSE, [ward])
+    physician = factories.staff(db, PHYSICIAN, "Dr Pim", Role.PHYSICIAN, [ward])
+    factories.duty(db, ward, physician, Duty.PRIMARY, clock.now - dt.timedelta(hours=1), 24)
     factories.staff(db, CHARGE, "Charge Cy", Role.CHARGE_NURSE, [ward])
     factories.staff(db, OTHER_NURSE, "Nurse Bo", Role.NURSE, [ward])  # not on duty
     factories.duty(db, ward, nurse, Duty.NURSE, clock.now - dt.timedelta(hours=1))
@@ -94,10 +98,43 @@ async def test_missed_check_climbs_the_ladder(
     await neurocheck.tick()
     alert = await charge.next_message()
     assert "Charge nurse: the baseline check for Bed 4, due at 09:00" in (alert.text or "")
-    clock.advance(minutes=30)
+    physician = tg.user(PHYSICIAN)
+    clock.advance(minutes=29)
     await neurocheck.tick()
-    assert "Missed baseline check: Bed 4" in ((await charge.next_message()).text or "")
+    await physician.assert_no_message(within=0.1)
+    clock.advance(minutes=1)
+    await neurocheck.tick()
+    alert = await physician.next_message()
+    assert (alert.text or "").startswith("🟡 Neuro check alert: Bed 4 (ward H7)")
+    assert "The neuro check due at 24 Nov 09:00 has not been started (over an hour)." in (
+        alert.text or ""
+    )
+    assert "Why: scheduled check not started for an hour" in (alert.text or "")
     await nurse.assert_no_message(within=0.1)
+    await charge.assert_no_message(within=0.1)
+    # The check is done after all: the alert closes by itself and says so.
+    await nurse.send("/check Bed 4")
+    await tap(nurse, await nurse.next_message(), *NORMAL_ADULT_CHECK, "Submit")
+    closed = await physician.wait_edit(alert)
+    assert "Closed: the check has since been recorded." in (closed.text or "")
+    assert not closed.buttons
+
+
+async def test_missed_check_with_nobody_on_call_tells_the_charge_nurse(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock, patient: int
+) -> None:
+    charge = tg.user(CHARGE)
+    with db.session() as session:
+        for row in session.exec(select(DutyAssignment).where(DutyAssignment.duty == Duty.PRIMARY)):
+            session.delete(row)
+    await neurocheck.rescheduler_sweep()
+    clock.advance(hours=2)
+    await neurocheck.tick()  # due now: prompt
+    clock.advance(minutes=60)
+    await neurocheck.tick()
+    texts = [m.text or "" for m in await charge.wait_unread()]
+    told = [t for t in texts if "No physician could be paged for the alert for Bed 4" in t]
+    assert len(told) == 1 and "nobody is on call" in told[0]
 
 
 async def test_snooze_delays_the_reminder_but_not_the_charge_nurse(
@@ -129,7 +166,7 @@ async def test_after_downtime_the_late_prompt_is_sent_once_by_two_instances(
     clock: FakeClock,
     patient: int,
 ) -> None:
-    nurse, charge = tg.user(NURSE), tg.user(CHARGE)
+    nurse, charge, physician = tg.user(NURSE), tg.user(CHARGE), tg.user(PHYSICIAN)
     await neurocheck.rescheduler_sweep()
     clock.advance(hours=3)  # the bot was down; the check fell due at 08:00 UTC
     async with running_bot(settings, db, clock) as second:
@@ -146,10 +183,11 @@ async def test_after_downtime_the_late_prompt_is_sent_once_by_two_instances(
     assert row.late and row.reminder_level == 4  # every level fell due during the downtime
     assert [p.status for p in prompts] == ["sent"]  # one late prompt, no reminder on its heels
     await nurse.assert_no_message(within=0.1)
-    missed = await charge.next_message()  # no physician on call: the charge nurse
-    assert "Missed baseline check: Bed 4, due at 09:00, not started after 180 min" in (
-        missed.text or ""
-    )
+    alert = await physician.next_message()  # once, however many instances
+    assert "The neuro check due at 24 Nov 09:00 has not been started" in (alert.text or "")
+    assert (await physician.next_message()).photo  # the chart
+    await physician.assert_no_message(within=0.2)
+    await charge.assert_no_message(within=0.1)
 
 
 async def test_blocked_nurse_does_not_stop_the_others(
