@@ -22,7 +22,7 @@ from bot.clinical import Domain, IcansResult, Tool, Urgency, grade_icans
 from bot.clinical.protocols import Protocol
 from bot.services import board, flow, grades, outbox
 from bot.services.checks import CheckView, Rejected
-from bot.services.escalations import LIVE, decisions_of, edit_copies
+from bot.services.escalations import LIVE, audit_escalation, decisions_of, edit_copies
 from bot.services.history import ChartEvent, ChartPoint, HistoryService
 from bot.services.schedule import ScheduleRules
 from bot.services.staff import StaffView
@@ -59,6 +59,18 @@ DECISIONS: Final = (
 )
 ACK_KINDS: Final = ("ack", "coming")
 NO_ALERT: Final = "That alert is not on your wards (or does not exist)."
+NOT_A_PHYSICIAN: Final = (
+    "Only a physician can acknowledge this alert: it keeps paging the physicians on call "
+    "until one does."
+)
+
+
+def may_acknowledge(role: Role, status: EscalationStatus) -> bool:
+    """Physicians; and once the chain has run out, the charge nurses and admins it told
+    (after reaching a physician by phone). A nurse's tap must never silence an alert."""
+    if role is Role.PHYSICIAN:
+        return True
+    return status is EscalationStatus.EXHAUSTED and role in (Role.CHARGE_NURSE, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -168,26 +180,25 @@ class AlertService:
             return Acknowledged(self._view(session, escalation), first=False)
         if escalation.status is EscalationStatus.CLOSED:
             return Rejected(self._closed_words(escalation))
+        if not may_acknowledge(actor.role, escalation.status):
+            return Rejected(NOT_A_PHYSICIAN)
         now = self._clock()
         escalation.status, escalation.next_step_at = EscalationStatus.ACKNOWLEDGED, None
         escalation.acknowledged_at, escalation.acknowledged_by_id = now, actor.id
         escalation.ack_kind = kind
         if escalation.urgency.value == Urgency.CRITICAL.value:
             escalation.follow_up_at = now + FOLLOW_UP
-        audit.record(
+        audit_escalation(
             session,
-            at=now,
-            action="escalation.acknowledged",
+            escalation,
+            "escalation.acknowledged",
+            now,
             actor_staff_id=actor.id,
-            entity="escalation",
-            entity_id=escalation.id,
-            patient_id=escalation.patient_id,
-            ward_id=escalation.ward_id,
-            escalation_id=escalation.id,
             kind=kind,
             by=actor.id,
         )
-        edit_copies(session, escalation, now, decide_for=actor.id)
+        decider = actor.id if actor.role is Role.PHYSICIAN else None
+        edit_copies(session, escalation, now, decide_for=decider)
         self._tell_nurse(session, escalation, now)
         return Acknowledged(self._view(session, escalation), first=True)
 
@@ -202,19 +213,17 @@ class AlertService:
         escalation = self._mine(session, actor, escalation_id, lock=True)
         if escalation is None or decision not in DECISIONS:
             return Rejected(NO_ALERT)
+        if actor.role is not Role.PHYSICIAN:
+            return Rejected("Only a physician records a decision.")
         if escalation.status is not EscalationStatus.ACKNOWLEDGED:
             return Rejected("Acknowledge the alert first.")
         now = self._clock()
-        audit.record(
+        audit_escalation(
             session,
-            at=now,
-            action="escalation.decision",
+            escalation,
+            "escalation.decision",
+            now,
             actor_staff_id=actor.id,
-            entity="escalation",
-            entity_id=escalation.id,
-            patient_id=escalation.patient_id,
-            ward_id=escalation.ward_id,
-            escalation_id=escalation.id,
             decision=decision,
         )
         session.flush()

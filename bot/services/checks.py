@@ -349,14 +349,8 @@ class CheckService:
             patient.baseline_assessment_id = assessment.id
         self._finish_scheduled(session, assessment, CheckStatus.DONE)
         session.flush()
-        escalations.open_escalation(
-            session,
-            patient=patient,
-            urgency=triggers.urgency,
-            reasons=[r.value for r in triggers.reasons],
-            now=now,
-            source="check",
-            grade_result_id=grade_row.id,
+        escalations.escalate(
+            session, patient, triggers, now, source="check", grade_result_id=grade_row.id
         )
         if assessment.scheduled_check_id is not None:
             escalations.close_missed_check(session, assessment.scheduled_check_id, now)

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from sqlmodel import Session, col, select
 
-from bot.clinical import Urgency
+from bot.clinical import Triggers, Urgency
 from bot.clinical.policy import PagedRole, policy_for, snapshot, steps_of
 from bot.services import outbox
 from storage.db import Database
@@ -68,6 +68,51 @@ class EscalationReport:
     follow_ups: int = 0
 
 
+def audit_escalation(
+    session: Session,
+    escalation: Escalation,
+    action: str,
+    now: dt.datetime,
+    *,
+    actor_staff_id: int | None = None,
+    **detail: Any,
+) -> None:
+    """An audit row about an escalation: every step, delivery, acknowledgement, decision."""
+    audit.record(
+        session,
+        at=now,
+        action=action,
+        actor_staff_id=actor_staff_id,
+        entity="escalation",
+        entity_id=escalation.id,
+        patient_id=escalation.patient_id,
+        ward_id=escalation.ward_id,
+        escalation_id=escalation.id,
+        **detail,
+    )
+
+
+def escalate(
+    session: Session,
+    patient: Patient,
+    triggers: Triggers,
+    now: dt.datetime,
+    *,
+    source: str,
+    grade_result_id: int | None,
+) -> Escalation | None:
+    """`open_escalation` for a graded check or event, from its trigger classification."""
+    return open_escalation(
+        session,
+        patient=patient,
+        urgency=triggers.urgency,
+        reasons=[r.value for r in triggers.reasons],
+        now=now,
+        source=source,
+        grade_result_id=grade_result_id,
+    )
+
+
 def open_escalation(
     session: Session,
     *,
@@ -103,15 +148,11 @@ def open_escalation(
     )
     session.add(escalation)
     session.flush()
-    audit.record(
+    audit_escalation(
         session,
-        at=now,
-        action="escalation.opened",
-        entity="escalation",
-        entity_id=escalation.id,
-        patient_id=patient.id,
-        ward_id=patient.ward_id,
-        escalation_id=escalation.id,
+        escalation,
+        "escalation.opened",
+        now,
         urgency=urgency.value,
         reasons=reasons,
         source=source,
@@ -146,15 +187,11 @@ def close(session: Session, escalation: Escalation, reason: str, now: dt.datetim
     """End a chain without an acknowledgement; every copy sent is edited to say why."""
     escalation.status, escalation.next_step_at = EscalationStatus.CLOSED, None
     escalation.closed_at, escalation.closed_reason = now, reason
-    audit.record(
+    audit_escalation(
         session,
-        at=now,
-        action="escalation.closed",
-        entity="escalation",
-        entity_id=escalation.id,
-        patient_id=escalation.patient_id,
-        ward_id=escalation.ward_id,
-        escalation_id=escalation.id,
+        escalation,
+        "escalation.closed",
+        now,
         reason=reason,
     )
     if reason != "information":
@@ -305,15 +342,11 @@ class EscalationRunner:
                 )
         else:
             report.nobody.append(escalation.id or 0)
-            audit.record(
+            audit_escalation(
                 session,
-                at=now,
-                action="escalation.nobody",
-                entity="escalation",
-                entity_id=escalation.id,
-                patient_id=escalation.patient_id,
-                ward_id=escalation.ward_id,
-                escalation_id=escalation.id,
+                escalation,
+                "escalation.nobody",
+                now,
                 step_index=last,
                 roles=[r.value for r in roles],
             )
@@ -370,15 +403,11 @@ class EscalationRunner:
                 dedupe_key=f"alert:{escalation.id}:{step_index}:{staff.id}",
                 now=now,
             )
-        audit.record(
+        audit_escalation(
             session,
-            at=now,
-            action="escalation.paged",
-            entity="escalation",
-            entity_id=escalation.id,
-            patient_id=escalation.patient_id,
-            ward_id=escalation.ward_id,
-            escalation_id=escalation.id,
+            escalation,
+            "escalation.paged",
+            now,
             step_index=step_index,
             recipients=[s.id for s, _ in people],
             roles=[r.value for r in roles],
@@ -403,15 +432,11 @@ class EscalationRunner:
                 dedupe_key=f"alert-exhausted:{escalation.id}:{staff.id}",
                 now=now,
             )
-        audit.record(
+        audit_escalation(
             session,
-            at=now,
-            action="escalation.exhausted",
-            entity="escalation",
-            entity_id=escalation.id,
-            patient_id=escalation.patient_id,
-            ward_id=escalation.ward_id,
-            escalation_id=escalation.id,
+            escalation,
+            "escalation.exhausted",
+            now,
             told=[s.id for s in told],
         )
 
@@ -440,15 +465,11 @@ class EscalationRunner:
                 now=now,
             )
             report.follow_ups += 1
-            audit.record(
+            audit_escalation(
                 session,
-                at=now,
-                action="escalation.follow_up_reminder",
-                entity="escalation",
-                entity_id=escalation.id,
-                patient_id=escalation.patient_id,
-                ward_id=escalation.ward_id,
-                escalation_id=escalation.id,
+                escalation,
+                "escalation.follow_up_reminder",
+                now,
             )
 
 
@@ -532,15 +553,11 @@ def delivery_outcome(
     delivery.status = DeliveryStatus.SENT if sent else DeliveryStatus.FAILED
     delivery.message_id, delivery.error = message_id, (error or None) and str(error)[:500]
     delivery.sent_at = now if sent else None
-    audit.record(
+    audit_escalation(
         session,
-        at=now,
-        action="escalation.delivered" if sent else "escalation.delivery_failed",
-        entity="escalation",
-        entity_id=escalation.id,
-        patient_id=escalation.patient_id,
-        ward_id=escalation.ward_id,
-        escalation_id=escalation.id,
+        escalation,
+        "escalation.delivered" if sent else "escalation.delivery_failed",
+        now,
         staff_id=delivery.staff_id,
         step_index=delivery.step_index,
         error=delivery.error,

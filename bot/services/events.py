@@ -119,14 +119,8 @@ class EventService:
             grade_row = grades.to_row(result, patient_id=patient.id, at=now, event_id=event.id)
             session.add(grade_row)
             session.flush()
-            escalations.open_escalation(
-                session,
-                patient=patient,
-                urgency=triggers.urgency,
-                reasons=[r.value for r in triggers.reasons],
-                now=now,
-                source="event",
-                grade_result_id=grade_row.id,
+            escalations.escalate(
+                session, patient, triggers, now, source="event", grade_result_id=grade_row.id
             )
             audit.record(
                 session,

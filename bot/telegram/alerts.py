@@ -19,7 +19,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.clinical import TriggerReason, Urgency
-from bot.services.alerts import DECISIONS, Acknowledged, AlertService, AlertView
+from bot.services.alerts import (
+    DECISIONS,
+    Acknowledged,
+    AlertService,
+    AlertView,
+    may_acknowledge,
+)
 from bot.services.checks import Rejected
 from bot.services.escalations import MISSED_CHECK
 from bot.services.outbox import OutboxItem
@@ -85,10 +91,10 @@ LABEL_REFERENCE: Final = (
 
 def render_alert(view: AlertView, zone: ZoneInfo, *, repeat: bool = False) -> str:
     """The alert as every recipient sees it, current state included."""
-    lines = [_headline(view, repeat), _course(view)]
-    lines += _source(view, zone)
-    if view.reasons:
+    lines = [_headline(view, repeat)]
+    if view.reasons:  # first, for a physician reading it on a lock screen
         lines.append("Why: " + "; ".join(REASONS.get(r, r) for r in view.reasons))
+    lines += [_course(view), *_source(view, zone)]
     if view.seizures:
         lines.append(f"Seizure events recorded: {view.seizures}")
     if view.regraded is not None:
@@ -257,14 +263,15 @@ class AlertHandlers:
         done = await self._access.run_as(update, "alerts", self._alerts.open_alerts)
         if done is None or update.effective_message is None:
             return
-        views = done[1]
+        staff, views = done
         await update.effective_message.reply_text(
             alerts_text(views, self._zone), protect_content=True
         )
         for view in views:
+            buttons = may_acknowledge(staff.role, view.status)
             await update.effective_message.reply_text(
                 render_alert(view, self._zone),
-                reply_markup=keyboard(view, decide=False),
+                reply_markup=keyboard(view, decide=False) if buttons else None,
                 protect_content=True,
             )
 

@@ -351,7 +351,13 @@ async def test_alerts_lists_the_open_ones(
     listing = await nurse.next_message()
     assert "Bed 4 (H7) HIGH since" in (listing.text or "")
     copy = await nurse.next_message()
-    assert copy.button_texts()[0] == ["Acknowledge"]
+    assert "HIGH: Bed 4" in (copy.text or "") and not copy.buttons  # nurses see, not silence
+    forged = await nurse.press_data(copy, f"al:{escalation(db).id}:0:ack")
+    assert "Only a physician can acknowledge" in ((await nurse.wait_answer(forged)).text or "")
+    assert escalation(db).status is EscalationStatus.OPEN
+    await primary.send("/alerts")
+    await primary.next_message()
+    assert (await primary.next_message()).button_texts()[0] == ["Acknowledge"]
     stranger = tg.user(999)
     await stranger.send("/alerts")
     assert "enrolled ward staff only" in ((await stranger.next_message()).text or "")
