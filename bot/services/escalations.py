@@ -49,7 +49,6 @@ from storage.repositories import staff as staff_repo
 
 Clock = Callable[[], dt.datetime]
 BATCH: Final = 100
-FOLLOW_UP: Final = dt.timedelta(hours=1)
 ROLE_DUTY: Final = {
     PagedRole.PRIMARY: Duty.PRIMARY,
     PagedRole.BACKUP: Duty.BACKUP,
@@ -142,7 +141,6 @@ def open_escalation(
         scheduled_check_id=scheduled_check_id,
         policy=snapshot(urgency, policy_for(urgency, overrides)),
         next_step_at=now,
-        step_token=str(uuid.uuid4()),
         created_at=now,
         source=source,
     )
@@ -330,7 +328,6 @@ class EscalationRunner:
             if staff.id not in unreachable
         ]
         escalation.step_index = last + 1
-        escalation.step_token = str(uuid.uuid4())
         if people:
             report.pages += self._page(session, escalation, last, people, roles, now)
             escalation.next_step_at = self._next_at(escalation, steps, start)
