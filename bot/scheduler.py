@@ -22,7 +22,8 @@ from bot.telegram.checks import CheckHandlers
 from bot.telegram.prompts import OutboxSender
 
 log = logging.getLogger(__name__)
-# Escalate, send; again while something happened: an undeliverable page moves its chain on,
+# Escalate, send; again while something happened: an undeliverable page moves its chain on
+# (so a failure counts as something happening),
 # and a page that went out after its alert was acknowledged queues an edit of itself.
 URGENT_ROUNDS = 4
 
@@ -89,8 +90,8 @@ class Scheduler:
             except Exception:
                 log.exception("sending queued messages failed; they stay queued")
                 break
-            if not steps and not sent:
-                break  # nothing moved and nothing new went out: done
+            if not steps and not sent.handled:
+                break  # nothing moved and nothing was sent or given up: done
 
     async def _escalate(self) -> int:
         """One escalation pass; how many steps it took. A page that could not be delivered

@@ -77,6 +77,15 @@ class Outgoing:
 Renderer = Callable[[OutboxItem], Awaitable[Outgoing | None]]  # None: nothing left to send
 
 
+@dataclass(frozen=True)
+class SendReport:
+    """``handled`` counts failures too: a page that could not be delivered moves its
+    escalation on, so the caller must look again even though nothing was delivered."""
+
+    handled: int
+    delivered: int
+
+
 class OutboxSender:
     def __init__(
         self, outbox: Outbox, zone: ZoneInfo, renderers: Mapping[str, Renderer] | None = None
@@ -85,8 +94,8 @@ class OutboxSender:
         self._zone = zone
         self._renderers = dict(renderers or {})  # purpose -> its words (prompts built in)
 
-    async def send_pending(self, bot: Bot) -> int:
-        """Send what is due; returns how many were delivered.
+    async def send_pending(self, bot: Bot) -> SendReport:
+        """Send what is due; reports how many were taken and how many delivered.
 
         Chats go out in parallel (PTB's limiter paces the total); one chat's messages go one
         after another, spaced, because Telegram refuses bursts to a single chat.
@@ -96,7 +105,7 @@ class OutboxSender:
         for item in items:
             by_chat.setdefault(item.chat_id, []).append(item)
         results = await asyncio.gather(*(self._send_chat(bot, queue) for queue in by_chat.values()))
-        return sum(results)
+        return SendReport(handled=len(items), delivered=sum(results))
 
     async def _send_chat(self, bot: Bot, queue: list[OutboxItem]) -> int:
         delivered = 0

@@ -203,7 +203,7 @@ async def send_all(db: Database, clock: ZoneInfo) -> tuple[float, dict[str, floa
         started = time.perf_counter()
         sent = 0
         while sent < DUE and time.perf_counter() - started < 120:
-            sent += await sender.send_pending(application.bot)
+            sent += (await sender.send_pending(application.bot)).delivered
         elapsed = time.perf_counter() - started
     with db.session() as session:
         statuses = session.exec(
