@@ -466,18 +466,8 @@ def _reached(session: Session, escalation_id: int) -> int:
 
 def _previous(session: Session, grade: GradeResult) -> grades.GradeSummary | None:
     """The check before this one (current grades only), as it was compared at the time."""
-    row = session.exec(
-        select(GradeResult)
-        .where(
-            GradeResult.patient_id == grade.patient_id,
-            col(GradeResult.current),
-            col(GradeResult.assessment_id).is_not(None),
-            col(GradeResult.graded_at) < grade.graded_at,
-        )
-        .order_by(col(GradeResult.graded_at).desc(), col(GradeResult.id).desc())
-        .limit(1)
-    ).first()
-    return grades.GradeSummary(row.graded_at, grades.from_row(row)) if row else None
+    rows = grades.latest_checks(session, grade.patient_id, 1, before=grade.graded_at)
+    return grades.GradeSummary(rows[0].graded_at, grades.from_row(rows[0])) if rows else None
 
 
 def _baseline(session: Session, patient: Patient, grade: GradeResult) -> grades.GradeSummary | None:

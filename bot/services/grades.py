@@ -61,17 +61,20 @@ def from_row(row: GradeResult) -> IcansResult:
     )
 
 
-def latest_checks(session: Session, patient_id: int, limit: int) -> Sequence[GradeResult]:
-    """Current grades of submitted checks (not events), newest first."""
+def latest_checks(
+    session: Session, patient_id: int, limit: int, *, before: dt.datetime | None = None
+) -> Sequence[GradeResult]:
+    """Current grades of submitted checks (not events), newest first (graded before
+    ``before``, when given: what a check was compared with at the time)."""
+    query = select(GradeResult).where(
+        GradeResult.patient_id == patient_id,
+        col(GradeResult.current),
+        col(GradeResult.assessment_id).is_not(None),
+    )
+    if before is not None:
+        query = query.where(col(GradeResult.graded_at) < before)
     return session.exec(
-        select(GradeResult)
-        .where(
-            GradeResult.patient_id == patient_id,
-            col(GradeResult.current),
-            col(GradeResult.assessment_id).is_not(None),
-        )
-        .order_by(col(GradeResult.graded_at).desc(), col(GradeResult.id).desc())
-        .limit(limit)
+        query.order_by(col(GradeResult.graded_at).desc(), col(GradeResult.id).desc()).limit(limit)
     ).all()
 
 
