@@ -120,6 +120,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         migrate.upgrade(db.engine)
         logging.getLogger(__name__).info("database upgraded to the latest schema")
     neurocheck = app.build(settings, db)
+    app.settle_heap()
     try:
         neurocheck.application.run_polling(allowed_updates=["message", "callback_query"])
     finally:

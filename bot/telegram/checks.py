@@ -158,8 +158,9 @@ class CheckHandlers:
             await query.answer(result.notice or None)
             await self._send(bot, query.from_user.id, result.view)
         else:
-            # Independent calls: answering stops the phone's spinner while the edit is in flight.
-            await asyncio.gather(query.answer(result.notice or None), self._edit(bot, result.view))
+            # Independent calls, the edit first: the changed question is what the nurse waits
+            # for (the buttons she pressed go with it); the answer stops the spinner just after.
+            await asyncio.gather(self._edit(bot, result.view), query.answer(result.notice or None))
 
     async def _show_input(self, bot: Bot, chat_id: int, shown: Shown | None) -> None:
         if shown is None:
