@@ -33,7 +33,18 @@ def run_cli(
 def test_help_lists_every_command(tmp_path: Path) -> None:
     result = run_cli("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for command in ("run", "grade", "db", "ward", "invite", "patient", "plan", "duty", "oncall"):
+    for command in (
+        "run",
+        "grade",
+        "db",
+        "ward",
+        "invite",
+        "patient",
+        "plan",
+        "duty",
+        "oncall",
+        "health",
+    ):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
 
@@ -56,6 +67,7 @@ def test_every_command_is_documented_in_the_readme(tmp_path: Path) -> None:
         "duty add",
         "duty list",
         "oncall import",
+        "health",
     ):
         assert f"neurocheck {command}" in readme, command
         assert run_cli(*command.split(), "--help", cwd=tmp_path).returncode == 0

@@ -373,6 +373,7 @@ def test_compose_parses_as_yaml_with_the_expected_structure() -> None:
     assert bot["command"] == ["run", "--no-migrate"]
     assert bot["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert bot["restart"] == "unless-stopped"
+    assert bot["healthcheck"]["test"] == ["CMD", "neurocheck", "health"]
     assert bot["env_file"] in (".env", [".env"])
     for service in (migrate, bot):
         assert PG_URL.fullmatch(service["environment"][f"{ENV_PREFIX}DATABASE_URL"])
