@@ -32,6 +32,17 @@ def health(db: Database, clock: FakeClock, grace_minutes: int = 5) -> tuple[int,
     return status, out.getvalue().splitlines()
 
 
+def scheduled_check(
+    db: Database, patient_id: int, status: CheckStatus, next_action_at: dt.datetime | None
+) -> None:
+    with db.session() as session:
+        session.add(
+            ScheduledCheck(
+                patient_id=patient_id, due_at=T0, next_action_at=next_action_at, status=status
+            )
+        )
+
+
 def test_nothing_to_do_is_healthy(db: Database) -> None:
     assert health(db, FakeClock(T0)) == (0, ["ok: nothing overdue by more than 5 min"])
 
@@ -78,13 +89,7 @@ def test_pages_queued_but_never_sent_are_reported(db: Database) -> None:
 
 
 def test_a_check_prompt_nobody_sent_is_reported(db: Database) -> None:
-    team = make_team(db)
-    with db.session() as session:
-        session.add(
-            ScheduledCheck(
-                patient_id=team.patient, due_at=T0, next_action_at=T0, status=CheckStatus.DUE
-            )
-        )
+    scheduled_check(db, make_team(db).patient, CheckStatus.DUE, next_action_at=T0)
     status, lines = health(db, FakeClock(T0 + dt.timedelta(minutes=30)), grace_minutes=10)
     assert status == cli_health.OVERDUE
     assert lines == [
@@ -93,13 +98,7 @@ def test_a_check_prompt_nobody_sent_is_reported(db: Database) -> None:
 
 
 def test_a_done_check_is_not_overdue(db: Database) -> None:
-    team = make_team(db)
-    with db.session() as session:
-        session.add(
-            ScheduledCheck(
-                patient_id=team.patient, due_at=T0, next_action_at=None, status=CheckStatus.DONE
-            )
-        )
+    scheduled_check(db, make_team(db).patient, CheckStatus.DONE, next_action_at=None)
     assert health(db, FakeClock(T0 + dt.timedelta(hours=3)))[0] == 0
 
 

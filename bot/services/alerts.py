@@ -329,6 +329,7 @@ class AlertService:
         return {
             "superseded": "A newer alert for this patient replaced this one: use the newest.",
             "check_recorded": "The missed check has since been recorded: nothing to acknowledge.",
+            "discharged": "The patient was discharged, so no check is due: nothing to acknowledge.",
         }.get(escalation.closed_reason or "", "This alert is closed: nothing to acknowledge.")
 
     def _tell_nurse(self, session: Session, escalation: Escalation, now: dt.datetime) -> None:

@@ -198,16 +198,24 @@ def close(session: Session, escalation: Escalation, reason: str, now: dt.datetim
 
 def close_missed_check(session: Session, scheduled_check_id: int, now: dt.datetime) -> None:
     """The missed check was done after all: its alert has nothing left to ask for."""
+    _close_missed(
+        session, Escalation.scheduled_check_id == scheduled_check_id, "check_recorded", now
+    )
+
+
+def close_missed_checks_on_discharge(session: Session, patient_id: int, now: dt.datetime) -> None:
+    """No check is owed for a discharged patient, so no alert may ask for one. Alerts about
+    findings stay open: a grade rise seen before discharge still needs a physician."""
+    _close_missed(session, Escalation.patient_id == patient_id, "discharged", now)
+
+
+def _close_missed(session: Session, which: Any, reason: str, now: dt.datetime) -> None:
     for escalation in session.exec(
         select(Escalation)
-        .where(
-            Escalation.scheduled_check_id == scheduled_check_id,
-            Escalation.source == MISSED_CHECK,
-            col(Escalation.status).in_(LIVE),
-        )
+        .where(which, Escalation.source == MISSED_CHECK, col(Escalation.status).in_(LIVE))
         .with_for_update()
     ).all():
-        close(session, escalation, "check_recorded", now)
+        close(session, escalation, reason, now)
 
 
 def edit_copies(

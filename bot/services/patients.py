@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.clinical.protocols import Protocol
 from bot.clinical.risk import is_high_risk
 from bot.clinical.tool import age_on
+from bot.services import escalations
 from bot.services.board import BoardInfo, board
 from bot.services.errors import RefusedError
 from bot.services.staff import Clock
@@ -27,10 +28,12 @@ from storage.db import Database
 from storage.models import (
     Assessment,
     AssessmentStatus,
+    CheckStatus,
     GradeResult,
     Patient,
     PatientStatus,
     Role,
+    ScheduledCheck,
     Staff,
     Ward,
     WeightBand,
@@ -133,6 +136,7 @@ class PatientList:
 class DischargeView:
     patient: PatientView
     already_discharged: bool
+    alert_open: bool = False  # an alert about a finding still pages until acknowledged
 
 
 # -- validation, shared by the chat and the command line ------------------------------------
@@ -208,6 +212,9 @@ def clean_flags(flags: Sequence[str]) -> tuple[str, ...]:
 
 def uses_capd(flags: Sequence[str]) -> bool:
     return any(flag.lower() in CAPD_FLAGS for flag in flags)
+
+
+_UNFINISHED = (CheckStatus.DUE, CheckStatus.PROMPTED, CheckStatus.IN_PROGRESS)
 
 
 class PatientService:
@@ -384,17 +391,32 @@ class PatientService:
                     ward_id=patient.ward_id,
                     label=patient.label,
                 )
-                self._close_checks(session, patient, actor_staff_id, now)
+                self._stop_monitoring(session, patient, actor_staff_id, now)
             view = self._view(patient, ward.code, None, self._today(now))
-            return DischargeView(patient=view, already_discharged=already)
+            alert_open = bool(escalations.live_for_patient(session, patient.id or 0))
+            return DischargeView(patient=view, already_discharged=already, alert_open=alert_open)
 
     # -- helpers ------------------------------------------------------------------------
 
     @staticmethod
-    def _close_checks(
+    def _stop_monitoring(
         session: Session, patient: Patient, actor_staff_id: int, now: dt.datetime
     ) -> None:
-        """A check in progress on a discharged patient is cancelled, never submitted later."""
+        """Nothing is asked of the ward for a discharged patient any more: a check in progress
+        is cancelled (never submitted later), so are due and started checks and an alert for a
+        missed check is closed, in the discharge's transaction, so no prompt, reminder or page
+        follows the discharge. Alerts about findings go on until acknowledged."""
+        assert patient.id is not None
+        for due in session.exec(
+            select(ScheduledCheck)
+            .where(
+                ScheduledCheck.patient_id == patient.id,
+                col(ScheduledCheck.status).in_(_UNFINISHED),
+            )
+            .with_for_update()
+        ).all():
+            due.status, due.next_action_at = CheckStatus.CANCELLED, None
+        escalations.close_missed_checks_on_discharge(session, patient.id, now)
         open_checks = session.exec(
             select(Assessment).where(
                 Assessment.patient_id == patient.id,

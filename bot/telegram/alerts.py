@@ -157,6 +157,8 @@ def _state(view: AlertView, zone: ZoneInfo) -> list[str]:
         return ["Replaced by a newer alert for this patient."]
     if view.closed_reason == "check_recorded":
         return ["Closed: the check has since been recorded."]
+    if view.closed_reason == "discharged":
+        return ["Closed: the patient was discharged, so no check is due."]
     if view.urgency is Urgency.INFO:
         return ["No acknowledgement needed."]
     if view.status.value == "exhausted":

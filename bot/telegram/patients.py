@@ -306,9 +306,10 @@ class PatientHandlers:
             if data.action == CONFIRM:
                 result = await asyncio.to_thread(self._patients.discharge, staff.id, data.target)
                 view, already = result.patient, result.already_discharged
+                alert_open = result.alert_open
             else:
                 view = await asyncio.to_thread(self._patients.get, staff.id, data.target)
-                already = view.discharged_at is not None
+                already, alert_open = view.discharged_at is not None, False
         except PatientError as error:
             await query.answer(error.message, show_alert=True)
             await _drop_keyboard(query)
@@ -321,7 +322,9 @@ class PatientHandlers:
             assert view.discharged_at is not None
             at = local_time(view.discharged_at, self._zone)
             await query.answer()
-            await query.edit_message_text(texts.discharged(view.label, view.ward_code, at))
+            await query.edit_message_text(
+                texts.discharged(view.label, view.ward_code, at, alert_open=alert_open)
+            )
         else:
             await query.answer()
             await query.edit_message_text(texts.discharge_cancelled(view.label))

@@ -151,8 +151,14 @@ def discharge_confirm(label: str, ward_code: str) -> str:
     return f"Discharge {label} from ward {ward_code}? Monitoring of this patient ends."
 
 
-def discharged(label: str, ward_code: str, at: str) -> str:
-    return f"{label} was discharged from ward {ward_code} at {at}."
+def discharged(label: str, ward_code: str, at: str, *, alert_open: bool = False) -> str:
+    done = f"{label} was discharged from ward {ward_code} at {at}."
+    if not alert_open:
+        return done
+    return (
+        f"{done}\n\nAn alert about {label} is still open: the physicians on call are paged "
+        "until one of them acknowledges it."
+    )
 
 
 def already_discharged(label: str) -> str:

@@ -228,6 +228,7 @@ SOURCES: Final[Mapping[str, str]] = {
 CLOSE_REASONS: Final[Mapping[str, str]] = {
     "superseded": "superseded by a newer alert",
     "check_recorded": "a check was recorded",
+    "discharged": "the patient was discharged",
     "information": "information only",
 }
 DECISIONS: Final[Mapping[str, str]] = {

@@ -181,6 +181,26 @@ async def test_no_acknowledgement_brings_in_the_backup_at_the_right_minute(
     await primary.assert_no_message(within=0.1)  # the backup joins; no repeat at 15
 
 
+async def test_discharge_does_not_silence_an_alert_about_a_finding(
+    tg: FakeTelegram, neurocheck: Neurocheck, ward: int, db: Database, clock: FakeClock
+) -> None:
+    nurse, primary, backup = tg.user(NURSE), tg.user(PRIMARY), tg.user(BACKUP)
+    await normal_then_grade_1(nurse, clock)
+    await primary.next_message()
+    await primary.next_message()
+    await nurse.send("/discharge Bed 4")
+    confirm = await nurse.next_message()
+    await nurse.press(confirm, "Discharge Bed 4")
+    done = await nurse.wait_edit(confirm)
+    assert "An alert about Bed 4 is still open: the physicians on call are paged until one of" in (
+        done.text or ""
+    )
+    await settled(db)
+    clock.advance(minutes=15)
+    await neurocheck.tick()
+    assert "HIGH: Bed 4" in ((await backup.next_message()).text or "")
+
+
 async def test_chain_runs_out_and_the_ward_is_told(
     tg: FakeTelegram, neurocheck: Neurocheck, ward: int, db: Database, clock: FakeClock
 ) -> None:

@@ -120,6 +120,40 @@ async def test_missed_check_climbs_the_ladder(
     assert not closed.buttons
 
 
+async def test_discharge_stops_the_prompts_and_closes_the_missed_check_alert(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock, patient: int
+) -> None:
+    nurse, charge, physician = tg.user(NURSE), tg.user(CHARGE), tg.user(PHYSICIAN)
+    await neurocheck.rescheduler_sweep()
+    await neurocheck.tick()  # the baseline prompt; nobody starts it
+    for minutes in (15, 15, 30):
+        clock.advance(minutes=minutes)
+        await neurocheck.tick()
+    alert = await physician.next_message()
+    assert "has not been started (over an hour)" in (alert.text or "")
+    assert (await physician.next_message()).photo  # the chart follows the first copy
+    await nurse.wait_unread()
+    await charge.wait_unread()
+
+    await nurse.send("/discharge Bed 4")
+    confirm = await nurse.next_message()
+    await nurse.press(confirm, "Discharge Bed 4")
+    assert (await nurse.wait_edit(confirm)).text == (
+        "Bed 4 was discharged from ward H7 at 24 Nov 2026 10:00."  # no alert left open
+    )
+    await neurocheck.tick()  # the alert's copies are edited by the outbox
+    closed = await physician.wait_edit(alert)
+    assert "Closed: the patient was discharged, so no check is due." in (closed.text or "")
+    assert not closed.buttons
+    assert [row.status for row in open_checks(db)] == [CheckStatus.CANCELLED]
+
+    for _ in range(8):  # two hours: no reminder, no backup page, no new prompt
+        clock.advance(minutes=15)
+        await neurocheck.tick()
+    for person in (nurse, charge, physician):
+        await person.assert_no_message(within=0.1)
+
+
 async def test_missed_check_with_nobody_on_call_tells_the_charge_nurse(
     tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock, patient: int
 ) -> None:

@@ -31,6 +31,7 @@ from bot.services.escalations import (
     open_escalation,
 )
 from bot.services.outbox import Outbox, OutboxItem
+from bot.services.patients import PatientService
 from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import (
@@ -1131,3 +1132,23 @@ def test_only_critical_acknowledgements_are_followed_up(
     escalation_id = open_alert(db, team.patient, urgency)
     alerts.acknowledge(team.view(PRIMARY), escalation_id, "ack")
     assert escalation(db, escalation_id).follow_up_at is None
+
+
+def test_discharge_closes_a_missed_check_alert_but_not_an_alert_about_findings(
+    db: Database, team: Team, clock: FakeClock, runner: EscalationRunner
+) -> None:
+    finding = open_alert(db, team.patient, Urgency.HIGH)
+    other = factories.patient(db, team.ward, "Bed 9")
+    missed = open_alert(db, other, Urgency.NORMAL, source=MISSED_CHECK, reasons=("missed_check",))
+    runner.run_due()
+    clock.now = T0 + dt.timedelta(minutes=3)
+    assert (
+        PatientService(db, clock, zone=BERLIN).discharge(team.ids[NURSE], team.patient).alert_open
+    )
+    assert not PatientService(db, clock, zone=BERLIN).discharge(team.ids[NURSE], other).alert_open
+
+    assert escalation(db, missed).status is EscalationStatus.CLOSED
+    assert escalation(db, missed).closed_reason == "discharged"
+    assert escalation(db, finding).status is EscalationStatus.OPEN  # still needs a physician
+    clock.now = T0 + dt.timedelta(minutes=15)
+    assert runner.run_due().steps == 1  # the finding climbs on; the missed check does not
