@@ -170,8 +170,8 @@ def _board_renderer(patients: PatientService, zone: ZoneInfo) -> Renderer:
 def settle_heap() -> None:
     """Call once the bot is built: what start-up loaded (libraries, handlers, protocols) lives
     as long as the process, so it leaves the garbage collector's view. Otherwise every full
-    collection walks it all and pauses the event loop, and a press, for tens of milliseconds
-    (measured with tests/bench/bench_press.py: up to 78 ms).
+    collection walks it all and pauses the event loop, and a press: a full collection of the
+    built bot took 37 ms, and under 1 ms once frozen (measured on the development machine).
     """
     gc.collect()
     gc.freeze()

@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from bot.services.schedule import OPEN_UNSTARTED
 from storage.models import (
-    CheckStatus,
     Escalation,
     EscalationStatus,
     OutboundMessage,
@@ -52,7 +52,7 @@ _WATCHED = (
     _Watched(
         "check prompts and reminders",
         col(ScheduledCheck.next_action_at),
-        (col(ScheduledCheck.status).in_((CheckStatus.DUE, CheckStatus.PROMPTED)),),
+        (col(ScheduledCheck.status).in_(OPEN_UNSTARTED),),
     ),
     _Watched(
         "escalation steps",

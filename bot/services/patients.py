@@ -22,6 +22,7 @@ from bot.clinical.tool import age_on
 from bot.services import escalations
 from bot.services.board import BoardInfo, board
 from bot.services.errors import RefusedError
+from bot.services.schedule import OPEN_UNSTARTED
 from bot.services.staff import Clock
 from bot.services.wards import normalise_code
 from storage.db import Database
@@ -212,9 +213,6 @@ def clean_flags(flags: Sequence[str]) -> tuple[str, ...]:
 
 def uses_capd(flags: Sequence[str]) -> bool:
     return any(flag.lower() in CAPD_FLAGS for flag in flags)
-
-
-_UNFINISHED = (CheckStatus.DUE, CheckStatus.PROMPTED, CheckStatus.IN_PROGRESS)
 
 
 class PatientService:
@@ -411,7 +409,7 @@ class PatientService:
             select(ScheduledCheck)
             .where(
                 ScheduledCheck.patient_id == patient.id,
-                col(ScheduledCheck.status).in_(_UNFINISHED),
+                col(ScheduledCheck.status).in_((*OPEN_UNSTARTED, CheckStatus.IN_PROGRESS)),
             )
             .with_for_update()
         ).all():
