@@ -74,6 +74,14 @@ async def normal_then_grade_1(nurse: SimUser, clock: FakeClock) -> None:
     await check(nurse, GRADE_1_CHECK)
 
 
+async def grade_1_paged(nurse: SimUser, primary: SimUser, clock: FakeClock) -> SentMessage:
+    """A grade rise checked by the nurse; the primary's alert, its chart read too."""
+    await normal_then_grade_1(nurse, clock)
+    alert = await primary.next_message()
+    assert (await primary.next_message()).photo
+    return alert
+
+
 async def settled(db: Database) -> None:
     """Wait until no message is being sent. The fake clock jumps; a jump past the outbox's
     lease while a send is in flight would let the next pass claim it again, which in real
@@ -166,9 +174,7 @@ async def test_no_acknowledgement_brings_in_the_backup_at_the_right_minute(
     tg: FakeTelegram, neurocheck: Neurocheck, ward: int, db: Database, clock: FakeClock
 ) -> None:
     nurse, primary, backup = tg.user(NURSE), tg.user(PRIMARY), tg.user(BACKUP)
-    await normal_then_grade_1(nurse, clock)
-    await primary.next_message()
-    await primary.next_message()
+    await grade_1_paged(nurse, primary, clock)
     await settled(db)
     clock.advance(minutes=14, seconds=59)
     await neurocheck.tick()
@@ -185,9 +191,7 @@ async def test_discharge_does_not_silence_an_alert_about_a_finding(
     tg: FakeTelegram, neurocheck: Neurocheck, ward: int, db: Database, clock: FakeClock
 ) -> None:
     nurse, primary, backup = tg.user(NURSE), tg.user(PRIMARY), tg.user(BACKUP)
-    await normal_then_grade_1(nurse, clock)
-    await primary.next_message()
-    await primary.next_message()
+    await grade_1_paged(nurse, primary, clock)
     await nurse.send("/discharge Bed 4")
     confirm = await nurse.next_message()
     await nurse.press(confirm, "Discharge Bed 4")
@@ -246,9 +250,7 @@ async def test_restart_mid_escalation_neither_loses_nor_repeats_a_page(
 ) -> None:
     nurse, primary, backup = tg.user(NURSE), tg.user(PRIMARY), tg.user(BACKUP)
     async with running_bot(settings, db, clock):
-        await normal_then_grade_1(nurse, clock)
-        await primary.next_message()
-        await primary.next_message()
+        await grade_1_paged(nurse, primary, clock)
     # Down for 16 minutes: the repeat (10) and the backup (15) fell due meanwhile.
     await settled(db)
     clock.advance(minutes=16)
@@ -273,9 +275,7 @@ async def test_an_improvement_is_information_only(
     tg: FakeTelegram, neurocheck: Neurocheck, ward: int, db: Database, clock: FakeClock
 ) -> None:
     nurse, primary = tg.user(NURSE), tg.user(PRIMARY)
-    await normal_then_grade_1(nurse, clock)
-    alert = await primary.next_message()
-    await primary.next_message()
+    alert = await grade_1_paged(nurse, primary, clock)
     await primary.press(alert, "Acknowledge")
     await primary.wait_edit(alert)
     await nurse.next_message()  # told of the acknowledgement
@@ -364,9 +364,7 @@ async def test_alerts_lists_the_open_ones(
     nurse, primary = tg.user(NURSE), tg.user(PRIMARY)
     await primary.send("/alerts")
     assert (await primary.next_message()).text == "No open alerts on your wards."
-    await normal_then_grade_1(nurse, clock)
-    await primary.next_message()
-    await primary.next_message()
+    await grade_1_paged(nurse, primary, clock)
     await nurse.send("/alerts")
     listing = await nurse.next_message()
     assert "Bed 4 (H7) HIGH since" in (listing.text or "")
