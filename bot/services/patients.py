@@ -138,6 +138,8 @@ class DischargeView:
     patient: PatientView
     already_discharged: bool
     alert_open: bool = False  # an alert about a finding still pages until acknowledged
+    # (chat id, message id) of the questions of checks the discharge cancelled
+    cancelled_questions: tuple[tuple[int, int], ...] = ()
 
 
 # -- validation, shared by the chat and the command line ------------------------------------
@@ -389,21 +391,26 @@ class PatientService:
                     ward_id=patient.ward_id,
                     label=patient.label,
                 )
-                self._stop_monitoring(session, patient, actor_staff_id, now)
+                cancelled = self._stop_monitoring(session, patient, actor_staff_id, now)
             view = self._view(patient, ward.code, None, self._today(now))
-            alert_open = bool(escalations.live_for_patient(session, patient.id or 0))
-            return DischargeView(patient=view, already_discharged=already, alert_open=alert_open)
+            return DischargeView(
+                patient=view,
+                already_discharged=already,
+                alert_open=bool(escalations.live_for_patient(session, patient.id or 0)),
+                cancelled_questions=() if already else cancelled,
+            )
 
     # -- helpers ------------------------------------------------------------------------
 
     @staticmethod
     def _stop_monitoring(
         session: Session, patient: Patient, actor_staff_id: int, now: dt.datetime
-    ) -> None:
-        """Nothing is asked of the ward for a discharged patient any more: a check in progress
-        is cancelled (never submitted later), so are due and started checks and an alert for a
-        missed check is closed, in the discharge's transaction, so no prompt, reminder or page
-        follows the discharge. Alerts about findings go on until acknowledged."""
+    ) -> tuple[tuple[int, int], ...]:
+        """Nothing is asked of the ward for a discharged patient any more. In the discharge's
+        transaction, so that no prompt, reminder or page follows it: checks due or started
+        are cancelled (a started one is never submitted later) and an alert for a missed
+        check is closed. Alerts about findings go on until acknowledged. Returns where the
+        cancelled checks' questions are shown, to take their buttons away."""
         assert patient.id is not None
         for due in session.exec(
             select(ScheduledCheck)
@@ -436,6 +443,11 @@ class PatientService:
                 ward_id=patient.ward_id,
                 reason="patient discharged",
             )
+        return tuple(
+            (a.chat_id, a.message_id)
+            for a in open_checks
+            if a.chat_id is not None and a.message_id is not None
+        )
 
     def _list(self, session: Session, ward_ids: Sequence[int]) -> tuple[PatientView, ...]:
         codes = {w.id: w.code for w in wards_repo.by_ids(session, ward_ids)}

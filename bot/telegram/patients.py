@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.clinical.risk import HIGH_RISK_AGE
@@ -26,6 +35,8 @@ from bot.telegram import texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
 from storage.models import WeightBand
+
+log = logging.getLogger(__name__)
 
 DISCHARGE_KIND = "dc"
 CONFIRM, CANCEL = "yes", "no"
@@ -291,7 +302,7 @@ class PatientHandlers:
             ),
         )
 
-    async def discharge_press(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def discharge_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None:
             return
@@ -307,6 +318,7 @@ class PatientHandlers:
                 result = await asyncio.to_thread(self._patients.discharge, staff.id, data.target)
                 view, already = result.patient, result.already_discharged
                 alert_open = result.alert_open
+                await _close_questions(context.bot, result.cancelled_questions, view.label)
             else:
                 view = await asyncio.to_thread(self._patients.get, staff.id, data.target)
                 already, alert_open = view.discharged_at is not None, False
@@ -328,6 +340,17 @@ class PatientHandlers:
         else:
             await query.answer()
             await query.edit_message_text(texts.discharge_cancelled(view.label))
+
+
+async def _close_questions(bot: Bot, where: Sequence[tuple[int, int]], label: str) -> None:
+    """The question of a check the discharge cancelled loses its buttons and says why."""
+    for chat_id, message_id in where:
+        try:
+            await bot.edit_message_text(
+                texts.check_cancelled_by_discharge(label), chat_id=chat_id, message_id=message_id
+            )
+        except (BadRequest, Forbidden) as exc:  # deleted, too old to edit, or bot blocked
+            log.warning("could not close the question of a cancelled check: %s", exc)
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:

@@ -161,6 +161,10 @@ def discharged(label: str, ward_code: str, at: str, *, alert_open: bool = False)
     )
 
 
+def check_cancelled_by_discharge(label: str) -> str:
+    return f"The check on {label} was cancelled: the patient was discharged. Nothing was recorded."
+
+
 def already_discharged(label: str) -> str:
     return f"{label} was already discharged; nothing changed."
 

@@ -331,13 +331,19 @@ async def test_abandoned_check_is_closed_and_the_nurse_reminded(
 async def test_discharge_closes_a_check_in_progress(
     tg: FakeTelegram, ward: int, db: Database
 ) -> None:
-    nurse = tg.user(NURSE_A)
+    nurse, colleague = tg.user(NURSE_A), tg.user(NURSE_B)
     question = await tap(nurse, await start(nurse, "Bed 4"), "Alert")
-    await nurse.send("/discharge Bed 4")
-    confirm = await nurse.next_message()
-    await nurse.press(confirm, confirm.callback_data()[0])
-    await nurse.wait_edit(confirm)
-    late = await nurse.press(question, "Year ✓")
+    year = {b.text: b.callback_data or "" for row in question.buttons for b in row}["Year ✓"]
+    await colleague.send("/discharge Bed 4")
+    confirm = await colleague.next_message()
+    await colleague.press(confirm, confirm.callback_data()[0])
+    await colleague.wait_edit(confirm)
+    closed = await nurse.wait_edit(question)  # on the phone of the nurse who holds the check
+    assert closed.text == (
+        "The check on Bed 4 was cancelled: the patient was discharged. Nothing was recorded."
+    )
+    assert not closed.buttons
+    late = await nurse.press_data(question, year)  # a tap sent before that edit arrived
     assert (await nurse.wait_answer(late)).text == "This check is already finished."
     with db.session() as session:
         assessment = session.exec(select(Assessment)).one()
