@@ -377,6 +377,7 @@ class PatientService:
             ward = wards_repo.by_id(session, patient.ward_id)
             assert ward is not None
             already = patient.status == PatientStatus.DISCHARGED
+            cancelled: tuple[tuple[int, int], ...] = ()
             if not already:
                 patient.status, patient.discharged_at = PatientStatus.DISCHARGED, now
                 session.add(patient)
@@ -397,7 +398,7 @@ class PatientService:
                 patient=view,
                 already_discharged=already,
                 alert_open=bool(escalations.live_for_patient(session, patient.id or 0)),
-                cancelled_questions=() if already else cancelled,
+                cancelled_questions=cancelled,
             )
 
     # -- helpers ------------------------------------------------------------------------
