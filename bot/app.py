@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import gc
 import logging
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from bot.clock import system_clock
 from bot.config import Settings
 from bot.scheduler import Scheduler
 from bot.services import escalations
@@ -47,10 +47,6 @@ from bot.telegram.timeline import TimelineHandlers
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-
-
-def system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass

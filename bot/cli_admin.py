@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from bot.clock import system_clock
 from bot.config import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def ward_add(
     from bot.services.wards import WardError, WardService
 
     try:
-        ward = WardService(db, clock or _system_clock()).add(code, name)
+        ward = WardService(db, clock or system_clock).add(code, name)
     except WardError as error:
         return _fail(str(error), err)
     print(f"ward {ward.code} ({ward.name}) added", file=out or sys.stdout)
@@ -115,7 +116,7 @@ def ward_list(db: Database, *, out: TextIO | None = None) -> int:
     from bot.services.wards import WardService
 
     out = out or sys.stdout
-    wards = WardService(db, _system_clock()).list()
+    wards = WardService(db, system_clock).list()
     if not wards:
         print("no wards yet: add one with 'neurocheck ward add CODE NAME'", file=out)
     for ward in wards:
@@ -142,7 +143,7 @@ def invite(
 
     out, err = out or sys.stdout, err or sys.stderr
     service = EnrolmentService(
-        db, clock or _system_clock(), default_ttl_hours=settings.invite_ttl_hours
+        db, clock or system_clock, default_ttl_hours=settings.invite_ttl_hours
     )
     try:
         created = service.create_invite(role=Role(role), ward_code=ward_code, hours=hours)
@@ -210,7 +211,7 @@ def patient_add(
     from bot.services.patients import PatientError, PatientService
     from bot.telegram.patients import admitted_text
 
-    service = PatientService(db, clock or _system_clock(), zone=settings.zone)
+    service = PatientService(db, clock or system_clock, zone=settings.zone)
     try:
         view = service.admit(
             ward_code=ward_code,
@@ -238,7 +239,7 @@ def patient_list(
     from bot.services.patients import PatientError, PatientService
     from bot.telegram.patients import patient_blocks
 
-    service = PatientService(db, clock or _system_clock(), zone=settings.zone)
+    service = PatientService(db, clock or system_clock, zone=settings.zone)
     try:
         patients = service.list_active(ward_code)
     except PatientError as error:
@@ -271,7 +272,7 @@ def ward_settings(
         print("neurocheck: write each change as KEY=VALUE", file=sys.stderr)
         return 2
     try:
-        effective = WardService(db, _system_clock()).configure(code, pairs)
+        effective = WardService(db, system_clock).configure(code, pairs)
     except WardError as exc:
         print(f"neurocheck: {exc}", file=sys.stderr)
         return 2
@@ -325,12 +326,6 @@ def _with_db(command: Callable[[Settings, Database], int]) -> int:
         return command(settings, db)
     finally:
         db.dispose()
-
-
-def _system_clock() -> Clock:
-    from bot.app import system_clock
-
-    return system_clock
 
 
 def _fail(message: str, err: TextIO | None = None) -> int:

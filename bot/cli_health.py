@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 import sqlalchemy as sa
 
 from bot.cli_admin import _with_db
+from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def health(
 ) -> int:
     from bot.services import health as watcher
 
-    now = (clock or _system_clock)()
+    now = (clock or system_clock)()
     grace = dt.timedelta(minutes=grace_minutes)
     with db.session() as session:
         found = watcher.overdue(session, now, grace)
@@ -84,7 +85,3 @@ def _minutes(text: str) -> int:
     if not text.isascii() or not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes (1 or more)")
     return int(text)
-
-
-def _system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

@@ -9,13 +9,13 @@ file twice is harmless. Like the other admin commands, a function callable from 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.cli_admin import _fail, _with_db
 from bot.cli_plans import TIME_HELP
+from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def oncall_import(
     except (OSError, UnicodeDecodeError) as error:
         _fail(f"cannot read {path}: {error}", err)
         return BAD_FILE
-    service = RosterService(db, clock or _system_clock, zone=settings.zone)
+    service = RosterService(db, clock or system_clock, zone=settings.zone)
     try:
         result = service.import_csv(text, dry_run=dry_run)
     except RosterError as error:
@@ -83,7 +83,3 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return _with_db(
         lambda settings, db: oncall_import(settings, db, path=args.file, dry_run=args.dry_run)
     )
-
-
-def _system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

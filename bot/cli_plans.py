@@ -14,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from bot.cli_admin import _fail, _with_db
+from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
@@ -221,7 +222,7 @@ def duty_add(
 ) -> int:
     from bot.services.duty import DutyError, DutyService
 
-    service = DutyService(db, clock or _system_clock, zone=settings.zone)
+    service = DutyService(db, clock or system_clock, zone=settings.zone)
     try:
         added = service.add_shift(
             ward_code=ward_code,
@@ -255,7 +256,7 @@ def duty_list(
 ) -> int:
     from bot.services.duty import DutyError, DutyService
 
-    now_of = clock or _system_clock
+    now_of = clock or system_clock
     service = DutyService(db, now_of, zone=settings.zone)
     try:
         shifts = service.shifts(ward_code)
@@ -342,7 +343,7 @@ def _plans(settings: Settings, db: Database, clock: Clock | None) -> PlanService
     from bot.services.plans import PlanService
     from bot.services.schedule import Rescheduler, ScheduleRules
 
-    now = clock or _system_clock
+    now = clock or system_clock
     rules = ScheduleRules.shipped(settings.zone)
     rescheduler = Rescheduler(db, now, rules)
     return PlanService(
@@ -352,10 +353,6 @@ def _plans(settings: Settings, db: Database, clock: Clock | None) -> PlanService
         protocols=rules.protocols,
         on_change=rescheduler.patient_changed,
     )
-
-
-def _system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _duty_words(shift: ShiftView) -> str:

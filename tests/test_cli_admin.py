@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from bot import cli_admin
-from bot.app import system_clock
+from bot.clock import system_clock
 from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import Invite, Patient, Role
