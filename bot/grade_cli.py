@@ -149,7 +149,8 @@ Output keys: "tool"; "ice_score" (0-10 or null); "capd_score" (0-32 or null);
 "domain_grades" ("ice", "consciousness", "seizure", "motor", "icp": each 0-4 or null);
 "icans_grade" (0-4, or null when incomplete and no counted domain is above 0);
 "complete" (false: icans_grade means "at least this grade"); "flags" ("tremor",
-"myoclonus", "hemorrhage", "not_assessable", "no_fever_untreated"); "crs_grade" (when
+"myoclonus": when not attributed elsewhere; "hemorrhage": whenever recorded, attributed
+elsewhere or not; "not_assessable", "no_fever_untreated"); "crs_grade" (when
 crs was given); "ruleset" (version of the grading rules).
 
 Example:

@@ -224,6 +224,12 @@ class TestGrading:
         assert result["domain_grades"]["seizure"] is None
         assert result["icans_grade"] == 0
 
+    def test_hemorrhage_attributed_elsewhere_is_still_flagged(self) -> None:
+        result = grade(adult(icp=["hemorrhage", "focal_edema"], attributed_elsewhere=["icp"]))
+        assert result["flags"] == ["hemorrhage"]
+        assert result["domain_grades"]["icp"] is None
+        assert result["icans_grade"] == 0
+
     def test_empty_lists_are_accepted(self) -> None:
         assert grade(adult(motor=[], icp=[], attributed_elsewhere=[]))["icans_grade"] == 0
 

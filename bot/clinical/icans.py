@@ -232,14 +232,19 @@ def _domain_grades(assessment: Assessment, cognitive: _Cognitive) -> dict[Domain
 
 
 def _flags(assessment: Assessment, complete: bool) -> frozenset[Flag]:
-    """Ungraded findings that must reach a physician (each only if not attributed elsewhere)."""
+    """Ungraded findings that must reach a physician.
+
+    Tremor and myoclonus are flagged only when not attributed elsewhere. An intracranial
+    haemorrhage is flagged whenever it is recorded: it is an emergency whatever its cause, so
+    a physician attributing the ICP domain to another cause never drops it.
+    """
     flags: set[Flag] = set()
     if assessment.counts(Domain.MOTOR):
         if MotorFinding.TREMOR in assessment.motor:
             flags.add(Flag.TREMOR)
         if MotorFinding.MYOCLONUS in assessment.motor:
             flags.add(Flag.MYOCLONUS)
-    if assessment.counts(Domain.ICP) and IcpFinding.HEMORRHAGE in assessment.icp:
+    if IcpFinding.HEMORRHAGE in assessment.icp:
         flags.add(Flag.HEMORRHAGE)
     if not complete:
         flags.add(Flag.NOT_ASSESSABLE)

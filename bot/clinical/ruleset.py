@@ -9,4 +9,4 @@ from __future__ import annotations
 
 from typing import Final
 
-RULESET_VERSION: Final = "astct-2019/neurocheck-1"
+RULESET_VERSION: Final = "astct-2019/neurocheck-2"

@@ -371,10 +371,11 @@ class TestFlags:
         result = graded(adult(motor=frozenset({M.TREMOR}), attributed=frozenset({D.MOTOR})))
         assert result.flags == frozenset()
 
-    def test_attributed_haemorrhage_is_not_flagged_but_stays_recorded(self) -> None:
+    def test_attributed_haemorrhage_is_still_flagged_and_recorded(self) -> None:
         result = graded(adult(icp=frozenset({ICP.HEMORRHAGE}), attributed=frozenset({D.ICP})))
-        assert result.flags == frozenset()
+        assert result.flags == {Flag.HEMORRHAGE}
         assert result.recorded_hemorrhage
+        assert result.domain_grades[D.ICP] is None
 
     def test_attributed_seizure_stays_recorded(self) -> None:
         result = graded(adult(seizure=S.REPETITIVE, attributed=frozenset({D.SEIZURE})))
