@@ -103,7 +103,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     ).register(application)
     EventHandlers(
         access,
-        EventService(db, clock, settings.zone),
+        EventService(db, clock, settings.zone, rules),
         HistoryService(db, clock),
         settings.zone,
         on_reported=kick,

@@ -58,9 +58,14 @@ class InfusionEventKind(StrEnum):
 
 
 class CheckKind(StrEnum):
+    """Why a check was asked for: the cadence's reasons (`bot.clinical.cadence.DueKind`,
+    whose values must all be here; a test keeps them in step) and ad-hoc checks."""
+
     BASELINE = "baseline"
-    ROUTINE = "routine"
+    ROUTINE = "routine"  # the intensive cadence
     ABNORMAL = "abnormal"
+    RECOVERY = "recovery"
+    WATCH = "watch"  # the ward watch
     ADHOC = "adhoc"
 
 
@@ -252,6 +257,7 @@ class ScheduledCheck(SQLModel, table=True):
     patient_id: int = Field(foreign_key="patient.id", index=True)
     due_at: dt.datetime = _ts()
     kind: CheckKind = _enum(CheckKind, CheckKind.ROUTINE)
+    cadence_hours: int | None = Field(default=None)  # the interval that set due_at
     status: CheckStatus = _enum(CheckStatus, CheckStatus.DUE)
     next_action_at: dt.datetime | None = _ts(nullable=True)
     reminder_level: int = Field(default=0)

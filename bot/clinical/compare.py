@@ -20,9 +20,13 @@ Choices where ICANS-GRADING.md is silent (each the safer reading):
   grade, not the score the nurse obtained.
 - Seizure and haemorrhage are taken as recorded, even if attributed elsewhere: both are
   emergencies on their own track (and every seizure counts towards the label's seizure limit).
-- "Back at baseline" requires a complete check that is not abnormal. A patient whose
-  baseline is itself abnormal (grade 1 or more) therefore never counts as back at baseline by
-  this rule alone: the cadence stays hourly until a physician changes it, never the reverse.
+- Abnormal means worse than this patient's baseline (section 10): an ICANS grade above the
+  baseline's, an ICE (CAPD) score worse than the baseline's, or (the safer reading, since one
+  overall grade can hide a new deficit behind an old one) any single domain graded above the
+  same domain at baseline. A baseline deficit (an ICE of 9 from a language barrier) is
+  therefore not abnormal by itself, and a check equal to it is back at baseline. Without a
+  baseline the reference is grade 0 in every domain.
+- "Back at baseline" requires a complete check that is not abnormal.
 """
 
 from __future__ import annotations
@@ -97,6 +101,25 @@ def _newly_flagged(flag: Flag, new: IcansResult, reference: IcansResult | None) 
     return flag in new.flags and (reference is None or flag not in reference.flags)
 
 
+def worse_than_baseline(new: IcansResult, baseline: IcansResult | None) -> bool | None:
+    """Whether a check is abnormal: True, False (back at baseline) or None (not known).
+
+    True when the grade (a lower bound for an incomplete check), any domain's grade or the
+    score is worse than at the baseline (module docstring). None for an incomplete check that
+    shows nothing worse: it is not evidence of being back at baseline.
+    """
+    base_grade = 0 if baseline is None else baseline.known_grade
+    if new.known_grade > base_grade or score_worse(new, baseline):
+        return True
+    for domain, grade in new.domain_grades.items():
+        before = None if baseline is None else baseline.domain_grades.get(domain)
+        if grade is not None and grade > (before or 0):
+            return True
+    if not new.complete or new.icans_grade is None:
+        return None
+    return False
+
+
 def compare(
     baseline: IcansResult | None,
     previous: IcansResult | None,
@@ -105,7 +128,7 @@ def compare(
     """Compare a new result with the previous check and the baseline (see module docstring)."""
     reference = previous if previous is not None else baseline
     below_baseline = score_worse(new, baseline)
-    abnormal = new.known_grade >= 1 or below_baseline
+    abnormal = worse_than_baseline(new, baseline) is True
     return Change(
         grade=new.icans_grade,
         incomplete=not new.complete,

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bot.clinical.triggers import Urgency
+from bot.clinical.triggers import CRITICAL_GRADE, Urgency
 
 MAX_MINUTES: Final = 24 * 60
 
@@ -174,7 +174,19 @@ def _minutes(name: str, value: Any) -> int | None:
     return minutes
 
 
-def missed_check_urgency(last_grade: int | None) -> Urgency:
-    """A check not started an hour after it was due: high when the patient's last known grade
-    was 1 or more (checks are hourly then, and the gap hides a course), normal otherwise."""
-    return Urgency.HIGH if last_grade is not None and last_grade >= 1 else Urgency.NORMAL
+def missed_check_urgency(
+    *, latest_grade: int | None, recent_seizure: bool, in_episode: bool
+) -> Urgency:
+    """How urgent a check not started an hour after it was due is: as urgent as its patient.
+
+    Critical when the latest grade is 3 or more or a seizure was recorded recently (the ward's
+    `missed_seizure_hours`, 24 by default); high when the latest grade is 1 or more or an
+    abnormal episode is open (checks are hourly then, and the gap hides a course); normal
+    otherwise. `latest_grade` is the latest known grade (a lower bound when incomplete).
+    """
+    grade = latest_grade or 0
+    if grade >= CRITICAL_GRADE or recent_seizure:
+        return Urgency.CRITICAL
+    if grade >= 1 or in_episode:
+        return Urgency.HIGH
+    return Urgency.NORMAL

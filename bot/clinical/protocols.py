@@ -346,12 +346,17 @@ SETTING_RANGES: Final[Mapping[str, _Range]] = types.MappingProxyType(
         "high_risk_hours": _Range(MIN_SETTING, MAX_CHECK_HOURS, "hours"),
         "abnormal_hours": _Range(MIN_SETTING, MAX_CHECK_HOURS, "hours"),
         "watch_hours_after_change": _Range(MIN_SETTING, MAX_WATCH_HOURS, "hours"),
+        "recovery_hours": _Range(MIN_SETTING, MAX_CHECK_HOURS, "hours"),
+        "recovery_tail_hours": _Range(MIN_SETTING, MAX_WATCH_HOURS, "hours"),
+        "ward_watch_hours": _Range(MIN_SETTING, MAX_CHECK_HOURS, "hours"),
+        "ward_watch_tail_hours": _Range(MIN_SETTING, MAX_WATCH_HOURS, "hours"),
         "normal_checks_to_relax": _Range(MIN_SETTING, MAX_NORMAL_CHECKS, "checks"),
         "baseline_lead_hours": _Range(MIN_SETTING, MAX_BASELINE_HOURS, "hours"),
         "baseline_valid_hours": _Range(MIN_SETTING, MAX_BASELINE_HOURS, "hours"),
         "remind_nurse_minutes": _Range(MIN_SETTING, MAX_LADDER_MINUTES, "minutes"),
         "alert_charge_minutes": _Range(MIN_SETTING, MAX_LADDER_MINUTES, "minutes"),
         "alert_physician_minutes": _Range(MIN_SETTING, MAX_LADDER_MINUTES, "minutes"),
+        "missed_seizure_hours": _Range(MIN_SETTING, MAX_WATCH_HOURS, "hours"),
     }
 )
 
@@ -371,10 +376,15 @@ class _Order:
 
 
 _HOURS_RULE: Final = "routine_hours >= high_risk_hours >= abnormal_hours"
+_WATCH_RULE: Final = "ward_watch_hours >= routine_hours"
+_RECOVERY_RULE: Final = "abnormal_hours <= recovery_hours <= ward_watch_hours"
 _LADDER_RULE: Final = "remind_nurse_minutes < alert_charge_minutes < alert_physician_minutes"
 SETTING_ORDER: Final = (
     _Order("high_risk_hours", "routine_hours", strict=False, rule=_HOURS_RULE),
     _Order("abnormal_hours", "high_risk_hours", strict=False, rule=_HOURS_RULE),
+    _Order("routine_hours", "ward_watch_hours", strict=False, rule=_WATCH_RULE),
+    _Order("abnormal_hours", "recovery_hours", strict=False, rule=_RECOVERY_RULE),
+    _Order("recovery_hours", "ward_watch_hours", strict=False, rule=_RECOVERY_RULE),
     _Order(
         "baseline_lead_hours",
         "baseline_valid_hours",
@@ -394,7 +404,8 @@ class CadenceSettings:
     """
 
     routine_hours: int = 8
-    """Interval inside a monitoring window (hospital stay, 48 h after a step-up or restart)."""
+    """Intensive interval: inside a monitoring window (the protocol's hospital days, 48 h
+    after a step-up or restart)."""
     high_risk_hours: int = 4
     """The same for high-risk patients (`bot.clinical.risk`)."""
     abnormal_hours: int = 1
@@ -403,6 +414,16 @@ class CadenceSettings:
     """Monitoring window after a dose step-up or a restart after an interruption."""
     normal_checks_to_relax: int = 2
     """Consecutive checks back at baseline that end the abnormal interval."""
+    recovery_hours: int = 4
+    """Interval of the recovery tail, after an abnormal episode has ended."""
+    recovery_tail_hours: int = 24
+    """How long the recovery tail lasts, whatever window the patient is in."""
+    ward_watch_hours: int = 12
+    """Interval of the ward watch: while admitted with the plan running or held, after the
+    intensive windows (the seed case's grade 4 came on day 4, after a 3-day hospital window)."""
+    ward_watch_tail_hours: int = 48
+    """The ward watch goes on this long after the infusion stops or the cycle ends, while the
+    patient is still admitted."""
     baseline_lead_hours: int = 2
     """The baseline check is due this long before the first dose of a cycle."""
     baseline_valid_hours: int = 24
@@ -417,6 +438,9 @@ class CadenceSettings:
     """... after this long: alert the charge nurse."""
     alert_physician_minutes: int = 60
     """... after this long: alert the on-call physician."""
+    missed_seizure_hours: int = 24
+    """A missed check is critical when a seizure was recorded this recently (or the latest
+    grade is 3 or more): a missed check is never less urgent than its patient."""
 
     def __post_init__(self) -> None:
         _validate_settings({f.name: getattr(self, f.name) for f in dataclasses.fields(self)})

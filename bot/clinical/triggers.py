@@ -84,6 +84,10 @@ REASON_URGENCY: Final[Mapping[TriggerReason, Urgency]] = types.MappingProxyType(
 )
 
 
+CRITICAL_GRADE: Final = 3
+"""An ICANS grade of 3 or more is critical: for a new check and for a missed one."""
+
+
 @dataclass(frozen=True, slots=True)
 class Triggers:
     """The urgency (highest over all reasons) and the reasons, most urgent first."""
@@ -94,7 +98,7 @@ class Triggers:
 
 def _critical(change: Change) -> list[TriggerReason]:
     reasons = []
-    if change.known_grade >= 3:
+    if change.known_grade >= CRITICAL_GRADE:
         reasons.append(TriggerReason.GRADE_3_OR_4)
     if change.seizure:
         reasons.append(TriggerReason.SEIZURE)

@@ -29,6 +29,7 @@ from bot.clinical import (
 )
 from bot.services import escalations, grades
 from bot.services.checks import NO_PATIENT, Rejected
+from bot.services.schedule import ScheduleRules
 from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import ClinicalEvent, ClinicalEventKind, Patient, PatientStatus
@@ -57,10 +58,11 @@ class EventReport:
 
 
 class EventService:
-    def __init__(self, db: Database, clock: Clock, zone: ZoneInfo) -> None:
+    def __init__(self, db: Database, clock: Clock, zone: ZoneInfo, rules: ScheduleRules) -> None:
         self._db = db
         self._clock = clock
         self._zone = zone
+        self._rules = rules
 
     def find_patient(self, actor: StaffView, label: str) -> tuple[int, str] | None:
         """(id, label) of a patient on the actor's wards, matched case-insensitively."""
@@ -122,6 +124,7 @@ class EventService:
             escalations.escalate(
                 session, patient, triggers, now, source="event", grade_result_id=grade_row.id
             )
+            self._rules.reschedule(session, patient, now)  # a seizure means hourly checks now
             audit.record(
                 session,
                 at=now,

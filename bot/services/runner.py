@@ -41,6 +41,7 @@ from storage.models import (
 )
 from storage.repositories import audit
 from storage.repositories import duty as duty_repo
+from storage.repositories import grades as grades_repo
 from storage.repositories import staff as staff_repo
 
 Clock = Callable[[], dt.datetime]
@@ -209,14 +210,21 @@ class Runner:
         )
         return len(recipients)
 
-    @staticmethod
     def _escalate(
-        session: Session, row: ScheduledCheck, patient: Patient, now: dt.datetime
+        self, session: Session, row: ScheduledCheck, patient: Patient, now: dt.datetime
     ) -> None:
         """An hour without the check: the physician on call is paged through the escalation
-        chain (acknowledged, re-paged, backed up), like any other alert."""
-        last = grades.previous_check(session, patient.id or 0)
-        urgency = missed_check_urgency(last.result.known_grade if last else None)
+        chain (acknowledged, re-paged, backed up), as urgent as the patient it concerns."""
+        assert patient.id is not None
+        settings = self._rules.settings_for(session.get(Ward, patient.ward_id))
+        latest = grades_repo.latest(session, patient_id=patient.id)
+        latest_grade = grades.from_row(latest).known_grade if latest else None
+        since = now - dt.timedelta(hours=settings.missed_seizure_hours)
+        recent_seizure = grades_repo.seizure_since(session, patient_id=patient.id, since=since)
+        in_episode = self._rules.episode_open(session, patient)
+        urgency = missed_check_urgency(
+            latest_grade=latest_grade, recent_seizure=recent_seizure, in_episode=in_episode
+        )
         audit.record(
             session,
             at=now,
@@ -227,6 +235,9 @@ class Runner:
             ward_id=patient.ward_id,
             late=row.late,
             urgency=urgency.value,
+            latest_grade=latest_grade,
+            recent_seizure=recent_seizure,
+            in_episode=in_episode,
         )
         escalations.open_escalation(
             session,

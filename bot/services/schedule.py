@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.clinical import Tool
-from bot.clinical.cadence import DueCheck, PastCheck, PlanEvent, abnormal, next_due
+from bot.clinical.cadence import DueCheck, PastCheck, PlanEvent, episode, next_due
+from bot.clinical.compare import worse_than_baseline
 from bot.clinical.protocols import CadenceSettings, Protocol
 from bot.clinical.risk import is_high_risk
 from bot.clinical.tool import age_on
 from bot.protocols import load_protocols
+from bot.services.grades import from_row
 from storage.db import Database
 from storage.models import (
     Assessment,
@@ -30,12 +31,12 @@ from storage.models import (
     InfusionPlan,
     Patient,
     PatientStatus,
-    PlanStatus,
     ScheduledCheck,
     Ward,
 )
 
 OPEN_UNSTARTED = (CheckStatus.DUE, CheckStatus.PROMPTED)
+LOOKBACK = dt.timedelta(days=7)  # checks before the cycle's start that still count
 
 
 class ScheduleRules:
@@ -85,15 +86,12 @@ class ScheduleRules:
             return None
         row = pending[0] if pending else ScheduledCheck(patient_id=patient.id, created_at=now)
         row.due_at, row.kind, row.next_action_at = due.at, CheckKind(due.kind), due.at
+        row.cadence_hours = due.hours
         session.add(row)
         return due
 
     def _next_due(self, session: Session, patient: Patient, now: dt.datetime) -> DueCheck | None:
-        plan = session.exec(
-            select(InfusionPlan)
-            .where(InfusionPlan.patient_id == patient.id)
-            .order_by(col(InfusionPlan.id).desc())
-        ).first()
+        plan = self._latest_plan(session, patient)
         if plan is None or plan.protocol not in self._protocols:
             return None
         events = session.exec(
@@ -114,54 +112,70 @@ class ScheduleRules:
             planned_at=plan.created_at,
         )
 
+    def episode_open(self, session: Session, patient: Patient) -> bool:
+        """Whether the patient is in an abnormal episode (hourly checks) right now."""
+        plan = self._latest_plan(session, patient)
+        if plan is None:
+            return False
+        settings = self.settings_for(session.get(Ward, patient.ward_id))
+        past = self._past_checks(session, patient, plan)
+        return episode(past, settings.normal_checks_to_relax).open
+
+    @staticmethod
+    def _latest_plan(session: Session, patient: Patient) -> InfusionPlan | None:
+        return session.exec(
+            select(InfusionPlan)
+            .where(InfusionPlan.patient_id == patient.id)
+            .order_by(col(InfusionPlan.id).desc())
+        ).first()
+
     @staticmethod
     def _past_checks(session: Session, patient: Patient, plan: InfusionPlan) -> Sequence[PastCheck]:
+        """The patient's graded checks, each judged against the latest baseline before it.
+
+        An event between checks (a seizure, new weakness, an imaging finding) that is worse
+        than the baseline counts as an abnormal check: it starts hourly checks at once. Other
+        events are left out, since no ICE was done and the interval counts from real checks.
+        """
         rows = session.exec(
             select(GradeResult, Assessment.is_baseline)
-            .join(Assessment, col(Assessment.id) == GradeResult.assessment_id)
+            .join(Assessment, col(Assessment.id) == GradeResult.assessment_id, isouter=True)
             .where(
                 GradeResult.patient_id == patient.id,
                 col(GradeResult.current),
-                col(GradeResult.graded_at) >= plan.starts_at - dt.timedelta(days=7),
+                col(GradeResult.graded_at) >= plan.starts_at - LOOKBACK,
             )
-            .order_by(col(GradeResult.graded_at))
+            .order_by(col(GradeResult.graded_at), col(GradeResult.id))
         ).all()
-        baseline = next((grade for grade, is_baseline in rows if is_baseline), None)
-        return tuple(
-            PastCheck(
-                at=grade.graded_at,
-                abnormal=abnormal(
-                    grade.icans_grade,
-                    grade.complete,
-                    _score(grade),
-                    _score(baseline) if baseline and baseline.tool == grade.tool else None,
-                    tool=Tool(grade.tool or Tool.ICE),
-                ),
-                is_baseline=is_baseline,
+        checks = []
+        baseline = None
+        for grade, is_baseline in rows:
+            result = from_row(grade)
+            if is_baseline:
+                baseline = result
+            worse = worse_than_baseline(result, baseline)
+            if grade.assessment_id is None and worse is not True:
+                continue  # an event that shows nothing worse is not a check
+            checks.append(
+                PastCheck(at=grade.graded_at, abnormal=worse, is_baseline=bool(is_baseline))
             )
-            for grade, is_baseline in rows
-        )
+        return tuple(checks)
 
     def sweep(self, session: Session, now: dt.datetime) -> int:
-        """Reschedule every patient with a plan that is not finished (start-up repair)."""
+        """Reschedule every admitted patient with a plan (start-up repair).
+
+        Finished plans are included: the ward watch goes on after a stop or the end of a
+        cycle while the patient is admitted, and an open episode has no end in time.
+        """
         patients = session.exec(
             select(Patient)
             .join(InfusionPlan, col(InfusionPlan.patient_id) == Patient.id)
-            .where(
-                Patient.status == PatientStatus.ACTIVE,
-                col(InfusionPlan.status).in_(
-                    (PlanStatus.PLANNED, PlanStatus.RUNNING, PlanStatus.HELD)
-                ),
-            )
+            .where(Patient.status == PatientStatus.ACTIVE)
             .distinct()
         ).all()
         for patient in patients:
             self.reschedule(session, patient, now)
         return len(patients)
-
-
-def _score(grade: GradeResult) -> int | None:
-    return grade.ice_score if grade.tool == Tool.ICE else grade.capd_score
 
 
 class Rescheduler:

@@ -1,7 +1,10 @@
-"""When the next neuro check is due (ICANS-GRADING.md section 10, "Check cadence").
+"""When the next neuro check is due: every cadence rule and its boundaries.
 
 Times in the tables are hours from the planned first dose (START); every case gives `now`.
 RR cycle 1 (relapsed/refractory): hospital days 1-9 = hours 0-216, step-up on day 8 = hour 168.
+MRD cycle 1 (consolidation, the seed case's second patient): hospital days 1-3 = hours 0-72.
+Defaults: intensive 8 h (high risk 4 h), abnormal 1 h until 2 checks back at baseline, recovery
+tail 4 h for 24 h, ward watch 12 h with a 48 h tail after a stop or the end of the cycle.
 """
 
 from __future__ import annotations
@@ -15,19 +18,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.clinical import Tool
 from bot.clinical.cadence import (
     DueCheck,
     DueKind,
     PastCheck,
     PlanEvent,
     PlanEventKind,
-    abnormal,
     cycle_day,
+    episode,
     next_due,
 )
 from bot.clinical.protocols import CadenceSettings, parse_protocol
 from bot.protocols import load_protocols
+from storage.models import CheckKind
 
 START = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -53,16 +56,18 @@ dose = [
 PROTOCOLS = {**load_protocols(), "stepped": parse_protocol(STEPPED, "stepped.toml")}
 
 B = DueKind.BASELINE
-R = DueKind.ROUTINE
+R = DueKind.INTENSIVE
 A = DueKind.ABNORMAL
+V = DueKind.RECOVERY
+W = DueKind.WARD_WATCH
 
 
 def at(hours: float) -> dt.datetime:
     return START + dt.timedelta(hours=hours)
 
 
-def baseline(hours: float = -2, *, abnormal: bool = False) -> PastCheck:
-    return PastCheck(at(hours), abnormal=abnormal, is_baseline=True)
+def baseline(hours: float = -2) -> PastCheck:
+    return PastCheck(at(hours), abnormal=False, is_baseline=True)
 
 
 def ok(hours: float) -> PastCheck:
@@ -92,6 +97,7 @@ class Case:
     high_risk: bool = False
     protocol: str = "rr"
     cycle: int = 1
+    settings: CadenceSettings = DEFAULT
 
     def due(self) -> DueCheck | None:
         return next_due(
@@ -101,7 +107,7 @@ class Case:
             events=self.events,
             checks=self.checks,
             high_risk=self.high_risk,
-            settings=DEFAULT,
+            settings=self.settings,
             now=at(self.now),
         )
 
@@ -145,8 +151,8 @@ BASELINE_ROWS = [
     ),
     pytest.param(
         Case(now=-3, checks=(baseline(),), cycle=3),
-        None,
-        id="rr cycle 3: baseline only, no hospital days",
+        (10, W),
+        id="rr cycle 3: no hospital days, the ward watch from the first dose",
     ),
     pytest.param(Case(now=-10, cycle=3), (-2, B), id="rr cycle 3: baseline still due"),
     pytest.param(
@@ -172,21 +178,56 @@ WINDOW_ROWS = [
     ),
     pytest.param(
         Case(now=210, checks=(baseline(), ok(210))),
-        None,
-        id="next would fall after day 9: none",
+        (222, W),
+        id="next would fall after day 9: the ward watch, 12 h after the last check",
     ),
-    pytest.param(Case(now=300, checks=(baseline(), ok(300))), None, id="after the window"),
+    pytest.param(
+        Case(now=300, checks=(baseline(), ok(300))), (312, W), id="after the window: ward watch"
+    ),
+    pytest.param(Case(now=600, checks=(baseline(), ok(600))), (612, W), id="ward watch on day 26"),
+    pytest.param(
+        Case(now=700, checks=(baseline(), ok(700))),
+        (712, W),
+        id="past day 28 with no end recorded: the ward watch goes on",
+    ),
     pytest.param(
         Case(now=60, checks=(baseline(), ok(60)), protocol="mrd"), (68, R), id="mrd c1: day 3"
     ),
     pytest.param(
         Case(now=66, checks=(baseline(), ok(66)), protocol="mrd"),
-        None,
-        id="mrd c1: window is 3 days",
+        (78, W),
+        id="mrd c1: window is 3 days, then the ward watch",
+    ),
+    pytest.param(
+        Case(now=78, checks=(baseline(), ok(66), ok(78)), protocol="mrd"),
+        (90, W),
+        id="mrd c1 day 4 (the seed case's grade 4): still checked every 12 h",
+    ),
+    pytest.param(
+        Case(now=71, checks=(baseline(), ok(64)), protocol="mrd"),
+        (76, W),
+        id="mrd c1: an 8 h check would fall at the window's end: 12 h after the last check",
+    ),
+    pytest.param(
+        Case(now=70, checks=(baseline(), ok(63)), protocol="mrd"),
+        (71, R),
+        id="mrd c1: an intensive check 1 h before the window ends",
+    ),
+    pytest.param(
+        Case(now=66, checks=(baseline(), ok(66)), protocol="mrd", high_risk=True),
+        (70, R),
+        id="mrd c1 high risk: every 4 h in the window",
+    ),
+    pytest.param(
+        Case(now=70, checks=(baseline(), ok(70)), protocol="mrd", high_risk=True),
+        (82, W),
+        id="mrd c1 high risk: ward watch after the window",
     ),
     pytest.param(Case(now=39, checks=(baseline(), ok(39)), cycle=2), (47, R), id="rr c2: day 2"),
     pytest.param(
-        Case(now=40, checks=(baseline(), ok(40)), cycle=2), None, id="rr c2: window is 2 days"
+        Case(now=40, checks=(baseline(), ok(40)), cycle=2),
+        (52, W),
+        id="rr c2: window is 2 days, then the ward watch",
     ),
 ]
 
@@ -203,11 +244,16 @@ CHANGE_ROWS = [
     ),
     pytest.param(
         Case(now=222, checks=(baseline(), ok(222)), events=(event("step_up", 180),)),
-        None,
-        id="step-up: watch ends 48 h after it",
+        (234, W),
+        id="step-up: intensive watch ends 48 h after it, the ward watch goes on",
     ),
     pytest.param(
         Case(now=100, checks=(baseline(), ok(100)), protocol="stepped"),
+        (112, W),
+        id="between the hospital days and the planned step-up: ward watch",
+    ),
+    pytest.param(
+        Case(now=160, checks=(baseline(), ok(160)), protocol="stepped"),
         (168, R),
         id="planned step-up watched though not recorded: from day 8",
     ),
@@ -218,13 +264,13 @@ CHANGE_ROWS = [
     ),
     pytest.param(
         Case(now=212, checks=(baseline(), ok(212)), protocol="stepped"),
-        None,
-        id="planned step-up: 48 h after day 8 starts",
+        (224, W),
+        id="planned step-up: 48 h after day 8 starts, then the ward watch",
     ),
     pytest.param(
         Case(
             now=250,
-            checks=(baseline(), ok(208), ok(230)),
+            checks=(baseline(), ok(208), ok(230), ok(242)),
             events=(event("hold", 230), event("restart", 250)),
         ),
         (250, R),
@@ -245,8 +291,8 @@ CHANGE_ROWS = [
             checks=(baseline(), ok(230), ok(250), ok(290)),
             events=(event("hold", 230), event("restart", 250)),
         ),
-        None,
-        id="restart: watch ends 48 h after it",
+        (302, W),
+        id="restart: intensive watch ends 48 h after it",
     ),
     pytest.param(
         Case(now=14, checks=(baseline(), ok(6), ok(14)), events=(event("hold", 10),)),
@@ -259,14 +305,19 @@ CHANGE_ROWS = [
         id="hold never stops the checks",
     ),
     pytest.param(
-        Case(now=230, checks=(baseline(), ok(208)), events=(event("hold", 230),)),
+        Case(now=230, checks=(baseline(), ok(220)), events=(event("hold", 230),)),
         (230, R),
         id="hold outside a window: one check at the hold",
     ),
     pytest.param(
         Case(now=230, checks=(baseline(), ok(208), ok(230)), events=(event("hold", 230),)),
-        None,
-        id="hold outside a window: only one check",
+        (242, W),
+        id="hold outside a window: only one check, then the ward watch",
+    ),
+    pytest.param(
+        Case(now=400, checks=(baseline(), ok(230), ok(400)), events=(event("hold", 230),)),
+        (412, W),
+        id="a long hold never stops the ward watch",
     ),
     pytest.param(
         Case(now=226, checks=(baseline(), ok(226)), events=(event("start", 24),)),
@@ -282,8 +333,33 @@ ABNORMAL_ROWS = [
     ),
     pytest.param(
         Case(now=8, checks=(baseline(), bad(6), ok(7), ok(8))),
-        (16, R),
-        id="two consecutive normal: back to every 8 h",
+        (12, V),
+        id="two consecutive normal: the recovery tail, every 4 h",
+    ),
+    pytest.param(
+        Case(now=28, checks=(baseline(), bad(6), ok(7), ok(8), ok(12), ok(20), ok(28))),
+        (36, R),
+        id="recovery tail ends 24 h after the episode: every 8 h again",
+    ),
+    pytest.param(
+        Case(now=27, checks=(baseline(), bad(6), ok(7), ok(8), ok(27))),
+        (31, V),
+        id="recovery tail: the last check before its end",
+    ),
+    pytest.param(
+        Case(now=300, checks=(baseline(), bad(290), ok(291), ok(292), ok(300))),
+        (304, V),
+        id="recovery tail outside a window: every 4 h",
+    ),
+    pytest.param(
+        Case(now=312, checks=(baseline(), bad(290), ok(291), ok(292), ok(312))),
+        (324, W),
+        id="recovery tail over: back to the ward watch",
+    ),
+    pytest.param(
+        Case(now=8, checks=(baseline(), bad(6), ok(7), ok(8)), high_risk=True),
+        (12, V),
+        id="high risk: recovery and intensive both 4 h, said as recovery",
     ),
     pytest.param(
         Case(now=8, checks=(baseline(), bad(6), ok(7), bad(8), ok(9))),
@@ -316,13 +392,8 @@ ABNORMAL_ROWS = [
     ),
     pytest.param(
         Case(now=302, checks=(baseline(), bad(300), ok(301), ok(302))),
-        None,
-        id="back at baseline outside a window: no more checks",
-    ),
-    pytest.param(
-        Case(now=-2, checks=(baseline(abnormal=True),)),
-        (-1, A),
-        id="abnormal baseline: hourly from the baseline",
+        (306, V),
+        id="back at baseline outside a window: the recovery tail",
     ),
     pytest.param(
         Case(now=-30, checks=(bad(-40),)),
@@ -339,8 +410,46 @@ ABNORMAL_ROWS = [
 END_ROWS = [
     pytest.param(
         Case(now=20, checks=(baseline(), ok(14)), events=(event("stop", 20),)),
+        (26, W),
+        id="stop: no intensive checks, the ward watch goes on",
+    ),
+    pytest.param(
+        Case(now=55, checks=(baseline(), ok(55)), events=(event("stop", 20),)),
+        (67, W),
+        id="stop: the last ward watch check before the 48 h tail ends",
+    ),
+    pytest.param(
+        Case(now=56, checks=(baseline(), ok(56)), events=(event("stop", 20),)),
         None,
-        id="stop: no routine checks after it",
+        id="stop: the ward watch ends 48 h after it",
+    ),
+    pytest.param(
+        Case(now=700, checks=(baseline(), ok(700)), events=(event("end_cycle", 672),)),
+        (712, W),
+        id="end of cycle: the ward watch for 48 h more",
+    ),
+    pytest.param(
+        Case(now=710, checks=(baseline(), ok(710)), events=(event("end_cycle", 672),)),
+        None,
+        id="end of cycle: checks end with its 48 h tail",
+    ),
+    pytest.param(
+        Case(
+            now=102,
+            checks=(baseline(), ok(14), bad(100), ok(101), ok(102)),
+            events=(event("stop", 20),),
+        ),
+        (106, V),
+        id="after the tail: an episode still gets its recovery tail",
+    ),
+    pytest.param(
+        Case(
+            now=122,
+            checks=(baseline(), ok(14), bad(100), ok(101), ok(102), ok(122)),
+            events=(event("stop", 20),),
+        ),
+        None,
+        id="after the tail and the recovery tail: no more checks",
     ),
     pytest.param(
         Case(now=21, checks=(baseline(), ok(14), bad(21)), events=(event("stop", 20),)),
@@ -354,18 +463,22 @@ END_ROWS = [
     ),
     pytest.param(
         Case(now=16, checks=(baseline(), ok(14)), events=(event("end_cycle", 15),)),
-        None,
-        id="end of cycle inside the window: no routine checks",
+        (26, W),
+        id="end of cycle inside the window: no intensive checks, the ward watch",
     ),
     pytest.param(
-        Case(now=40, checks=(baseline(), ok(14)), events=(event("stop", 20), event("restart", 40))),
-        (40, R),
+        Case(
+            now=100,
+            checks=(baseline(), ok(14), ok(62)),
+            events=(event("stop", 20), event("restart", 100)),
+        ),
+        (100, R),
         id="restart after a stop resumes the checks",
     ),
     pytest.param(
         Case(now=25, checks=(ok(14),), events=(event("stop", 20),)),
-        None,
-        id="stopped: no baseline asked for",
+        (26, W),
+        id="stopped: no baseline asked for, the ward watch goes on",
     ),
     pytest.param(
         Case(now=25, checks=(baseline(), ok(6)), events=(event("stop", 20),)),
@@ -453,12 +566,77 @@ def test_reasons_say_why() -> None:
         "every 4 h (high risk) during hospital days 1-9 of cycle 1": Case(
             now=0, checks=(baseline(),), high_risk=True
         ),
-        "abnormal check at 2026-03-02 14:00 UTC: every 1 h until 2 consecutive checks are "
+        "abnormal since 2026-03-02 14:00 UTC: every 1 h until 2 consecutive checks are "
         "back at baseline (1 so far)": Case(now=7, checks=(baseline(), bad(6), ok(7))),
+        "every 4 h during the 24 h after an abnormal episode": Case(
+            now=8, checks=(baseline(), bad(6), ok(7), ok(8))
+        ),
+        "every 12 h during the ward watch of cycle 1": Case(now=300, checks=(baseline(), ok(300))),
     }
     for reason, case in cases.items():
         due = case.due()
         assert due is not None and due.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("case", "hours"),
+    [
+        pytest.param(Case(now=-10), None, id="baseline: no interval"),
+        pytest.param(Case(now=6, checks=(baseline(), bad(6))), 1, id="abnormal"),
+        pytest.param(Case(now=8, checks=(baseline(), bad(6), ok(7), ok(8))), 4, id="recovery"),
+        pytest.param(Case(now=0, checks=(baseline(),), high_risk=True), 4, id="intensive, high"),
+        pytest.param(Case(now=300, checks=(baseline(), ok(300))), 12, id="ward watch"),
+    ],
+)
+def test_the_interval_is_said_with_the_check(case: Case, hours: int | None) -> None:
+    due = case.due()
+    assert due is not None and due.hours == hours
+
+
+SETTINGS_ROWS = [
+    pytest.param(
+        Case(
+            now=300,
+            checks=(baseline(), ok(300)),
+            settings=DEFAULT.with_overrides({"ward_watch_hours": 10}),
+        ),
+        (310, W),
+        id="ward_watch_hours=10",
+    ),
+    pytest.param(
+        Case(
+            now=56,
+            checks=(baseline(), ok(56)),
+            events=(event("stop", 20),),
+            settings=DEFAULT.with_overrides({"ward_watch_tail_hours": 72}),
+        ),
+        (68, W),
+        id="ward_watch_tail_hours=72",
+    ),
+    pytest.param(
+        Case(
+            now=8,
+            checks=(baseline(), bad(6), ok(7), ok(8)),
+            settings=DEFAULT.with_overrides({"recovery_hours": 2}),
+        ),
+        (10, V),
+        id="recovery_hours=2",
+    ),
+    pytest.param(
+        Case(
+            now=20,
+            checks=(baseline(), bad(6), ok(7), ok(8), ok(12), ok(16), ok(20)),
+            settings=DEFAULT.with_overrides({"recovery_tail_hours": 12}),
+        ),
+        (28, R),
+        id="recovery_tail_hours=12",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "expected"), SETTINGS_ROWS)
+def test_ward_settings_for_the_new_cadences(case: Case, expected: Expected) -> None:
+    assert_due(case, expected)
 
 
 # --- Daylight saving: intervals are elapsed hours; cycle days are calendar days ---------------
@@ -612,39 +790,27 @@ def test_cycle_not_covered_is_rejected() -> None:
         Case(now=0, cycle=0).due()
 
 
-# --- abnormal() -------------------------------------------------------------------------------
+# --- episode() -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("grade", "complete", "score", "baseline_score", "tool", "expected"),
+    ("checks", "is_open", "started", "ended"),
     [
-        pytest.param(0, True, 10, 10, Tool.ICE, False, id="grade 0, ICE at baseline: normal"),
-        pytest.param(0, True, 10, None, Tool.ICE, False, id="grade 0, no baseline: normal"),
-        pytest.param(0, True, 10, 8, Tool.ICE, False, id="ICE above baseline: normal"),
-        pytest.param(1, True, 9, 10, Tool.ICE, True, id="grade 1: abnormal"),
-        pytest.param(4, True, 0, 10, Tool.ICE, True, id="grade 4: abnormal"),
-        pytest.param(
-            0, True, 8, 10, Tool.ICE, True, id="ICE below baseline (grade attributed): abnormal"
-        ),
-        pytest.param(2, False, None, 10, Tool.ICE, True, id="incomplete, at least 2: abnormal"),
-        pytest.param(None, False, None, 10, Tool.ICE, None, id="not gradable: unknown"),
-        pytest.param(0, False, None, 10, Tool.ICE, None, id="incomplete, at least 0: unknown"),
-        pytest.param(None, True, 10, 10, Tool.ICE, None, id="no grade at all: unknown"),
-        pytest.param(0, True, 0, 0, Tool.CAPD, False, id="CAPD 0 at baseline 0: normal"),
-        pytest.param(0, True, 0, 3, Tool.CAPD, False, id="CAPD lower than baseline: better"),
-        pytest.param(1, True, 5, 3, Tool.CAPD, True, id="CAPD higher than baseline: abnormal"),
-        pytest.param(0, True, 4, 3, Tool.CAPD, True, id="CAPD higher, grade attributed: abnormal"),
+        pytest.param((baseline(), ok(6)), False, None, None, id="never abnormal"),
+        pytest.param((baseline(), bad(6)), True, 6, None, id="open"),
+        pytest.param((baseline(), bad(6), ok(7), ok(8)), False, 6, 8, id="ended at the 2nd"),
+        pytest.param((bad(6), ok(7), bad(8), ok(9)), True, 6, None, id="one normal: same one"),
+        pytest.param((bad(6), ok(7), ok(8), bad(20)), True, 20, None, id="a second episode"),
+        pytest.param((bad(6), unsure(7), ok(8), ok(9)), False, 6, 9, id="incomplete breaks"),
     ],
 )
-def test_abnormal(
-    grade: int | None,
-    complete: bool,
-    score: int | None,
-    baseline_score: int | None,
-    tool: Tool,
-    expected: bool | None,
+def test_episode(
+    checks: tuple[PastCheck, ...], is_open: bool, started: float | None, ended: float | None
 ) -> None:
-    assert abnormal(grade, complete, score, baseline_score, tool=tool) is expected
+    state = episode(checks, DEFAULT.normal_checks_to_relax)
+    assert state.open is is_open
+    assert state.started_at == (None if started is None else at(started))
+    assert state.ended_at == (None if ended is None else at(ended))
 
 
 # --- Properties -------------------------------------------------------------------------------
@@ -743,3 +909,56 @@ def test_inside_a_window_the_interval_never_exceeds_routine_hours(
     )
     assert due is not None
     assert last < due.at <= last + dt.timedelta(hours=DEFAULT.routine_hours)
+
+
+@given(
+    after=st.lists(
+        st.builds(
+            PastCheck,
+            at=st.integers(min_value=0, max_value=HORIZON_HOURS * MINUTES_PER_HOUR).map(
+                lambda m: at(m / MINUTES_PER_HOUR)
+            ),
+            abnormal=st.sampled_from([True, False, None]),
+            is_baseline=st.just(False),
+        ),
+        max_size=8,
+    ),
+    changes=st.lists(
+        st.builds(
+            PlanEvent,
+            kind=st.sampled_from(["step_up", "restart", "hold"]),
+            at=minutes.map(lambda m: at(m / MINUTES_PER_HOUR)),
+        ),
+        max_size=4,
+    ),
+    protocol=st.sampled_from(["rr", "mrd", "stepped"]),
+    cycle=st.integers(min_value=1, max_value=4),
+    high_risk=st.booleans(),
+)
+def test_while_the_plan_runs_or_is_held_checks_never_stop(
+    after: list[PastCheck],
+    changes: list[PlanEvent],
+    protocol: str,
+    cycle: int,
+    high_risk: bool,
+) -> None:
+    """No stop and no end of cycle: a check is always due within the ward watch interval."""
+    past = [baseline(), *after]
+    last = max(check.at for check in past)
+    due = next_due(
+        protocol=PROTOCOLS[protocol],
+        cycle_number=cycle,
+        starts_at=START,
+        events=[change for change in changes if change.at >= START],
+        checks=past,
+        high_risk=high_risk,
+        settings=DEFAULT,
+        now=last,
+    )
+    assert due is not None
+    assert due.at <= max(last, START) + dt.timedelta(hours=DEFAULT.ward_watch_hours)
+
+
+def test_every_due_kind_can_be_stored() -> None:
+    """The scheduling service stores `DueKind` values as `CheckKind`: they must agree."""
+    assert {kind.value for kind in DueKind} <= {kind.value for kind in CheckKind}

@@ -20,6 +20,7 @@ C = Consciousness
 NORMAL = graded(adult(ice_points=10))
 ICE_9 = graded(adult(ice_points=9))
 ICE_8 = graded(adult(ice_points=8))
+ICE_9_DROWSY = graded(adult(ice_points=9, consciousness=C.DROWSY))
 ICE_6 = graded(adult(ice_points=6))
 ICE_2 = graded(adult(ice_points=2))
 NOT_GRADABLE = graded(adult(ice=ice_not_assessable(IceItem.WRITING)))
@@ -89,8 +90,18 @@ def test_score_worse(previous: IcansResult, new: IcansResult, worse: bool) -> No
             id="ICE 8 attributed (grade 0) but below baseline 10: abnormal",
         ),
         pytest.param(
-            ICE_9, ICE_9, True, False, id="baseline grade 1, new equal: abnormal, not 'back'"
+            ICE_9, ICE_9, False, True, id="baseline deficit ICE 9, new equal: at baseline"
         ),
+        pytest.param(ICE_9, NORMAL, False, True, id="baseline ICE 9, new ICE 10: at baseline"),
+        pytest.param(ICE_9, ICE_8, True, False, id="baseline ICE 9, new ICE 8: abnormal"),
+        pytest.param(
+            ICE_9,
+            ICE_9_DROWSY,
+            True,
+            False,
+            id="baseline ICE 9, new drowsy, same grade 1: a new domain, abnormal",
+        ),
+        pytest.param(ICE_6, ICE_9, False, True, id="baseline grade 2, new grade 1: at baseline"),
         pytest.param(None, NORMAL, False, True, id="no baseline, grade 0: at baseline"),
         pytest.param(NORMAL, NOT_GRADABLE, False, False, id="incomplete: never at baseline"),
         pytest.param(NORMAL, AT_LEAST_1, True, False, id="at least 1: abnormal"),

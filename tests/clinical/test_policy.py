@@ -262,11 +262,26 @@ def test_an_info_snapshot_has_one_step_and_asks_for_no_acknowledgement() -> None
 
 
 @pytest.mark.parametrize(
-    ("last_grade", "urgency"),
-    [(None, Urgency.NORMAL), (0, Urgency.NORMAL), (1, Urgency.HIGH), (4, Urgency.HIGH)],
+    ("latest_grade", "seizure", "episode", "urgency"),
+    [
+        pytest.param(None, False, False, Urgency.NORMAL, id="no grade yet: normal"),
+        pytest.param(0, False, False, Urgency.NORMAL, id="grade 0: normal"),
+        pytest.param(0, False, True, Urgency.HIGH, id="grade 0 in an episode (ICE worse): high"),
+        pytest.param(1, False, False, Urgency.HIGH, id="grade 1: high"),
+        pytest.param(2, False, True, Urgency.HIGH, id="grade 2: high"),
+        pytest.param(3, False, True, Urgency.CRITICAL, id="grade 3: critical"),
+        pytest.param(4, False, True, Urgency.CRITICAL, id="grade 4: critical"),
+        pytest.param(0, True, False, Urgency.CRITICAL, id="seizure recently, grade 0: critical"),
+        pytest.param(None, True, False, Urgency.CRITICAL, id="seizure, no grade: critical"),
+    ],
 )
-def test_missed_check_urgency(last_grade: int | None, urgency: Urgency) -> None:
-    assert missed_check_urgency(last_grade) is urgency
+def test_a_missed_check_is_as_urgent_as_its_patient(
+    latest_grade: int | None, seizure: bool, episode: bool, urgency: Urgency
+) -> None:
+    assert (
+        missed_check_urgency(latest_grade=latest_grade, recent_seizure=seizure, in_episode=episode)
+        is urgency
+    )
 
 
 # -- properties ---------------------------------------------------------------------------------
