@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from bot.clinical.protocols import CadenceSettings
 from bot.clock import system_clock
 from bot.config import Settings, SettingsError, load_settings
 
@@ -38,10 +40,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "settings",
         help="show or change a ward's check cadence and shift changes",
         description="Without KEY=VALUE, show what the ward runs with. KEY is shift_changes "
-        "(local HH:MM list, e.g. 07:00,19:00) or cadence.NAME (routine_hours, high_risk_hours, "
-        "abnormal_hours, watch_hours_after_change, normal_checks_to_relax, baseline_lead_hours, "
-        "baseline_valid_hours, remind_nurse_minutes, alert_charge_minutes, "
-        "alert_physician_minutes); an empty VALUE returns to the default.",
+        f"(local HH:MM list, e.g. 07:00,19:00), cadence.NAME ({', '.join(_cadence_names())}) "
+        "or escalation.URGENCY.STEP; an empty VALUE returns to the default.",
     )
     settings.add_argument("code", metavar="CODE", help="the ward, e.g. H7")
     settings.add_argument("changes", metavar="KEY=VALUE", nargs="*")
@@ -331,3 +331,8 @@ def _with_db(command: Callable[[Settings, Database], int]) -> int:
 def _fail(message: str, err: TextIO | None = None) -> int:
     print(f"neurocheck: {message}", file=err or sys.stderr)
     return 1
+
+
+def _cadence_names() -> list[str]:
+    """Every cadence setting a ward may change, named in the command's help."""
+    return [field.name for field in dataclasses.fields(CadenceSettings)]

@@ -11,14 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clinical.cadence import cycle_day
 from bot.clinical.protocols import Protocol
-from storage.models import CheckStatus, PlanStatus, ScheduledCheck, WeightBand
+from storage.models import CheckStatus, PlanStatus, WeightBand
+from storage.repositories import checks as checks_repo
 from storage.repositories import plans as plans_repo
-
-OPEN = (CheckStatus.DUE, CheckStatus.PROMPTED, CheckStatus.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -26,11 +25,16 @@ class BoardInfo:
     protocol: str | None = None
     cycle: int | None = None
     day: int | None = None
+    cycle_days: int | None = None
     held: bool = False
     dose: str | None = None
     next_due: dt.datetime | None = None
     in_progress: bool = False
     overdue_minutes: int = 0
+    cadence: str | None = None
+    """Why the next check is due (`DueKind` value: ward watch, recovery, ...)."""
+    cadence_hours: int | None = None
+    """The interval of that cadence."""
 
 
 def board(
@@ -42,15 +46,7 @@ def board(
     now: dt.datetime,
 ) -> dict[int, BoardInfo]:
     plans = {p.id: plan for plan, p in plans_repo.current_for_patients(session, patient_ids)}
-    checks: dict[int, ScheduledCheck] = {}
-    for row in session.exec(
-        select(ScheduledCheck)
-        .where(
-            col(ScheduledCheck.patient_id).in_(patient_ids), col(ScheduledCheck.status).in_(OPEN)
-        )
-        .order_by(col(ScheduledCheck.due_at))
-    ):
-        checks.setdefault(row.patient_id, row)
+    checks = checks_repo.next_open(session, patient_ids=patient_ids)
     result = {}
     for patient_id in patient_ids:
         plan, check = plans.get(patient_id), checks.get(patient_id)
@@ -67,6 +63,7 @@ def board(
                 protocol=plan.protocol,
                 cycle=plan.cycle_number,
                 day=day,
+                cycle_days=protocol.cycle_days if protocol else None,
                 held=plan.status is PlanStatus.HELD,
                 dose=dose,
             )
@@ -78,6 +75,8 @@ def board(
                 next_due=check.due_at,
                 in_progress=started,
                 overdue_minutes=0 if started else overdue,
+                cadence=check.kind.value,
+                cadence_hours=check.cadence_hours,
             )
         result[patient_id] = info
     return result

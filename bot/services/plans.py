@@ -19,6 +19,7 @@ wires it to recompute the patient's check schedule).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -47,6 +48,7 @@ from storage.models import (
     Ward,
 )
 from storage.repositories import audit
+from storage.repositories import checks as checks_repo
 from storage.repositories import patients as patients_repo
 from storage.repositories import plans as plans_repo
 from storage.repositories import staff as staff_repo
@@ -181,6 +183,10 @@ class PlanView:
     events: tuple[PlanEventView, ...]
     next_kinds: tuple[InfusionEventKind, ...]
     """The events that may be recorded next, in the order the buttons show them."""
+    next_check_at: dt.datetime | None = None
+    cadence: str | None = None
+    """Why the next check is due (a `DueKind` value) and at what interval."""
+    cadence_hours: int | None = None
 
     @property
     def version(self) -> int:
@@ -774,9 +780,18 @@ class PlanService:
     def _view(
         self, session: Session, plan: InfusionPlan, patient: Patient, ward_code: str
     ) -> PlanView:
-        assert plan.id is not None
+        assert plan.id is not None and patient.id is not None
         events = plans_repo.events_for_plans(session, [plan.id])[plan.id]
-        return self._build(plan, patient, ward_code, events, self._today())
+        view = self._build(plan, patient, ward_code, events, self._today())
+        check = checks_repo.next_open(session, patient_ids=[patient.id]).get(patient.id)
+        if check is None:
+            return view
+        return dataclasses.replace(
+            view,
+            next_check_at=check.due_at,
+            cadence=check.kind.value,
+            cadence_hours=check.cadence_hours,
+        )
 
     def _build(
         self,

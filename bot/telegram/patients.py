@@ -150,17 +150,21 @@ def board_lines(info: BoardInfo, zone: ZoneInfo) -> list[str]:
     lines = []
     if info.cycle is not None:
         where = f"cycle {info.cycle} ({info.protocol})"
-        where += f", day {info.day}" if info.day else ", not started"
+        if info.day:
+            where += f", day {info.day}" + (f" of {info.cycle_days}" if info.cycle_days else "")
+        else:
+            where += ", not started"
         state = "ON HOLD" if info.held else info.dose
         lines.append(f"{where}: {state}" if state else where)
     if info.next_due is not None:
         due = info.next_due.astimezone(zone).strftime("%d %b %H:%M")
+        why = f" ({texts.cadence(info.cadence, info.cadence_hours)})" if info.cadence else ""
         if info.in_progress:
-            lines.append(f"check due {due}: in progress")
+            lines.append(f"check due {due}: in progress{why}")
         elif info.overdue_minutes:
-            lines.append(f"OVERDUE: check due {due} ({info.overdue_minutes} min)")
+            lines.append(f"OVERDUE: check due {due} ({info.overdue_minutes} min){why}")
         else:
-            lines.append(f"next check {due}")
+            lines.append(f"next check {due}{why}")
     return lines
 
 

@@ -106,6 +106,9 @@ def plan_text(view: PlanView, zone: ZoneInfo) -> str:
     if view.cycle_day is not None:
         lines.append(f"Cycle day: {view.cycle_day}")
     lines.append(f"Status: {status}")
+    if view.next_check_at is not None:
+        why = texts.cadence(view.cadence, view.cadence_hours)
+        lines.append(f"Next check: {local_time(view.next_check_at, zone)} ({why})")
     if view.status is PlanStatus.PLANNED:
         lines.append("Record the start when the infusion begins.")
     if view.events:

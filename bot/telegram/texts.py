@@ -192,6 +192,24 @@ PLAN_USAGE = (
     "first: /plan H7, Bed 4"
 )
 PROTOCOL_NAMES = {"rr": "relapsed/refractory", "mrd": "MRD-positive/consolidation"}
+
+# Which cadence a patient's next check belongs to (the scheduled check's kind).
+CADENCE_NAMES = {
+    "baseline": "baseline before the first dose",
+    "abnormal": "abnormal episode",
+    "recovery": "recovery tail",
+    "routine": "intensive",
+    "watch": "ward watch",
+    "adhoc": "extra check",
+}
+
+
+def cadence(kind: str | None, hours: int | None) -> str:
+    """ "ward watch, every 12 h": what the ward board and the plan say about the next check."""
+    name = CADENCE_NAMES.get(kind or "", kind or "")
+    return f"{name}, every {hours} h" if hours else name
+
+
 PLAN_BUTTONS = {
     "start": "Start now",
     "step_up": "Step up now",

@@ -252,7 +252,7 @@ async def test_ward_board_shows_cycle_dose_next_check_and_overdue(
     await nurse.send("/patients")
     board = (await nurse.next_message()).text or ""
     assert "cycle 1 (rr), not started" in board
-    assert "next check 24 Nov 09:00" in board
+    assert "next check 24 Nov 09:00 (baseline before the first dose)" in board
     clock.advance(minutes=20)
     await nurse.send("/patients")
     assert "OVERDUE: check due 24 Nov 09:00 (20 min)" in ((await nurse.next_message()).text or "")
@@ -261,7 +261,7 @@ async def test_ward_board_shows_cycle_dose_next_check_and_overdue(
         plan = session.exec(select(InfusionPlan)).one()
         plan.status = PlanStatus.RUNNING
     await nurse.send("/patients")
-    assert "cycle 1 (rr), day 1: 9 mcg/day" in ((await nurse.next_message()).text or "")
+    assert "cycle 1 (rr), day 1 of 28: 9 mcg/day" in ((await nurse.next_message()).text or "")
 
 
 async def test_incoming_nurses_get_the_board_once_at_the_shift_change(
