@@ -92,6 +92,7 @@ class AlertView:
     reported_at: dt.datetime | None = None
     result: IcansResult | None = None
     previous: grades.GradeSummary | None = None
+    baseline: grades.GradeSummary | None = None  # shown with every alert: a deficit is not new
     missed_due_at: dt.datetime | None = None
     seizures: int = 0
     acknowledged_by: str | None = None
@@ -392,6 +393,7 @@ class AlertService:
             ),
             attributable=_attributable(current) if current is not None else (),
             reached=_reached(session, escalation.id or 0),
+            baseline=grades.baseline_check(session, patient),
         )
         return self._with_source(session, escalation, patient, first, view)
 
@@ -406,7 +408,11 @@ class AlertService:
         """Add what raised the alert: a check (with its comparisons), an event, a missed check."""
         if escalation.scheduled_check_id is not None and escalation.source == "missed_check":
             row = session.get(ScheduledCheck, escalation.scheduled_check_id)
-            return dataclasses.replace(view, missed_due_at=row.due_at if row else None)
+            return dataclasses.replace(
+                view,
+                missed_due_at=row.due_at if row else None,
+                previous=grades.previous_check(session, patient.id or 0),
+            )
         if grade is None:
             return view
         result = grades.from_row(grade)

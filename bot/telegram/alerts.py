@@ -34,7 +34,7 @@ from bot.telegram import callbacks, texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
 from bot.telegram.charts import render_history_chart
-from bot.telegram.check_views import grade_line, grade_words, summary_text
+from bot.telegram.check_views import grade_line, grade_words, reference_line, summary_text
 from bot.telegram.events import finding_label
 from bot.telegram.prompts import Outgoing, Renderer
 from storage.models import EscalationStatus
@@ -127,7 +127,10 @@ def _course(view: AlertView) -> str:
 def _source(view: AlertView, zone: ZoneInfo) -> list[str]:
     if view.source == MISSED_CHECK:
         due = _time(view.missed_due_at, zone) if view.missed_due_at else "?"
-        return [f"The neuro check due at {due} has not been started (over an hour)."]
+        return [
+            f"The neuro check due at {due} has not been started (over an hour).",
+            *_references(view, zone),
+        ]
     when = _time(view.reported_at, zone) if view.reported_at else "?"
     if view.event_finding is not None:
         lines = [
@@ -135,10 +138,18 @@ def _source(view: AlertView, zone: ZoneInfo) -> list[str]:
         ]
         if view.result is not None:
             lines.append(grade_line(view.result))
-        return lines
+        return [*lines, *_references(view, zone)]
     if view.check is not None:
         return [f"Check by {view.check.holder_name} at {when}", summary_text(view.check, zone)]
     return [grade_line(view.result)] if view.result is not None else []
+
+
+def _references(view: AlertView, zone: ZoneInfo) -> list[str]:
+    """The last check and the baseline, for alerts that carry no check of their own."""
+    lines = [reference_line("Last check", view.previous, zone)] if view.previous else []
+    if view.baseline is not None:
+        lines.append(reference_line("Baseline", view.baseline, zone))
+    return lines or ["No check recorded yet."]
 
 
 def _state(view: AlertView, zone: ZoneInfo) -> list[str]:

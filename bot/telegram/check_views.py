@@ -265,6 +265,17 @@ def grade_line(result: IcansResult) -> str:
     return f"ICANS {grade_words(result)}"
 
 
+def reference_line(name: str, summary: GradeSummary, zone: ZoneInfo) -> str:
+    """ "Baseline (24 Nov 09:00): grade 1, ICE 9/10": an earlier grade an alert is read
+    against (a baseline deficit is shown, so that nobody mistakes it for a new one)."""
+    result = summary.result
+    score = result.score()
+    scale = "CAPD" if result.tool is Tool.CAPD else "ICE"
+    most = 32 if result.tool is Tool.CAPD else 10
+    scored = f", {scale} {score}/{most}" if score is not None else ""
+    return f"{name} ({_when(summary, zone)}): {grade_words(result)}{scored}"
+
+
 def grade_words(result: IcansResult) -> str:
     if result.complete:
         return f"grade {result.icans_grade}"

@@ -147,6 +147,7 @@ async def test_case_2_consolidation_day_4_seizure_and_grade_4_are_caught(
     await ward.event("Bed 5", "Seizure over 5 minutes")
     seizure = await ward.alert("🔴 CRITICAL: Bed 5")
     assert "seizure" in (seizure.text or "").lower()
+    assert "Baseline (24 Nov 09:00): grade 0, ICE 10/10" in (seizure.text or "")
     next_check = ward.open_check()
     assert (next_check.kind, next_check.due_at) == ("abnormal", ward.clock.now + HOUR)
     await ward.acknowledge(seizure)
@@ -166,6 +167,7 @@ async def test_case_2_consolidation_day_4_seizure_and_grade_4_are_caught(
     await ward.tick_at(after_stop.due_at + 61 * dt.timedelta(minutes=1))
     missed = await ward.alert("🔴 CRITICAL: Bed 5")
     assert "scheduled check not started for an hour" in (missed.text or "")
+    assert "Last check (" in (missed.text or "") and "): grade 4, ICE 0/10" in (missed.text or "")
 
     assert ward.grades()[-2:] == [(None, 4, False), (0, 4, True)]
     assert ward.escalations() == [
