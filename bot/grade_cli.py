@@ -1,4 +1,5 @@
-"""`neurocheck grade`: the grading engine on the command line (GRADE-CLI.md, a fixed contract).
+"""`neurocheck grade`: the grading engine on the command line (a fixed contract, written in
+bot/clinical/README.md, "The grading command").
 
 A clinician, a pharmacist or a validation script checks the engine's grading without
 Telegram: one JSON assessment (or an array of them) on standard input, the grades as JSON on

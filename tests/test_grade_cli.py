@@ -1,4 +1,4 @@
-"""`neurocheck grade` adapter, exactly per GRADE-CLI.md (called in-process, not via a shell)."""
+"""`neurocheck grade`, exactly per its contract in bot/clinical/README.md (called in-process)."""
 
 from __future__ import annotations
 

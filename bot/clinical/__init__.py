@@ -2,7 +2,7 @@
 
 No I/O, no clock, no Telegram, no database: every function is a pure function of its
 arguments, so the rules can be tested exhaustively and a stored result can be re-derived.
-Rules follow ICANS-GRADING.md; every result records `RULESET_VERSION`.
+Rules follow bot/clinical/README.md; every result records `RULESET_VERSION`.
 """
 
 from bot.clinical.capd import (

@@ -37,7 +37,7 @@ _FORWARD_POINTS: Final = {
 class CapdAnswers:
     """The eight answers in question order, or `items=None` when the CAPD was not assessable.
 
-    Not assessable is a property of the CAPD as a whole (ICANS-GRADING.md section 4): the
+    Not assessable is a property of the CAPD as a whole (bot/clinical/README.md section 4): the
     questions describe the shift, so there is no per-question "not assessable".
     """
 

@@ -4,7 +4,7 @@ Pure: takes the patient's baseline result, previous result and new result (any o
 two may be None) and returns a `Change`. It decides nothing about urgency; see
 `bot.clinical.triggers`.
 
-Choices where ICANS-GRADING.md is silent (each the safer reading):
+Choices where bot/clinical/README.md is silent (each the safer reading):
 
 - Reference: the previous check, or the baseline when there is no previous check (the first
   check after the baseline is compared with the baseline).

@@ -1,4 +1,4 @@
-"""Cytokine release syndrome, ASTCT 2019 grade (ICANS-GRADING.md section 8).
+"""Cytokine release syndrome, ASTCT 2019 grade (bot/clinical/README.md section 8).
 
 The grade is the more severe of the hypotension and hypoxia rows, given fever (38.0 C or
 more). Once antipyretic or anti-cytokine therapy has been given, fever is no longer required.

@@ -1,4 +1,4 @@
-"""ICANS grade over the five domains (ASTCT 2019), with every footnote of ICANS-GRADING.md.
+"""ICANS grade over the five domains (ASTCT 2019), with every footnote of bot/clinical/README.md.
 
 The grade is the highest domain grade, counting only findings a physician has not attributed
 to another cause. When the ICE/CAPD domain cannot be graded for a reason other than the
@@ -202,7 +202,8 @@ def _cognitive(assessment: Assessment) -> _Cognitive:
     Unarousable: the test is not performed; ICE is recorded as 0 and the domain is grade 4 -
     unless a physician attributed the depressed consciousness elsewhere (a sedated patient).
     Then the test could not be done for another reason and the domain is ungradable, exactly
-    like a "not assessable" answer (GRADE-CLI.md). A CAPD child who is unarousable has no CAPD
+    like a "not assessable" answer (the grading command,
+    bot/clinical/README.md). A CAPD child who is unarousable has no CAPD
     score (there is no CAPD "0 because unarousable").
     """
     if assessment.consciousness is Consciousness.UNAROUSABLE:

@@ -2,7 +2,7 @@
 
 Ten one-point items. The nurse judges each answer; this module only counts. An item that
 could not be assessed makes the score unknown: counting it as wrong would invent a deficit
-and counting it as correct would hide one (ICANS-GRADING.md section 4).
+and counting it as correct would hide one (bot/clinical/README.md section 4).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Escalation policy as data: who is paged when, per urgency (ICANS-GRADING.md section 10).
+"""Escalation policy as data: who is paged when, per urgency (bot/clinical/README.md section 10).
 
 A policy names, for each physician role, the minute after the alert when that role is first
 paged, how often everyone already paged is paged again, and the minute when the chain has

@@ -1,7 +1,7 @@
 """Treatment protocols as data, and the check-cadence numbers a ward may override.
 
 Why data: the dose schedule and the recommended hospitalisation days come from the drug label
-(ICANS-GRADING.md section 9) and differ by indication. Keeping them in small TOML files that a
+(bot/clinical/README.md section 9) and differ by indication. Keeping them in small TOML files that a
 clinician can read and check against the label, rather than in code, means a label change is
 a reviewed data change. This module only parses and validates text (it never opens a file:
 `bot.protocols` does the reading); every problem is reported as one line naming the file, the

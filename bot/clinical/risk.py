@@ -1,6 +1,6 @@
 """Who counts as a high-risk patient for ICANS on blinatumomab.
 
-ICANS-GRADING.md section 10: "patients flagged high risk: age 65 or more, or a clinician's
+bot/clinical/README.md section 10: "patients flagged high risk: age 65 or more, or a clinician's
 flag" (the seed case report names older age and mutations such as TP53). High-risk patients
 are checked every 4 hours instead of 8, so the rule lives here, next to the other clinical
 rules, for the admission screen and the cadence alike.

@@ -1,4 +1,4 @@
-"""Escalation urgency for a new check (ICANS-GRADING.md section 10, "Escalation triggers").
+"""Escalation urgency for a new check (bot/clinical/README.md section 10, "Escalation triggers").
 
 Every applicable reason is listed; the highest urgency wins. Repeated findings (a grade 3
 that persists, haemorrhage still on imaging) are critical at every check: de-duplicating

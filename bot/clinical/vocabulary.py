@@ -2,8 +2,9 @@
 
 Why enumerations: the conversation, the database, the `neurocheck grade` command and the
 grading rules must all speak about the same findings with the same names. A free-text answer
-can be misspelt; an enumeration cannot. The string values are exactly those fixed by
-GRADE-CLI.md, so a value can be stored, shown in JSON and parsed back without translation.
+can be misspelt; an enumeration cannot. The string values are exactly those fixed by the
+grading command's contract (bot/clinical/README.md), so a value can be stored, shown in JSON
+and parsed back without translation.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 ``view`` gathers the facts an alert shows (the Telegram layer words them). ``acknowledge``
 stops the climb, queues an edit of every copy and tells the nurse, in one transaction; a
 second press (or a colleague's) is told who was first. Decisions are recorded, never acted
-on: the label's rules are reference text (ICANS-GRADING.md section 9). Attributing a finding
+on: the label's rules are reference text (bot/clinical/README.md section 9). Attributing a finding
 to another cause re-grades the check as a new grade row; the original stays, not current.
 """
 

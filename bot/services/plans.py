@@ -8,7 +8,7 @@ time, each an ``infusion_event`` row and an audit row::
                        running --step_up--> running (once per start or restart)
            running | held --stop--> stopped      running | held --end_cycle--> completed
 
-Label rule (ICANS-GRADING.md section 9): an interruption of more than 7 days starts a new
+Label rule (bot/clinical/README.md section 9): an interruption of more than 7 days starts a new
 cycle. A restart recorded more than 7 days after the hold began is refused with the advice to
 create the next cycle, rather than renumbering anything silently.
 

@@ -1,6 +1,6 @@
 """One scheduler pass: claim what is due at ``now`` and act, writing rows before messages.
 
-A scheduled check climbs a ladder (ICANS-GRADING.md section 10, ward-configurable):
+A scheduled check climbs a ladder (bot/clinical/README.md section 10, ward-configurable):
 
     level 0 at due         prompt the nurses on duty (the charge nurse when none is)
     level 1 at due + 15'   remind them

@@ -3,7 +3,7 @@
 An alert names the patient by ward label only. It shows the grade and its change, the ICE
 breakdown and other findings, the nurse's note and the time of the check, and the
 blinatumomab label's rules for neurological toxicity as reference text: reference, never an
-automatic action (ICANS-GRADING.md section 9). The chart goes with the first copy to each
+automatic action (bot/clinical/README.md section 9). The chart goes with the first copy to each
 person. Buttons: ``al:<escalation>:0:<action>``.
 """
 

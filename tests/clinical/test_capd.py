@@ -1,4 +1,4 @@
-"""CAPD scoring (questions 1-4 reversed) and CAPD-domain bands (ICANS-GRADING.md section 3)."""
+"""CAPD scoring (questions 1-4 reversed) and CAPD-domain bands (clinical reference section 3)."""
 
 from __future__ import annotations
 

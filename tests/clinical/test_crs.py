@@ -1,4 +1,4 @@
-"""ASTCT CRS grade (ICANS-GRADING.md section 8)."""
+"""ASTCT CRS grade (bot/clinical/README.md section 8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""ICANS grade over five domains: every cell and footnote of ICANS-GRADING.md sections 1-5."""
+"""ICANS grade over five domains: every cell and footnote of bot/clinical/README.md sections 1-5."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""ICE score and ICE-domain bands (ICANS-GRADING.md section 1)."""
+"""ICE score and ICE-domain bands (bot/clinical/README.md section 1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Protocols as data (ICANS-GRADING.md section 9) and ward cadence settings (section 10)."""
+"""Protocols as data (bot/clinical/README.md section 9) and ward cadence settings (section 10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which tool: ICE from the 12th birthday on, CAPD before (ICANS-GRADING.md section 3)."""
+"""Which tool: ICE from the 12th birthday on, CAPD before (bot/clinical/README.md section 3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Escalation urgency (ICANS-GRADING.md section 10, "Escalation triggers")."""
+"""Escalation urgency (bot/clinical/README.md section 10, "Escalation triggers")."""
 
 from __future__ import annotations
 
