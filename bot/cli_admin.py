@@ -236,10 +236,14 @@ def patient_list(
     err: TextIO | None = None,
 ) -> int:
     """The same rendering as ``/patients`` in the chat."""
+    from bot.protocols import load_protocols
     from bot.services.patients import PatientError, PatientService
     from bot.telegram.patients import patient_blocks
 
-    service = PatientService(db, clock or system_clock, zone=settings.zone)
+    # The protocols give the dose and the cycle's length, exactly as the chat's board shows.
+    service = PatientService(
+        db, clock or system_clock, zone=settings.zone, protocols=load_protocols()
+    )
     try:
         patients = service.list_active(ward_code)
     except PatientError as error:

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from bot import cli_plans
+from bot import cli_admin, cli_plans
 from bot.config import Settings
+from bot.services.schedule import Rescheduler, ScheduleRules
 from storage.db import Database
 from storage.models import (
     AuditLog,
@@ -231,3 +232,38 @@ def test_duty_add_and_list(tmp_path: Path, env: dict[str, str], db: Database) ->
 
     empty = run_cli("duty", "list", "--ward", "H8", cwd=tmp_path, env=env)
     assert empty.returncode == 1 and "There is no ward 'H8'." in empty.stderr
+
+
+def test_day_4_of_consolidation_shows_the_ward_watch(ward: int, db: Database) -> None:
+    """The case report's day 4: the plan and the board say which cadence is running."""
+    settings = Settings(database_url=db.url, timezone="Europe/Berlin")
+    start = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
+    clock = FakeClock(start - dt.timedelta(hours=3))
+    factories.patient(db, ward, "Bed 5", dt.date(1997, 6, 1))  # 29: not high risk
+    out, err = io.StringIO(), io.StringIO()
+    added = cli_plans.plan_add(
+        settings, db, ward_code="H7", label="Bed 5", protocol="mrd", cycle=1,
+        start="2026-11-24 09:00", clock=clock, out=out, err=err,
+    )  # fmt: skip
+    assert added == 0, err.getvalue()
+    nurse = factories.staff(db, NURSE, "Nurse Ada", Role.NURSE, [ward])
+    (plan,) = plan_rows(db)
+    assert plan.patient_id is not None
+    factories.normal_check(db, plan.patient_id, nurse, start - dt.timedelta(hours=2), baseline=True)
+    factories.normal_check(db, plan.patient_id, nurse, start + dt.timedelta(hours=66))
+    clock.now = start + dt.timedelta(hours=70)  # 27 Nov, 07:00 in Berlin: day 4
+    started = cli_plans.plan_event(
+        settings, db, ward_code="H7", label="Bed 5", kind="start", at="2026-11-24 09:00",
+        clock=clock, out=out, err=err,
+    )  # fmt: skip
+    assert started == 0, err.getvalue()
+    Rescheduler(db, clock, ScheduleRules.shipped(BERLIN)).patient_changed(plan.patient_id)
+    out = io.StringIO()
+    shown = cli_plans.plan_show(settings, db, ward_code="H7", label="Bed 5", clock=clock, out=out)
+    assert shown == 0
+    assert "Next check: 27 Nov 2026 15:00 (ward watch, every 12 h)" in out.getvalue()
+    out = io.StringIO()
+    assert cli_admin.patient_list(settings, db, ward_code="H7", clock=clock, out=out) == 0
+    board = out.getvalue()
+    assert "cycle 1 (mrd), day 4 of 28: 28 mcg/day" in board
+    assert "next check 27 Nov 15:00 (ward watch, every 12 h)" in board

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from bot.clinical.ruleset import RULESET_VERSION
 from storage.db import Database
 from storage.models import (
+    Assessment,
+    AssessmentStatus,
     Duty,
     DutyAssignment,
+    GradeResult,
     InfusionEvent,
     InfusionEventKind,
     InfusionPlan,
@@ -108,3 +112,43 @@ def duty(
                 ends_at=start + dt.timedelta(hours=hours),
             )
         )
+
+
+def normal_check(
+    db: Database, patient_id: int, holder_id: int, at: dt.datetime, *, baseline: bool = False
+) -> int:
+    """A submitted check with nothing abnormal (ICE 10, grade 0), as the conversation stores it,
+    for tests that need a history of checks without tapping through them."""
+    with db.session() as session:
+        check = Assessment(
+            patient_id=patient_id,
+            holder_id=holder_id,
+            status=AssessmentStatus.SUBMITTED,
+            step="done",
+            tool="ice",
+            is_baseline=baseline,
+            started_at=at,
+            updated_at=at,
+            submitted_at=at,
+        )
+        session.add(check)
+        session.flush()
+        assert check.id is not None
+        grades = {"ice": 0, "consciousness": 0, "seizure": 0, "motor": 0, "icp": 0}
+        session.add(
+            GradeResult(
+                patient_id=patient_id,
+                assessment_id=check.id,
+                ruleset=RULESET_VERSION,
+                tool="ice",
+                ice_score=10,
+                icans_grade=0,
+                domain_grades=grades,
+                graded_at=at,
+            )
+        )
+        if baseline:
+            patient = session.get(Patient, patient_id)
+            assert patient is not None
+            patient.baseline_assessment_id = check.id
+        return check.id
