@@ -30,7 +30,7 @@ from bot.clinical.cadence import (
 )
 from bot.clinical.protocols import CadenceSettings, parse_protocol
 from bot.protocols import load_protocols
-from storage.models import CheckKind
+from storage.models import CheckKind, InfusionEventKind
 
 START = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -962,3 +962,8 @@ def test_while_the_plan_runs_or_is_held_checks_never_stop(
 def test_every_due_kind_can_be_stored() -> None:
     """The scheduling service stores `DueKind` values as `CheckKind`: they must agree."""
     assert {kind.value for kind in DueKind} <= {kind.value for kind in CheckKind}
+
+
+def test_plan_event_kinds_are_the_stored_ones() -> None:
+    """The cadence reads stored infusion events by value: the two enumerations must agree."""
+    assert {kind.value for kind in PlanEventKind} == {kind.value for kind in InfusionEventKind}

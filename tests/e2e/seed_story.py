@@ -33,18 +33,6 @@ from tests.support.fake_telegram import FakeTelegram, SentMessage, SimUser
 NURSE, CHARGE, PRIMARY, BACKUP = 501, 502, 701, 702
 ON_DUTY_HOURS = 24 * 14  # the whole story: nobody's shift ends in the middle of it
 
-NORMAL = (
-    "Alert",
-    *("Year ✓", "Month ✓", "City ✓", "Hospital ✓", "Done"),
-    "3 named",
-    *("Command ✓", "Writing ✓", "Attention ✓", "Done"),
-    "No seizure",
-    "None of these",
-    "None of these",
-    "Skip",
-)
-"""ICE 10, alert, nothing else: grade 0."""
-
 
 def ice(orientation: int, named: int, command: bool, writing: bool, attention: bool) -> list[str]:
     """The taps of the ICE items: `orientation` of year, month, city, hospital correct."""
@@ -69,6 +57,8 @@ def check_taps(
     return (consciousness, *items, "No seizure", *moves, "None of these", "Skip")
 
 
+NORMAL = check_taps()
+"""ICE 10, alert, nothing else: grade 0."""
 UNAROUSABLE = ("Unarousable", "No seizure", "None of these", "None of these", "Skip")
 
 
