@@ -1,9 +1,9 @@
 """``neurocheck sandbox``: the whole loop on this computer, with no token and no network.
 
 Why a command of its own rather than a flag of ``run``: it must never touch a ward's
-database or Telegram, whatever the environment or a ``.env`` file says. It takes only the
-time zone and log level from the settings; the database is a new SQLite file and the bot
-talks to the Bot API stand-in built into the package.
+database or Telegram, whatever the environment or a ``.env`` file says. It takes the time
+zone and the timings from the settings, never the token, the database or the Bot API: the
+database is a new SQLite file and the bot talks to the stand-in built into the package.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _port(text: str) -> int:
 
 
 def _cmd_sandbox(args: argparse.Namespace) -> int:
-    settings = load_settings()  # the time zone and log level; nothing else is used
+    settings = load_settings()  # the time zone and timings; see Sandbox._start_bot
     db_path: Path | None = args.db
     if db_path is not None:
         if db_path.exists():

@@ -18,8 +18,13 @@ from tests.test_cli import NEUROCHECK
 
 
 def test_starts_prints_its_page_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    kept = tmp_path / "kept.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEUROCHECK_")}
+    """Also: a ward's settings in the environment reach neither its database nor Telegram."""
+    kept, ward = tmp_path / "kept.db", tmp_path / "ward.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEUROCHECK_")} | {
+        "NEUROCHECK_DATABASE_URL": f"sqlite:///{ward}",
+        "NEUROCHECK_BOT_TOKEN": "123456:a-real-looking-token",
+        "NEUROCHECK_BOT_API_URL": "http://192.0.2.1/bot",  # unroutable: would hang, not pass
+    }
     command = [NEUROCHECK, "sandbox", "--port", "0", "--db", str(kept)]
     with subprocess.Popen(  # noqa: S603
         command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -42,7 +47,7 @@ def test_starts_prints_its_page_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
-    assert kept.exists()
+    assert kept.exists() and not ward.exists()
 
 
 def refusal(capsys: pytest.CaptureFixture[str], *args: str) -> str:

@@ -98,17 +98,15 @@ class Sandbox:
                 self._db.dispose()
 
     async def _start_bot(self) -> None:
-        self._settings = Settings(
-            bot_token=TOKEN,
-            database_url=f"sqlite:///{self._db_path}",
-            bot_api_url=self.telegram.base_url,
-            bot_api_file_url=self.telegram.base_file_url,
-            **(
-                self._settings.model_dump(include={"timezone", "log_level"})
-                if self._settings
-                else {}
-            ),
-        )
+        # The operator's timings and time zone; never their token, database or Bot API.
+        own = {
+            "bot_token": TOKEN,
+            "database_url": f"sqlite:///{self._db_path}",
+            "bot_api_url": self.telegram.base_url,
+            "bot_api_file_url": self.telegram.base_file_url,
+        }
+        base = self._settings.model_dump(exclude=set(own)) if self._settings else {}
+        self._settings = Settings(**(base | own))
         self._db = Database(self._settings.database_url)
         await asyncio.to_thread(migrate.upgrade, self._db.engine)
         wired = app_module.build(self._settings, self._db, clock=self.clock)
