@@ -36,11 +36,8 @@ def test_starts_prints_its_page_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             match = re.search(r"open (http://127\.0\.0\.1:\d+/)", banner[1])
             assert match, banner
             state = httpx.get(f"{match.group(1)}api/state", timeout=10).json()
-            assert [p["name"] for p in state["phones"]] == [
-                "Nurse Ana",
-                "Charge Nurse Ben",
-                "Dr Chen",
-            ]
+            names = [who["name"] for phone in state["phones"] for who in phone["people"]]
+            assert names == ["Nurse Ana", "Charge Nurse Ben", "Admin Eve", "Dr Chen", "Dr Diaz"]
             assert "(kept)" in banner[2]
         finally:
             process.send_signal(signal.SIGINT)

@@ -20,7 +20,7 @@ from bot import app as app_module
 from bot.config import Settings
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.fake_telegram import FakeTelegram, SimUser
-from bot.sandbox.seed import PHONES, seed
+from bot.sandbox.seed import STAFF, seed
 from storage import migrate
 from storage.db import Database
 from storage.repositories import schedule as schedule_repo
@@ -70,10 +70,12 @@ class Sandbox:
             raise RuntimeError("the sandbox is not running")
         return self._settings
 
-    def phone(self, key: str) -> SimUser:
-        """The simulated person behind one of the page's phones (KeyError if none)."""
-        person = next(p for p in PHONES if p.phone == key)
-        return self.telegram.user(person.telegram_id, person.name)
+    def person(self, key: str) -> SimUser:
+        """The simulated member of staff ``key`` (seed.STAFF); KeyError if there is none."""
+        found = [p for p in STAFF if p.key == key]
+        if not found:
+            raise KeyError(key)
+        return self.telegram.user(found[0].telegram_id, found[0].name)
 
     async def __aenter__(self) -> Self:
         await self.telegram.start()
@@ -110,8 +112,8 @@ class Sandbox:
         self._db = Database(self._settings.database_url)
         await asyncio.to_thread(migrate.upgrade, self._db.engine)
         wired = app_module.build(self._settings, self._db, clock=self.clock)
-        for person in PHONES:
-            self.phone(person.phone or "")
+        for person in STAFF:
+            self.person(person.key)
         await asyncio.to_thread(
             seed,
             self._db,
@@ -129,8 +131,8 @@ class Sandbox:
             poll_interval=0, timeout=POLL_SECONDS, allowed_updates=["message", "callback_query"]
         )
         self._neurocheck = wired
-        for person in PHONES:  # each phone opens its chat, as a new member would
-            await self.phone(person.phone or "").send("/start")
+        for person in STAFF:  # each opens their chat, as a new member would
+            await self.person(person.key).send("/start")
         await wired.rescheduler_sweep()
         await wired.tick()
 

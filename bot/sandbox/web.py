@@ -22,7 +22,7 @@ from aiohttp import web
 from bot.sandbox.fake_telegram import SentMessage, SimUser, WaitTimeoutError
 from bot.sandbox.fake_telegram.state import World
 from bot.sandbox.runtime import CLOCK_STEPS, Sandbox
-from bot.sandbox.seed import PHONES, WARD_CODE
+from bot.sandbox.seed import PHONES, STAFF, WARD_CODE, Person
 
 JsonDict = dict[str, Any]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -39,8 +39,8 @@ def make_app(sandbox: Sandbox) -> web.Application:
     app.router.add_get("/api/state", _state)
     app.router.add_get("/api/events", _events)
     app.router.add_get("/api/files/{file_id}", _file)
-    app.router.add_post("/api/phones/{phone}/send", _refusing(_send))
-    app.router.add_post("/api/phones/{phone}/press", _refusing(_press))
+    app.router.add_post("/api/people/{person}/send", _refusing(_send))
+    app.router.add_post("/api/people/{person}/press", _refusing(_press))
     app.router.add_post("/api/clock", _refusing(_clock))
     return app
 
@@ -75,16 +75,18 @@ def snapshot(sandbox: Sandbox) -> JsonDict:
         "ward": WARD_CODE,
         "commands": sandbox.telegram.commands,
         "phones": [
-            {
-                "key": person.phone,
-                "name": person.name,
-                "title": person.title,
-                "messages": [
-                    _message(m, sandbox) for m in sandbox.telegram.messages(person.telegram_id)
-                ],
-            }
-            for person in PHONES
+            {"key": phone, "people": [_person(p, sandbox) for p in STAFF if p.phone == phone]}
+            for phone in PHONES
         ],
+    }
+
+
+def _person(person: Person, sandbox: Sandbox) -> JsonDict:
+    return {
+        "key": person.key,
+        "name": person.name,
+        "title": person.title,
+        "messages": [_message(m, sandbox) for m in sandbox.telegram.messages(person.telegram_id)],
     }
 
 
@@ -186,17 +188,17 @@ async def _body(request: web.Request) -> JsonDict:
     return body
 
 
-def _phone(request: web.Request) -> SimUser:
-    key = request.match_info["phone"]
+def _person_of(request: web.Request) -> SimUser:
+    key = request.match_info["person"]
     try:
-        return request.app[SANDBOX].phone(key)
-    except StopIteration as error:
-        raise RefusedError(f"there is no phone {key!r}") from error
+        return request.app[SANDBOX].person(key)
+    except KeyError as error:
+        raise RefusedError(f"there is nobody called {key!r} in the sandbox") from error
 
 
 async def _send(request: web.Request) -> web.Response:
     """``{"text": "/check Bed 1 MK"}``: the person types and sends."""
-    user, body = _phone(request), await _body(request)
+    user, body = _person_of(request), await _body(request)
     text = str(body.get("text") or "").strip()
     if not text:
         raise RefusedError("type a message or a command first")
@@ -208,7 +210,7 @@ async def _send(request: web.Request) -> web.Response:
 
 async def _press(request: web.Request) -> web.Response:
     """``{"message_id": 5, "data": "..."}``: the person taps a button they can see."""
-    user, body = _phone(request), await _body(request)
+    user, body = _person_of(request), await _body(request)
     message_id, data = body.get("message_id"), body.get("data")
     if not isinstance(message_id, int) or not isinstance(data, str):
         raise RefusedError("a press names the message_id and the button's data")

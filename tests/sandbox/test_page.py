@@ -90,9 +90,9 @@ async def test_check_alert_acknowledgement_and_clock_in_chromium(
     page: Page = await browser.new_page(viewport={"width": 1200, "height": 900})
     await page.goto(sandbox_url)
     await expect(page.locator(".banner")).to_contain_text("invented patients")
-    nurse = page.locator('[data-phone="nurse"]')
-    charge = page.locator('[data-phone="charge"]')
-    physician = page.locator('[data-phone="physician"]')
+    nurse = page.locator('.person[data-person="nurse"]')
+    charge = page.locator('.person[data-person="charge"]')
+    physician = page.locator('.person[data-person="physician"]')
     await expect(bot_message(charge, "Baseline check due for Bed 1 MK")).to_be_visible()
 
     prompt = bot_message(nurse, "Baseline check due for Bed 1 MK")
@@ -124,3 +124,8 @@ async def test_check_alert_acknowledgement_and_clock_in_chromium(
     await expect(bot_message(nurse, "Reminder: the neuro check for Bed 1 MK")).to_be_visible()
     await expect(page.locator("#clock-zone")).to_contain_text("min ahead of real time")
     await expect(page.locator("#clock-status")).to_contain_text("scheduler ran")
+
+    # The backup physician is the physician phone's second tab.
+    await page.locator('.tab[data-person="backup"]').click()
+    await expect(page.locator('.person[data-person="backup"]')).to_be_visible()
+    await expect(physician).to_be_hidden()

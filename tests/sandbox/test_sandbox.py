@@ -14,7 +14,7 @@ from sqlmodel import select
 from bot.sandbox import web
 from bot.sandbox.fake_telegram import SentMessage, SimUser
 from bot.sandbox.runtime import Sandbox
-from bot.sandbox.seed import PATIENTS, PHONES, STAFF, WARD_CODE
+from bot.sandbox.seed import PATIENTS, STAFF, WARD_CODE
 from storage.db import Database
 from storage.models import AuditLog, DutyAssignment, InfusionPlan, Patient, Staff
 
@@ -55,28 +55,26 @@ def test_the_ward_is_seeded_through_the_services(sandbox: Sandbox, tmp_path: Pat
     assert {"invite.created", "patient.admitted", "plan.created"} <= actions
 
 
-async def message_with(sandbox: Sandbox, phone: SimUser, text: str) -> SentMessage | None:
-    """The first bot message in the phone's chat containing ``text``, waiting up to 5 s."""
+async def message_with(sandbox: Sandbox, person: SimUser, text: str) -> SentMessage | None:
+    """The first bot message in the person's chat containing ``text``, waiting up to 5 s."""
     return await sandbox.telegram.world.wait_for(
-        lambda: next((m for m in phone.messages if text in (m.text or "")), None), 5
+        lambda: next((m for m in person.messages if text in (m.text or "")), None), 5
     )
 
 
 async def test_each_phone_opens_its_chat_and_the_due_checks_are_prompted(
     sandbox: Sandbox,
 ) -> None:
-    for person in PHONES:  # the /start reply, before or after the first prompts
-        phone = sandbox.phone(person.phone or "")
-        assert await message_with(sandbox, phone, person.name), [
-            m.describe() for m in phone.messages
-        ]
-    prompts = [m.text for m in sandbox.phone("nurse").messages if "due for" in (m.text or "")]
+    for person in STAFF:  # the /start reply, before or after the first prompts
+        user = sandbox.person(person.key)
+        assert await message_with(sandbox, user, person.name), [m.describe() for m in user.messages]
+    prompts = [m.text for m in sandbox.person("nurse").messages if "due for" in (m.text or "")]
     assert any("Bed 1 MK" in (text or "") for text in prompts), prompts
     assert sandbox.telegram.commands, "the command menu is registered"
 
 
 async def test_the_clock_controls_move_time_and_run_a_pass(sandbox: Sandbox) -> None:
-    nurse = sandbox.phone("nurse")
+    nurse = sandbox.person("nurse")
     before = sandbox.clock()
     moved = await sandbox.move_clock("15m")
     assert moved.jumped >= dt.timedelta(minutes=15)
@@ -89,16 +87,34 @@ async def test_the_clock_controls_move_time_and_run_a_pass(sandbox: Sandbox) -> 
         await sandbox.move_clock("2h")
 
 
+async def test_unstarted_checks_climb_to_the_physicians_and_the_backup(sandbox: Sandbox) -> None:
+    """Nobody starts the due checks: an hour on, the primary is paged; half an hour later
+    (the normal urgency's policy) the backup too."""
+    primary, backup = sandbox.person("physician"), sandbox.person("backup")
+    await sandbox.move_clock("1h")
+    assert await message_with(sandbox, primary, "Why: scheduled check not started for an hour")
+    assert not [m for m in backup.messages if "Neuro check alert" in (m.text or "")]
+    await sandbox.move_clock("15m")
+    await sandbox.move_clock("15m")
+    paged = await message_with(sandbox, backup, "Neuro check alert: Bed 1 MK")
+    assert paged is not None, [m.describe() for m in backup.messages]
+
+
 async def test_the_page_and_its_refusals(client: httpx.AsyncClient) -> None:
     page = await client.get("/")
     assert page.status_code == 200 and "invented patients" in page.text
     state = (await client.get("/api/state")).json()
     assert state["ward"] == WARD_CODE
-    assert [p["key"] for p in state["phones"]] == ["nurse", "charge", "physician"]
+    phones = {p["key"]: [who["key"] for who in p["people"]] for p in state["phones"]}
+    assert phones == {
+        "nurse": ["nurse"],
+        "charge": ["charge", "admin"],
+        "physician": ["physician", "backup"],
+    }
     refusals = {
-        "/api/phones/surgeon/send": {"text": "/help"},
-        "/api/phones/nurse/send": {"text": "  "},
-        "/api/phones/nurse/press": {"message_id": 1, "data": "forged"},
+        "/api/people/surgeon/send": {"text": "/help"},
+        "/api/people/nurse/send": {"text": "  "},
+        "/api/people/nurse/press": {"message_id": 1, "data": "forged"},
         "/api/clock": {"step": "yesterday"},
     }
     for path, body in refusals.items():
@@ -115,9 +131,9 @@ async def test_the_page_and_its_refusals(client: httpx.AsyncClient) -> None:
 async def test_typing_reaches_the_bot_as_that_person(
     sandbox: Sandbox, client: httpx.AsyncClient
 ) -> None:
-    physician = sandbox.phone("physician")
+    physician = sandbox.person("physician")
     await physician.next_message()  # the /start reply
-    sent = await client.post("/api/phones/physician/send", json={"text": "/oncall"})
+    sent = await client.post("/api/people/physician/send", json={"text": "/oncall"})
     assert sent.json()["ok"]
     reply = await physician.next_message()
     assert "Dr Chen" in (reply.text or ""), reply.describe()
