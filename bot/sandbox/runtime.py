@@ -82,7 +82,7 @@ class Sandbox:
         try:
             await self._start_bot()
         except BaseException:
-            await self.telegram.stop()
+            await self.__aexit__(None, None, None)
             raise
         return self
 
@@ -112,6 +112,7 @@ class Sandbox:
         self._db = Database(self._settings.database_url)
         await asyncio.to_thread(migrate.upgrade, self._db.engine)
         wired = app_module.build(self._settings, self._db, clock=self.clock)
+        self._neurocheck = wired  # from here on, __aexit__ stops whatever has started
         for person in STAFF:
             self.person(person.key)
         await asyncio.to_thread(
@@ -130,7 +131,6 @@ class Sandbox:
         await application.updater.start_polling(
             poll_interval=0, timeout=POLL_SECONDS, allowed_updates=["message", "callback_query"]
         )
-        self._neurocheck = wired
         for person in STAFF:  # each opens their chat, as a new member would
             await self.person(person.key).send("/start")
         await wired.rescheduler_sweep()
@@ -169,7 +169,7 @@ class Sandbox:
     def _next_due(self) -> dt.datetime | None:
         assert self._db is not None
         with self._db.session() as session:
-            return schedule_repo.next_unprompted_due(session)
+            return schedule_repo.next_unprompted_due(session, after=self.clock())
 
     async def _settle(self) -> None:
         assert self._db is not None

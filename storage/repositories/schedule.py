@@ -14,10 +14,14 @@ from sqlmodel import Session, col, func, select
 from storage.models import CheckStatus, OutboundMessage, ScheduledCheck
 
 
-def next_unprompted_due(session: Session) -> dt.datetime | None:
-    """The earliest due time of a check not prompted yet (None when nothing is scheduled)."""
+def next_unprompted_due(session: Session, *, after: dt.datetime) -> dt.datetime | None:
+    """The earliest due time after ``after`` of a check not prompted yet (None: there is
+    none). A check already due but not prompted (nobody to tell) is the scheduler's to retry,
+    not a place to move the clock to."""
     return session.exec(
-        select(func.min(ScheduledCheck.due_at)).where(ScheduledCheck.status == CheckStatus.DUE)
+        select(func.min(ScheduledCheck.due_at)).where(
+            ScheduledCheck.status == CheckStatus.DUE, col(ScheduledCheck.due_at) > after
+        )
     ).one()
 
 
