@@ -15,10 +15,10 @@ from sqlmodel import select
 
 from bot import cli_admin
 from bot.clock import system_clock
+from bot.sandbox.fake_telegram import FakeTelegram
 from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import Invite, Patient, Role
-from tests.support.fake_telegram import FakeTelegram
 from tests.test_cli import run_cli
 
 TOKEN = "123456:CLI-test-token"

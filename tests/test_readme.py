@@ -27,3 +27,13 @@ def test_ci_runs_the_readme_test_command_on_both_databases() -> None:
 def test_every_setting_is_in_the_readme_table() -> None:
     for field in Settings.model_fields:
         assert f"| `{ENV_PREFIX}{field.upper()}` |" in README, field
+
+
+def test_the_readme_starts_with_the_sandbox_and_its_screenshot() -> None:
+    first = re.search(r"```sh\n(.+?)\n```", README, re.DOTALL)
+    assert first, "README lost its commands"
+    assert first.group(1).strip() == (
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/neurocheck sandbox"
+    )
+    image = re.search(r"!\[[^\]]+\]\(([^)]+)\)", README)
+    assert image and (ROOT / image.group(1)).is_file()

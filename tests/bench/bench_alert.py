@@ -44,6 +44,7 @@ from typing import Final
 
 from bot import app as app_module
 from bot.config import Settings
+from bot.sandbox.fake_telegram import FakeTelegram
 from bot.services.checks import CheckService, CheckView, Shown
 from bot.services.staff import StaffView
 from bot.telegram import callbacks, check_views
@@ -53,7 +54,6 @@ from tests.bench.bench_press import TOKEN, free_port, fresh_database, polling
 from tests.e2e.test_check import NORMAL_ADULT_CHECK
 from tests.e2e.test_escalation import GRADE_1_CHECK
 from tests.support import factories
-from tests.support.fake_telegram import FakeTelegram
 
 NURSE: Final = 501
 PHYSICIAN: Final = 701

@@ -54,11 +54,11 @@ from telegram.ext import (
 from bot import app as app_module
 from bot.app import rate_limiter
 from bot.config import Settings
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from storage import migrate
 from storage.db import Database, make_engine, normalise_url
 from storage.models import Role
 from tests.support import factories
-from tests.support.fake_telegram import FakeTelegram, SentMessage, SimUser
 
 TOKEN = "123456:BENCH-token"
 BARE_USER, NURSE = 900, 901

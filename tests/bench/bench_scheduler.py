@@ -33,6 +33,7 @@ from sqlmodel import col, func, select
 from telegram.ext import ApplicationBuilder
 
 from bot.app import rate_limiter
+from bot.sandbox.fake_telegram import FakeTelegram, RateRules
 from bot.services.outbox import Outbox
 from bot.services.runner import Runner
 from bot.services.schedule import ScheduleRules
@@ -52,7 +53,6 @@ from storage.models import (
     Ward,
 )
 from tests.bench.bench_press import TOKEN, free_port, fresh_database
-from tests.support.fake_telegram import FakeTelegram, RateRules
 
 PATIENTS: Final = 10_000
 DUE: Final = 300

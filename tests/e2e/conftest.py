@@ -10,8 +10,8 @@ import pytest
 
 from bot import app as app_module
 from bot.config import Settings
+from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
-from tests.support.fake_telegram import FakeTelegram
 
 TOKEN = "123456:TEST-token"
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlmodel import col, select
 
 from bot.app import Neurocheck
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from storage.db import Database
 from storage.models import (
     AuditLog,
@@ -28,7 +29,6 @@ from storage.models import (
 from tests.e2e.conftest import FakeClock
 from tests.e2e.test_check import tap
 from tests.support import factories
-from tests.support.fake_telegram import FakeTelegram, SentMessage, SimUser
 
 NURSE, CHARGE, PRIMARY, BACKUP = 501, 502, 701, 702
 ON_DUTY_HOURS = 24 * 14  # the whole story: nobody's shift ends in the middle of it

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.app import Neurocheck
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from storage.db import Database
 from storage.models import (
     Assessment,
@@ -19,7 +20,6 @@ from storage.models import (
 )
 from tests.e2e.conftest import FakeClock
 from tests.support import factories
-from tests.support.fake_telegram import FakeTelegram, SentMessage, SimUser
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from bot import cli_admin
 from bot.config import Settings
+from bot.sandbox.fake_telegram import FakeTelegram, SimUser
 from bot.services.enrolment import EnrolmentService
 from bot.services.patients import PatientService
 from bot.services.wards import WardService
@@ -18,7 +19,6 @@ from bot.telegram import texts
 from storage.db import Database
 from storage.models import AuditLog, Patient, PatientStatus, Role, Staff
 from tests.e2e.conftest import FakeClock
-from tests.support.fake_telegram import FakeTelegram, SimUser
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

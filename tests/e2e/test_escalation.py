@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from bot.app import Neurocheck
 from bot.config import Settings
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from storage.db import Database
 from storage.models import (
     AuditLog,
@@ -25,7 +26,6 @@ from storage.models import (
 from tests.e2e.conftest import FakeClock, running_bot
 from tests.e2e.test_check import NORMAL_ADULT_CHECK, start, tap
 from tests.support import factories
-from tests.support.fake_telegram import FakeTelegram, SentMessage, SimUser
 
 NURSE, CHARGE, PRIMARY, BACKUP, ATTENDING, ADMIN = 501, 502, 701, 702, 703, 801
 

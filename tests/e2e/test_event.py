@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from sqlmodel import col, select
 
+from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
 from storage.models import AuditLog, ClinicalEvent, GradeResult, Patient, Role
 from tests.e2e.conftest import FakeClock
 from tests.e2e.test_check import tap
 from tests.support import factories
-from tests.support.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

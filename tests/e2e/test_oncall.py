@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.app import Neurocheck
+from bot.sandbox.fake_telegram import FakeTelegram, SimUser
 from bot.services.duty import DutyService
 from bot.telegram import texts
 from storage.db import Database
@@ -16,7 +17,6 @@ from storage.models import AuditLog, Duty, DutyAssignment, OutboundMessage, Role
 from tests.e2e.conftest import FakeClock
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
 from tests.support import factories
-from tests.support.fake_telegram import FakeTelegram, SimUser
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import col, select
 
+from bot.sandbox.fake_telegram import FakeTelegram, SimUser
 from bot.services.patients import NO_SUCH_PATIENT, PatientService
 from bot.telegram import texts
 from bot.telegram.callbacks import Callback
@@ -14,7 +15,6 @@ from storage.db import Database
 from storage.models import AuditLog, GradeResult, Patient, PatientStatus, Role
 from tests.e2e.conftest import FakeClock
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
-from tests.support.fake_telegram import FakeTelegram, SimUser
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 

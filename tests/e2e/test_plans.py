@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import col, select
 
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from bot.services.patients import PatientService
 from bot.services.plans import NO_SUCH_PATIENT
 from bot.services.wards import WardService
@@ -23,7 +24,6 @@ from storage.models import (
 )
 from tests.e2e.conftest import FakeClock
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
-from tests.support.fake_telegram import FakeTelegram, SentMessage, SimUser
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from bot.app import Neurocheck
 from bot.config import Settings
+from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
 from storage.models import (
     CheckStatus,
@@ -26,7 +27,6 @@ from storage.models import (
 from tests.e2e.conftest import FakeClock, running_bot
 from tests.e2e.test_check import NORMAL_ADULT_CHECK, tap
 from tests.support import factories
-from tests.support.fake_telegram import FakeTelegram
 
 NURSE, CHARGE, OTHER_NURSE, PHYSICIAN = 501, 502, 503, 701
 

@@ -21,6 +21,7 @@ import datetime as dt
 import pytest
 
 from bot.app import Neurocheck
+from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
 from tests.e2e.conftest import FakeClock
 from tests.e2e.seed_story import (
@@ -32,7 +33,6 @@ from tests.e2e.seed_story import (
     seed_ward,
 )
 from tests.support import factories
-from tests.support.fake_telegram import FakeTelegram
 
 HOUR = dt.timedelta(hours=1)
 

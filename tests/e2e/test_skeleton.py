@@ -11,11 +11,11 @@ from pathlib import Path
 from sqlmodel import select
 
 from bot.app import Neurocheck
+from bot.sandbox.fake_telegram import FakeTelegram
 from bot.telegram import texts
 from storage.db import Database
 from storage.models import AuditLog, Role, Staff
 from tests.e2e.conftest import TOKEN
-from tests.support.fake_telegram import FakeTelegram
 
 NEUROCHECK = str(Path(sys.executable).with_name("neurocheck"))
 

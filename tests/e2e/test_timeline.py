@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from bot.telegram import texts
 from bot.telegram.timeline import ALREADY_SHOWN, NO_PATIENT, USAGE
 from storage.db import Database
@@ -17,7 +18,6 @@ from storage.repositories import audit
 from tests.e2e.conftest import FakeClock
 from tests.e2e.test_check import NORMAL_ADULT_CHECK, start, tap
 from tests.support import factories
-from tests.support.fake_telegram import FakeTelegram, SentMessage, SimUser
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

@@ -1,4 +1,4 @@
-"""A fake Telegram Bot API server for end-to-end tests of the real PTB Application.
+"""A Telegram Bot API stand-in: the sandbox's Telegram, and the end-to-end tests'.
 
 Why: the bot's behaviour lives in what it sends to Telegram and in how it reacts to
 Telegram's refusals (limits, 429, blocked users). Mocking PTB would test neither;
@@ -21,7 +21,7 @@ Set ``NO_PROXY=127.0.0.1,localhost`` so httpx does not send local calls to a pro
 
 Standalone, to drive a real ``neurocheck run`` by hand::
 
-    python -m tests.support.fake_telegram --port 8081 --token 123:ABC
+    python -m bot.sandbox.fake_telegram --port 8081 --token 123:ABC
 
 then configure the bot with base URL ``http://127.0.0.1:8081/bot`` and file URL
 ``http://127.0.0.1:8081/file/bot``, and use the control API (JSON or form bodies;

@@ -39,6 +39,7 @@ class World:
         self.presses: dict[str, Press] = {}
         self.updates: list[JsonDict] = []
         self.closing = False
+        self.revision = 0  # counts changes, so a watcher (the sandbox page) sees it missed none
         self._current: dict[tuple[int, int], SentMessage] = {}
         self._originals: dict[int, list[SentMessage]] = {}
         self._next_message_id: dict[int, int] = {}
@@ -51,6 +52,7 @@ class World:
 
     def notify(self) -> None:
         """Wake every waiter; each re-checks its own condition."""
+        self.revision += 1
         self._changed.set()
         self._changed = asyncio.Event()
 

@@ -1,4 +1,4 @@
-"""``python -m tests.support.fake_telegram``: serve the fake until Ctrl-C."""
+"""``python -m bot.sandbox.fake_telegram``: serve the fake until Ctrl-C."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from tests.support.fake_telegram import FakeTelegram, RateRules
+from bot.sandbox.fake_telegram import FakeTelegram, RateRules
 
 REPO = Path(__file__).resolve().parents[2]
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
@@ -423,7 +423,7 @@ async def test_control_api_drives_the_bot(tg: FakeTelegram, bot: Bot) -> None:
 
 
 def test_runs_standalone() -> None:
-    command = [sys.executable, "-m", "tests.support.fake_telegram", "--port", "0"]
+    command = [sys.executable, "-m", "bot.sandbox.fake_telegram", "--port", "0"]
     with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603
         try:
             assert process.stdout is not None

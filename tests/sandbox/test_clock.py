@@ -1,0 +1,40 @@
+"""The sandbox's clock: real time plus an offset that only grows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.sandbox.clock import SandboxClock
+
+START = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
+
+
+class Wall:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def test_follows_the_wall_clock_plus_what_the_user_added() -> None:
+    wall = Wall()
+    clock = SandboxClock(wall)
+    assert clock() == START
+    assert clock.advance(dt.timedelta(minutes=15)) == START + dt.timedelta(minutes=15)
+    wall.now += dt.timedelta(minutes=2)
+    assert clock() == START + dt.timedelta(minutes=17)
+    assert clock.offset == dt.timedelta(minutes=15)
+    assert clock.timestamp() == clock().timestamp()
+
+
+def test_moves_to_an_instant_ahead_and_never_back() -> None:
+    clock = SandboxClock(Wall())
+    due = START + dt.timedelta(hours=3, minutes=5)
+    assert clock.advance_to(due) == due
+    assert clock.advance_to(START) == due  # already past: the clock stays
+    assert clock() == due
+    with pytest.raises(ValueError, match="only moves forward"):
+        clock.advance(dt.timedelta(seconds=-1))
