@@ -209,6 +209,7 @@ class CheckService:
             displaced = self._view(session, loaded)
             previous_holder = assessment.holder_id
             assessment.holder_id = actor.id
+            self._relink_scheduled(session, assessment)
             self._touch(assessment, now)
             audit.record(
                 session,
@@ -442,6 +443,17 @@ class CheckService:
             return
         row.status, row.assessment_id = CheckStatus.IN_PROGRESS, assessment.id
         assessment.scheduled_check_id = row.id
+
+    @staticmethod
+    def _relink_scheduled(session: Session, assessment: Assessment) -> None:
+        """A check released when its holder left (services.offboarding) gave its scheduled
+        check back to the ladder; taking it over fulfils that check again."""
+        if assessment.scheduled_check_id is None:
+            return
+        row = session.get(ScheduledCheck, assessment.scheduled_check_id, with_for_update=True)
+        unstarted = (CheckStatus.DUE, CheckStatus.PROMPTED)
+        if row is not None and row.assessment_id is None and row.status in unstarted:
+            row.status, row.assessment_id = CheckStatus.IN_PROGRESS, assessment.id
 
     @staticmethod
     def _finish_scheduled(
