@@ -200,6 +200,14 @@ class StaffAdminService:
 
     # -- an admin in the chat --------------------------------------------------------------
 
+    def look_up_by(self, actor: StaffView, staff_id: int) -> tuple[StaffRow, tuple[str, ...]]:
+        """The person an admin is about to change, and the admin's wards they are on (what a
+        removal by this admin would take)."""
+        with self._db.session() as session:
+            staff = self._chat_target(session, actor, staff_id)
+            shared = [w for w in staff_repo.ward_ids(session, staff_id) if w in actor.ward_ids]
+            return _row(session, staff), tuple(w.code for w in wards_repo.by_ids(session, shared))
+
     def deactivate_by(self, actor: StaffView, staff_id: int) -> Change:
         """An admin removes someone from the admin's wards: from the bot altogether when
         those are all the person's wards, else from those wards only."""
