@@ -400,3 +400,22 @@ def test_start_up_queues_every_menu(db: Database, team: Team, clock: FakeClock) 
     assert MenuService(db, clock).queue_all() == 6
     target = MenuService(db, clock).target(team.ids[NURSE])
     assert target is not None and target.role is Role.NURSE and target.chat_id == NURSE
+
+
+def test_the_rota_gap_warning_fires_when_the_primary_is_deactivated(
+    db: Database, team: Team, admin: StaffAdminService, clock: FakeClock
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.services import roster
+
+    factories.plan(db, team.patient, T0 - 30 * HOUR, created_at=T0 - 30 * HOUR)
+    factories.duty(db, team.ward, team.ids[PRIMARY], Duty.PRIMARY, T0 + 11 * HOUR)
+    with db.session() as session:
+        assert roster.warn_gaps(session, clock.now, ZoneInfo(BERLIN_ZONE)) == 0
+    clock.now = T0 + HOUR
+    admin.deactivate(PRIMARY, ward_code=None, reason="left")
+    with db.session() as session:
+        assert roster.warn_gaps(session, clock.now, ZoneInfo(BERLIN_ZONE)) == 2
+    [warned] = audits(db, "oncall.gap_warned")
+    assert warned.ward_id == team.ward and warned.detail["gap_end"] is None
