@@ -34,6 +34,7 @@ from storage.models import (
 )
 from storage.repositories import audit
 from storage.repositories import patients as patients_repo
+from storage.repositories import staff as staff_repo
 
 if TYPE_CHECKING:
     from bot.services.schedule import ScheduleRules
@@ -92,6 +93,7 @@ class Held:
     label: str
     holder_name: str
     since: dt.datetime
+    released: bool = False  # the holder was deactivated or left the ward: take it over
 
 
 StartResult = Shown | Rejected | Held
@@ -161,6 +163,7 @@ class CheckService:
                     patient.label,
                     holder.display_name,
                     running.updated_at,
+                    released=_released(session, holder, patient),
                 )
             assessment = Assessment(
                 patient_id=patient.id,
@@ -206,7 +209,9 @@ class CheckService:
                 return Rejected(FINISHED)
             if assessment.version != version:
                 return Rejected(STALE)
-            displaced = self._view(session, loaded)
+            # A holder who has left is not told (nor shown the patient's label again).
+            released = _released(session, loaded.holder, loaded.patient)
+            displaced = None if released else self._view(session, loaded)
             previous_holder = assessment.holder_id
             assessment.holder_id = actor.id
             self._relink_scheduled(session, assessment)
@@ -589,6 +594,12 @@ def _tool_of(assessment: Assessment) -> Tool:
     if assessment.tool is None:
         raise ValueError(f"assessment {assessment.id} has no tool")
     return Tool(assessment.tool)
+
+
+def _released(session: Session, holder: Staff, patient: Patient) -> bool:
+    """The holder of a check was deactivated or left the patient's ward (their check was
+    released for takeover: services.offboarding)."""
+    return not holder.active or patient.ward_id not in staff_repo.ward_ids(session, holder.id or 0)
 
 
 def _id(row: Assessment | Patient) -> int:

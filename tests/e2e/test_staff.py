@@ -91,6 +91,13 @@ async def test_a_nurse_deactivated_by_the_admin_is_refused_everywhere_and_off_du
         ).all()
         assert [(s.ends_at) for s in shifts] == [clock.now], "running ended, planned gone"
 
+    colleague = await enrol_by_chat(tg, db, clock, CHARGE, Role.CHARGE_NURSE, "H7")
+    held = await ask_message(colleague, "/check Bed 4")
+    assert "no longer has access to this ward: take it over" in (held.text or "")
+    await colleague.press(held, "Take over the check on Bed 4")
+    assert "Level of consciousness?" in ((await colleague.next_message()).text or "")
+    await nurse.assert_no_message()  # someone who has left is not told about the patient
+
     stale = await admin.press_data(confirm, f"sf:{staff_id(db, NURSE)}:0:offyes")
     answer = await admin.wait_answer(stale)
     assert answer.text == "Nurse 501 is already deactivated" and answer.show_alert

@@ -232,6 +232,9 @@ def test_a_check_held_by_a_deactivated_nurse_is_released_for_takeover(
         check_id = row.id
     started = checks.start(team.view(NURSE), patient_id=team.patient, scheduled_check_id=check_id)
     assert isinstance(started, Shown)
+    charge = StaffView(team.ids[502], 502, "Charge Nurse Bea", Role.CHARGE_NURSE, (team.ward,))
+    before = checks.start(charge, patient_id=team.patient)
+    assert isinstance(before, Held) and not before.released
     clock.now = T0 + dt.timedelta(minutes=5)
 
     assert admin.deactivate(NURSE, ward_code=None, reason="left").effects.checks_released == 1
@@ -241,9 +244,9 @@ def test_a_check_held_by_a_deactivated_nurse_is_released_for_takeover(
         assert scheduled is not None
         assert scheduled.status is CheckStatus.PROMPTED and scheduled.assessment_id is None
         assert scheduled.next_action_at == clock.now, "the nurses on duty are reminded now"
-    charge = StaffView(team.ids[502], 502, "Charge Nurse Bea", Role.CHARGE_NURSE, (team.ward,))
     held = checks.start(charge, patient_id=team.patient, scheduled_check_id=check_id)
     assert isinstance(held, Held), "the answers so far stay, to be taken over"
+    assert held.released
     taken = checks.take_over(charge, held.assessment_id, held.version)
     assert isinstance(taken, Shown)
     with db.session() as session:
