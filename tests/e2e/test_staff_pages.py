@@ -48,6 +48,7 @@ async def test_a_deactivated_physicians_page_moves_the_chain_to_the_backup_now(
     press = await primary.press(alert, "Acknowledge")
     answer = await primary.wait_answer(press)
     assert answer.text == texts.NOT_ENROLLED and answer.show_alert
+    await settled(db)  # the outbox marks the backup's page sent just after it arrives
     with db.session() as session:
         pages = session.exec(
             select(EscalationDelivery.chat_id, EscalationDelivery.status).order_by(
