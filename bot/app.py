@@ -8,13 +8,13 @@ import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.scheduler import Scheduler
 from bot.services import escalations
+from bot.services import menus as menus_service
 from bot.services.alerts import AlertService
 from bot.services.checks import CheckService
 from bot.services.duty import DutyService
@@ -22,6 +22,7 @@ from bot.services.enrolment import EnrolmentService
 from bot.services.escalations import EscalationRunner
 from bot.services.events import EventService
 from bot.services.history import HistoryService
+from bot.services.menus import MenuService
 from bot.services.outbox import Outbox, OutboxItem
 from bot.services.patients import PatientService
 from bot.services.plans import PlanService
@@ -30,8 +31,9 @@ from bot.services.roster import RosterService
 from bot.services.runner import PassReport, Runner
 from bot.services.schedule import Rescheduler, ScheduleRules
 from bot.services.staff import Clock, StaffService
+from bot.services.staff_admin import StaffAdminService
 from bot.services.timeline import TimelineService
-from bot.telegram import texts
+from bot.telegram import menus as menu_texts
 from bot.telegram.access import Access
 from bot.telegram.alerts import AlertHandlers
 from bot.telegram.alerts import renderers as alert_renderers
@@ -43,6 +45,7 @@ from bot.telegram.handlers import CoreHandlers, FallbackHandlers
 from bot.telegram.patients import PatientHandlers, shift_board
 from bot.telegram.plans import PlanHandlers
 from bot.telegram.prompts import OutboxSender, Outgoing, PromptHandlers, Renderer
+from bot.telegram.staff import StaffHandlers
 from bot.telegram.timeline import TimelineHandlers
 from storage.db import Database
 
@@ -60,6 +63,7 @@ class Neurocheck:
     check_handlers: CheckHandlers
     scheduler: Scheduler
     rescheduler: Rescheduler
+    menus: MenuService
 
     async def tick(self) -> PassReport | None:
         """One scheduler pass now (tests call this at the instants they choose)."""
@@ -122,9 +126,11 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     )
     alerts = AlertService(db, clock, settings.zone, rules)
     AlertHandlers(access, alerts, settings.zone, kick).register(application)
+    StaffHandlers(access, StaffAdminService(db, clock), settings.zone, kick).register(application)
     # Last but the fallbacks: its free-text handler must not shadow other features' handlers.
     check_handlers.register(application)
     FallbackHandlers(access).register(application)
+    menus = MenuService(db, clock)
     scheduler = Scheduler(
         Runner(db, clock, rules),
         OutboxSender(
@@ -134,6 +140,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
                 **alert_renderers(alerts, settings.zone),
                 "ward_board": _board_renderer(patients, settings.zone),
             },
+            actions={menus_service.PURPOSE: menu_texts.publisher(menus)},
         ),
         check_handlers,
         rescheduler,
@@ -142,6 +149,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         abandon_minutes=settings.check_abandon_minutes,
     )
     scheduler.install(application)
+    _queue_menus_at_start(application, menus)
     return Neurocheck(
         application=application,
         db=db,
@@ -150,7 +158,20 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         check_handlers=check_handlers,
         scheduler=scheduler,
         rescheduler=rescheduler,
+        menus=menus,
     )
+
+
+def _queue_menus_at_start(application: Application, menus: MenuService) -> None:  # type: ignore[type-arg]
+    """Every person's command menu once at start-up (the lists may change with a release);
+    the scheduler's outbox pass publishes them, paced by the rate limiter."""
+    assert application.job_queue is not None  # Scheduler.install has checked
+
+    async def queue(_context: object) -> None:
+        count = await asyncio.to_thread(menus.queue_all)
+        log.info("command menus queued for %d people", count)
+
+    application.job_queue.run_once(queue, when=0, name="menus")
 
 
 def _board_renderer(patients: PatientService, zone: ZoneInfo) -> Renderer:
@@ -181,8 +202,7 @@ def rate_limiter() -> AIORateLimiter:
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """Publish the command list so Telegram clients show it in the menu."""
-    await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in texts.COMMANDS]
-    )
-    log.info("registered %d commands", len(texts.COMMANDS))
+    """The default menu (strangers and deactivated people: /start and /help); each member of
+    staff gets their role's menu in their own chat (bot.telegram.menus)."""
+    await menu_texts.publish_default(application.bot)
+    log.info("registered the default command menu")

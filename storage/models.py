@@ -177,6 +177,10 @@ class Staff(SQLModel, table=True):
     role: Role = _enum(Role)
     active: bool = Field(default=True)
     created_at: dt.datetime = _created()
+    # When the person's last update was handled, written at most every few minutes
+    # (bot.services.staff.SEEN_EVERY), so that the hot path stays read-only.
+    last_seen_at: dt.datetime | None = _ts(nullable=True)
+    deactivated_at: dt.datetime | None = _ts(nullable=True)
 
 
 class StaffWard(SQLModel, table=True):

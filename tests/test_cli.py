@@ -44,6 +44,7 @@ def test_help_lists_every_command(tmp_path: Path) -> None:
         "duty",
         "oncall",
         "health",
+        "staff",
     ):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
@@ -68,6 +69,10 @@ def test_every_command_is_documented_in_the_readme(tmp_path: Path) -> None:
         "duty list",
         "oncall import",
         "health",
+        "staff list",
+        "staff deactivate",
+        "staff reactivate",
+        "staff role",
     ):
         assert f"neurocheck {command}" in readme, command
         assert run_cli(*command.split(), "--help", cwd=tmp_path).returncode == 0

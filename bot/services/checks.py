@@ -34,6 +34,7 @@ from storage.models import (
 )
 from storage.repositories import audit
 from storage.repositories import patients as patients_repo
+from storage.repositories import staff as staff_repo
 
 if TYPE_CHECKING:
     from bot.services.schedule import ScheduleRules
@@ -92,6 +93,7 @@ class Held:
     label: str
     holder_name: str
     since: dt.datetime
+    released: bool = False  # the holder was deactivated or left the ward: take it over
 
 
 StartResult = Shown | Rejected | Held
@@ -161,6 +163,7 @@ class CheckService:
                     patient.label,
                     holder.display_name,
                     running.updated_at,
+                    released=_released(session, holder, patient),
                 )
             assessment = Assessment(
                 patient_id=patient.id,
@@ -206,9 +209,12 @@ class CheckService:
                 return Rejected(FINISHED)
             if assessment.version != version:
                 return Rejected(STALE)
-            displaced = self._view(session, loaded)
+            # A holder who has left is not told (nor shown the patient's label again).
+            released = _released(session, loaded.holder, loaded.patient)
+            displaced = None if released else self._view(session, loaded)
             previous_holder = assessment.holder_id
             assessment.holder_id = actor.id
+            self._relink_scheduled(session, assessment)
             self._touch(assessment, now)
             audit.record(
                 session,
@@ -444,6 +450,17 @@ class CheckService:
         assessment.scheduled_check_id = row.id
 
     @staticmethod
+    def _relink_scheduled(session: Session, assessment: Assessment) -> None:
+        """A check released when its holder left (services.offboarding) gave its scheduled
+        check back to the ladder; taking it over fulfils that check again."""
+        if assessment.scheduled_check_id is None:
+            return
+        row = session.get(ScheduledCheck, assessment.scheduled_check_id, with_for_update=True)
+        unstarted = (CheckStatus.DUE, CheckStatus.PROMPTED)
+        if row is not None and row.assessment_id is None and row.status in unstarted:
+            row.status, row.assessment_id = CheckStatus.IN_PROGRESS, assessment.id
+
+    @staticmethod
     def _finish_scheduled(
         session: Session, assessment: Assessment, status: CheckStatus | None
     ) -> None:
@@ -577,6 +594,12 @@ def _tool_of(assessment: Assessment) -> Tool:
     if assessment.tool is None:
         raise ValueError(f"assessment {assessment.id} has no tool")
     return Tool(assessment.tool)
+
+
+def _released(session: Session, holder: Staff, patient: Patient) -> bool:
+    """The holder of a check was deactivated or left the patient's ward (their check was
+    released for takeover: services.offboarding)."""
+    return not holder.active or patient.ward_id not in staff_repo.ward_ids(session, holder.id or 0)
 
 
 def _id(row: Assessment | Patient) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.services import menus
 from bot.services.staff import Clock
 from bot.services.wards import normalise_code
 from storage.db import Database
@@ -276,6 +277,7 @@ class EnrolmentService:
                     **detail,
                 )
 
+            menus.queue(session, account, now)  # the menu of the (new) role
             record("invite.redeemed", invite_id=invite.id)
             if new_account:
                 record("staff.enrolled", role=invite.role.value, ward=ward.code)

@@ -575,6 +575,26 @@ def delivery_outcome(
         _skip_if_unreached(session, escalation, delivery.step_index, now)
 
 
+def page_withdrawn(
+    session: Session, escalation: Escalation, delivery: EscalationDelivery, now: dt.datetime
+) -> None:
+    """A person paged can no longer answer (deactivated, or taken off the ward): their page is
+    skipped and, as for a chat that blocked the bot, the chain moves to its next step now when
+    nobody else of the latest step was reached."""
+    delivery.status = DeliveryStatus.SKIPPED
+    delivery.error = "recipient withdrawn"
+    audit_escalation(
+        session,
+        escalation,
+        "escalation.page_withdrawn",
+        now,
+        staff_id=delivery.staff_id,
+        step_index=delivery.step_index,
+    )
+    if escalation.status is EscalationStatus.OPEN:
+        _skip_if_unreached(session, escalation, delivery.step_index, now)
+
+
 def _skip_if_unreached(
     session: Session, escalation: Escalation, step_index: int, now: dt.datetime
 ) -> None:

@@ -14,6 +14,9 @@ from storage.repositories import staff as staff_repo
 
 Clock = Callable[[], dt.datetime]
 T = TypeVar("T")
+SEEN_EVERY = dt.timedelta(minutes=5)
+"""``last_seen_at`` is written at most this often per person: one UPDATE every few minutes
+instead of one per update keeps the hot path (a button press) read-only."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class StaffService:
                 return None
             staff, ward_ids = found
             assert staff.id is not None
+            now = self._clock()
+            if staff.last_seen_at is None or now - staff.last_seen_at >= SEEN_EVERY:
+                staff.last_seen_at = now
             return StaffView(
                 id=staff.id,
                 telegram_user_id=staff.telegram_user_id,

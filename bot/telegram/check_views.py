@@ -354,6 +354,11 @@ def held_text(held: Held, zone: ZoneInfo) -> Rendered:
         f"{held.holder_name} is doing a check on {held.label} (last answer {since}). "
         "Take it over only if they cannot finish it."
     )
+    if held.released:
+        text = (
+            f"{held.holder_name} started the check on {held.label} (last answer {since}) and "
+            "no longer has access to this ward: take it over to finish it."
+        )
     data = Callback("to", held.assessment_id, held.version, "takeover").encode()
     button = InlineKeyboardButton(f"Take over the check on {held.label}", callback_data=data)
     return text, InlineKeyboardMarkup([[button]])

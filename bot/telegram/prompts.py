@@ -75,6 +75,8 @@ class Outgoing:
 
 
 Renderer = Callable[[OutboxItem], Awaitable[Outgoing | None]]  # None: nothing left to send
+Action = Callable[[Bot, OutboxItem], Awaitable[None]]
+"""A queued call that is not a message (e.g. publishing a person's command menu)."""
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,16 @@ class SendReport:
 
 class OutboxSender:
     def __init__(
-        self, outbox: Outbox, zone: ZoneInfo, renderers: Mapping[str, Renderer] | None = None
+        self,
+        outbox: Outbox,
+        zone: ZoneInfo,
+        renderers: Mapping[str, Renderer] | None = None,
+        actions: Mapping[str, Action] | None = None,
     ) -> None:
         self._outbox = outbox
         self._zone = zone
         self._renderers = dict(renderers or {})  # purpose -> its words (prompts built in)
+        self._actions = dict(actions or {})  # purpose -> a call made instead of a message
 
     async def send_pending(self, bot: Bot) -> SendReport:
         """Send what is due; reports how many were taken and how many delivered.
@@ -116,12 +123,18 @@ class OutboxSender:
         return delivered
 
     async def _send(self, bot: Bot, item: OutboxItem) -> bool:
+        action = self._actions.get(item.purpose)
+        out: Outgoing | None = None
         try:
-            out = await self._render(item)
-            if out is None:
-                await asyncio.to_thread(self._outbox.failed, item, "nothing to send any more")
-                return False
-            message_id = await self._deliver(bot, item.chat_id, out)
+            if action is not None:
+                await action(bot, item)
+                message_id = 0  # no message: the row only records that the call was made
+            else:
+                out = await self._render(item)
+                if out is None:
+                    await asyncio.to_thread(self._outbox.failed, item, "nothing to send any more")
+                    return False
+                message_id = await self._deliver(bot, item.chat_id, out)
         except RetryAfter as exc:
             delay = exc.retry_after
             wait = delay if isinstance(delay, dt.timedelta) else dt.timedelta(seconds=delay)
@@ -135,7 +148,7 @@ class OutboxSender:
             await asyncio.to_thread(self._outbox.retry, item, str(exc))
             return False
         await asyncio.to_thread(self._outbox.sent, item, message_id)
-        if out.photo is not None:
+        if out is not None and out.photo is not None:
             await self._photo(bot, item, out, message_id)
         return True
 

@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("admit", "Admit a patient: /admit label, date of birth, weight band[, flags]"),
     ("discharge", "Discharge a patient: /discharge <label>"),
     ("invite", "Administrators: invite staff: /invite <role> [ward]"),
+    ("staff", "Administrators: your wards' staff; deactivate or reactivate someone"),
     ("plan", "Infusion plan: /plan <patient> [new rr|mrd <cycle> <start>]"),
     ("onduty", "Go on duty on your wards: /onduty [hours]"),
     ("offduty", "End your duty now"),
@@ -39,8 +40,27 @@ HELP = (
 )
 
 
+ROLE_DUTIES = {
+    "nurse": "While you are on duty (/onduty) you get your wards' neuro-check prompts here.",
+    "charge_nurse": (
+        "While you are on duty (/onduty) you get your wards' neuro-check prompts here, and "
+        "word of checks nobody started."
+    ),
+    "physician": (
+        "While you are on call (/oncall) you get alerts here when a patient's neurotoxicity "
+        "needs a physician."
+    ),
+    "admin": (
+        "You manage your wards' staff with /invite and /staff, and hear of alerts nobody "
+        "acknowledged."
+    ),
+}
+"""What each role receives from the bot: a physician is never promised check prompts."""
+
+
 def welcome(display_name: str, role: str) -> str:
-    return f"Hello {display_name}. You are enrolled as {role.replace('_', ' ')}.\n\n{HELP}"
+    duties = ROLE_DUTIES.get(role, "")
+    return f"Hello {display_name}. You are enrolled as {role.replace('_', ' ')}. {duties}\n\n{HELP}"
 
 
 # -- enrolment and invites (bot/telegram/enrolment.py) -------------------------------------
@@ -100,8 +120,8 @@ def enrolled(
         return (
             f"Welcome, {display_name}. You are enrolled as {role_name(role)} on ward "
             f"{ward_code} ({ward_name}).\n\n"
-            "You will see your ward's patients with /patients and get their neuro-check "
-            "prompts here. /help lists the commands."
+            f"You will see your ward's patients with /patients. {ROLE_DUTIES.get(role, '')} "
+            "/help lists the commands."
         )
     lines = [f"{display_name}, your invite is redeemed."]
     if ward_added:

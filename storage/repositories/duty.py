@@ -215,3 +215,22 @@ def _each_once(people: Iterable[Staff]) -> list[Staff]:
     for staff in people:
         seen.setdefault(staff.id, staff)
     return list(seen.values())
+
+
+def not_over(
+    session: Session, *, staff_id: int, ward_ids: Sequence[int], at: dt.datetime
+) -> Sequence[DutyAssignment]:
+    """One person's assignments on these wards that are running or planned at ``at`` (every
+    duty), locked: what ends when the person leaves."""
+    if not ward_ids:
+        return []
+    return session.exec(
+        select(DutyAssignment)
+        .where(
+            DutyAssignment.staff_id == staff_id,
+            col(DutyAssignment.ward_id).in_(ward_ids),
+            col(DutyAssignment.ends_at) > at,
+        )
+        .order_by(col(DutyAssignment.starts_at), col(DutyAssignment.id))
+        .with_for_update()
+    ).all()

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot.app import Neurocheck
 from bot.sandbox.fake_telegram import FakeTelegram
-from bot.telegram import texts
+from bot.telegram import menus, texts
 from storage.db import Database
 from storage.models import AuditLog, Role, Staff
 from tests.e2e.conftest import TOKEN
@@ -47,7 +47,8 @@ async def test_enrolled_nurse_is_greeted_and_help_lists_commands(
     help_text = (await nurse.next_message()).text or ""
     for name, _ in texts.COMMANDS:
         assert f"/{name}" in help_text
-    assert [c["command"] for c in tg.commands] == [name for name, _ in texts.COMMANDS]
+    # The default menu is a stranger's; staff get their role's in their chat (test_staff.py).
+    assert [c["command"] for c in tg.commands] == list(menus.DEFAULT)
 
 
 async def test_neurocheck_run_process_serves_the_fake_server(
@@ -73,7 +74,7 @@ async def test_neurocheck_run_process_serves_the_fake_server(
         await user.send("/help")
         answer = (await user.next_message(15)).text or ""
         assert "Neurocheck runs the ICANS neuro checks" in answer
-        assert [c["command"] for c in tg.commands] == [name for name, _ in texts.COMMANDS]
+        assert [c["command"] for c in tg.commands] == list(menus.DEFAULT)
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = await asyncio.wait_for(process.communicate(), 30)

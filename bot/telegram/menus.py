@@ -1,0 +1,80 @@
+"""Command menus per role, through the Bot API's command scopes.
+
+Everyone who is not (or no longer) enrolled sees the default menu: /start and /help. Each
+member of staff gets a menu for their private chat (``BotCommandScopeChat``) with their role's
+commands: a nurse sees neither /invite nor /staff, and her /oncall is the view only; a
+deactivated person's menu is deleted, so they see the default again. Menus are published from
+the outbox (``services.menus``), reading the person's role when the row is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Final
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+
+from bot.services.menus import MenuService, MenuTarget
+from bot.services.outbox import OutboxItem
+from bot.telegram import texts
+from bot.telegram.prompts import Action
+from storage.models import Role
+
+DEFAULT: Final = ("start", "help")
+_CLINICAL: Final = ("check", "event", "history", "timeline", "patients", "admit", "discharge")
+_NURSING: Final = (*_CLINICAL, "plan", "onduty", "offduty", "duty", "alerts", "oncall")
+ROLE_COMMANDS: Final[Mapping[Role, tuple[str, ...]]] = {
+    Role.NURSE: (*DEFAULT, *_NURSING),
+    Role.CHARGE_NURSE: (*DEFAULT, *_NURSING),
+    Role.PHYSICIAN: (*DEFAULT, *_CLINICAL, "plan", "duty", "alerts", "oncall"),
+    Role.ADMIN: (
+        *DEFAULT,
+        "patients",
+        "history",
+        "timeline",
+        "admit",
+        "discharge",
+        "plan",
+        "duty",
+        "alerts",
+        "oncall",
+        "invite",
+        "staff",
+    ),
+}
+ONCALL_VIEW: Final = "Who is on call on your wards, now and in the next 24 hours"
+"""/oncall for those who may only look (the physicians' entry explains taking a duty)."""
+
+
+def commands_for(role: Role | None) -> list[BotCommand]:
+    """The menu of a role (None: the default, for strangers and deactivated people)."""
+    described = dict(texts.COMMANDS)
+    if role is not Role.PHYSICIAN:
+        described["oncall"] = ONCALL_VIEW
+    names = DEFAULT if role is None else ROLE_COMMANDS[role]
+    return [BotCommand(name, described[name]) for name in names]
+
+
+async def publish_default(bot: Bot) -> None:
+    await bot.set_my_commands(commands_for(None), scope=BotCommandScopeDefault())
+
+
+async def publish(bot: Bot, target: MenuTarget) -> None:
+    """One person's menu; a deactivated person's is deleted (the default shows again)."""
+    scope = BotCommandScopeChat(target.chat_id)
+    if target.role is None:
+        await bot.delete_my_commands(scope=scope)
+    else:
+        await bot.set_my_commands(commands_for(target.role), scope=scope)
+
+
+def publisher(menus: MenuService) -> Action:
+    """The outbox action for ``services.menus.PURPOSE`` rows."""
+
+    async def act(bot: Bot, item: OutboxItem) -> None:
+        target = await asyncio.to_thread(menus.target, int(item.payload["staff_id"]))
+        if target is not None:
+            await publish(bot, target)
+
+    return act

@@ -1,0 +1,155 @@
+"""``/staff`` for ward administrators: their wards' staff, and buttons to deactivate or
+reactivate someone, each with a confirmation step.
+
+A button carries ``sf:<staff id>:0:<action>`` (well under Telegram's 64 bytes). The service
+decides on the state at the press, so a doubled or stale press (someone already deactivated,
+or no longer on the admin's wards) is answered with why and changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.services.staff import StaffView
+from bot.services.staff_admin import (
+    Change,
+    StaffAdminService,
+    StaffRefusal,
+    StaffRefusedError,
+    StaffRow,
+)
+from bot.telegram import staff_texts, texts
+from bot.telegram.access import Access
+from bot.telegram.callbacks import Callback, parse
+from storage.models import Role
+
+KIND: Final = "sf"
+ASK_OFF, ASK_ON, YES_OFF, YES_ON, NO = "off", "on", "offyes", "onyes", "no"
+ACTIONS: Final = frozenset({ASK_OFF, ASK_ON, YES_OFF, YES_ON, NO})
+OnChange = Callable[[Application], None]  # type: ignore[type-arg]
+
+
+def _button(text: str, staff_id: int, action: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=Callback(KIND, staff_id, 0, action).encode())
+
+
+def listing(
+    rows: Sequence[StaffRow], actor_id: int, zone: ZoneInfo
+) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The messages of ``/staff``: a page of people each, with a button per person (none for
+    the admin themself)."""
+    pages = []
+    for start in range(0, len(rows), staff_texts.PAGE_SIZE):
+        page = rows[start : start + staff_texts.PAGE_SIZE]
+        text = "\n".join(staff_texts.person_line(row, zone) for row in page)
+        buttons = [
+            [
+                _button(f"Deactivate {r.display_name}", r.staff_id, ASK_OFF)
+                if r.active
+                else _button(f"Reactivate {r.display_name}", r.staff_id, ASK_ON)
+            ]
+            for r in page
+            if r.staff_id != actor_id
+        ]
+        pages.append((text, InlineKeyboardMarkup(buttons) if buttons else None))
+    return pages
+
+
+class StaffHandlers:
+    def __init__(
+        self,
+        access: Access,
+        admin: StaffAdminService,
+        zone: ZoneInfo,
+        on_change: OnChange | None = None,
+    ) -> None:
+        self._access = access
+        self._admin = admin
+        self._zone = zone
+        self._on_change = on_change  # withdrawn pages move on, menus change: send now
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        app.add_handler(CommandHandler("staff", self.list))
+        app.add_handler(CallbackQueryHandler(self.press, pattern=rf"^{KIND}:"))
+
+    async def list(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        staff = await self._access.staff_or_refuse(update, "staff")
+        message = update.effective_message
+        if staff is None or message is None:
+            return
+        if staff.role is not Role.ADMIN:
+            await message.reply_text(staff_texts.NOT_ADMIN)
+            return
+        rows = await asyncio.to_thread(self._admin.list_for, staff)
+        if not rows:
+            await message.reply_text(staff_texts.NO_STAFF)
+        for text, markup in listing(rows, staff.id, self._zone):
+            await message.reply_text(text, reply_markup=markup, protect_content=True)
+
+    async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        data = parse(query.data)
+        if data is None or data.kind != KIND or data.action not in ACTIONS:
+            if await self._access.staff_or_refuse(update, "staff_button") is not None:
+                await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            return
+        try:
+            done = await self._access.run_as(
+                update, "staff_button", lambda actor: self._act(actor, data.target, data.action)
+            )
+        except StaffRefusedError as error:
+            await query.answer(staff_texts.refusal(error), show_alert=True)
+            await _drop_keyboard(query)
+            return
+        if done is None:
+            return
+        await query.answer()
+        result = done[1]
+        if isinstance(result, Change):
+            await query.edit_message_text(staff_texts.change_text(result))
+            if self._on_change is not None:
+                self._on_change(context.application)
+        elif result is None:
+            await query.edit_message_text(staff_texts.CANCELLED)
+        else:
+            assert isinstance(query.message, Message)
+            text, markup = result
+            await query.message.reply_text(text, reply_markup=markup)
+
+    def _act(
+        self, actor: StaffView, staff_id: int, action: str
+    ) -> Change | tuple[str, InlineKeyboardMarkup] | None:
+        """In the press's transaction: ask to confirm, do it, or (cancel) nothing."""
+        if action == YES_OFF:
+            return self._admin.deactivate_by(actor, staff_id)
+        if action == YES_ON:
+            return self._admin.reactivate_by(actor, staff_id)
+        if action == NO:
+            return None
+        row, wards = self._admin.look_up_by(actor, staff_id)
+        if action == ASK_OFF and not row.active:
+            raise StaffRefusedError(StaffRefusal.ALREADY_INACTIVE, name=row.display_name)
+        if action == ASK_ON and row.active:
+            raise StaffRefusedError(StaffRefusal.ALREADY_ACTIVE, name=row.display_name)
+        if action == ASK_OFF:
+            text, yes = staff_texts.confirm_deactivate(row, wards), ("Yes, remove", YES_OFF)
+        else:
+            text, yes = staff_texts.confirm_reactivate(row), ("Yes, reactivate", YES_ON)
+        markup = InlineKeyboardMarkup(
+            [[_button(yes[0], staff_id, yes[1]), _button(texts.CANCEL, staff_id, NO)]]
+        )
+        return text, markup
+
+
+async def _drop_keyboard(query: CallbackQuery) -> None:
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        await query.edit_message_reply_markup(reply_markup=None)

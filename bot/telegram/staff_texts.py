@@ -1,0 +1,93 @@
+"""The words of the staff lifecycle, shared by ``/staff`` and ``neurocheck staff``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bot.services.offboarding import Effects
+from bot.services.staff_admin import Change, StaffRefusal, StaffRefusedError, StaffRow
+
+NOT_ADMIN = "Only a ward administrator can manage staff. Please ask yours."
+NO_STAFF = "Nobody is enrolled on your wards yet. Invite them with /invite."
+CANCELLED = "Nothing changed."
+PAGE_SIZE = 20
+"""People per /staff message: 20 entries of about 120 characters stay under Telegram's 4096."""
+
+
+def refusal(error: StaffRefusedError) -> str:
+    facts = error.facts
+    name, ward = facts.get("name", "They"), facts.get("ward", "")
+    return {
+        StaffRefusal.UNKNOWN_PERSON: f"nobody with Telegram id {facts.get('telegram_id')} is "
+        "enrolled; 'neurocheck staff list' shows who is",
+        StaffRefusal.UNKNOWN_WARD: f"there is no ward {ward!r}; 'neurocheck ward list' shows them",
+        StaffRefusal.NOT_ON_WARD: f"{name} is not on ward {ward}",
+        StaffRefusal.ALREADY_INACTIVE: f"{name} is already deactivated",
+        StaffRefusal.ALREADY_ACTIVE: f"{name} is already active there",
+        StaffRefusal.NO_WARD: f"{name} is on no ward any more: name one with --ward",
+        StaffRefusal.REASON_REQUIRED: "give a reason (--reason), it goes into the audit trail",
+        StaffRefusal.NOT_ADMIN: NOT_ADMIN,
+        StaffRefusal.NOT_YOUR_STAFF: "That person is not on any of your wards.",
+        StaffRefusal.SELF: "You cannot deactivate yourself; ask another administrator.",
+    }[error.code]
+
+
+def when(at: dt.datetime | None, zone: ZoneInfo) -> str:
+    return "never" if at is None else at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def person_line(row: StaffRow, zone: ZoneInfo) -> str:
+    """Name, role, wards, Telegram id, enrolled, last seen (and when deactivated)."""
+    status = "" if row.active else f", DEACTIVATED {when(row.deactivated_at, zone)}"
+    wards = ", ".join(row.ward_codes) or "no ward"
+    return (
+        f"{row.display_name}: {row.role.value.replace('_', ' ')}, {wards}, "
+        f"id {row.telegram_user_id}, enrolled {when(row.enrolled_at, zone)}, "
+        f"last seen {when(row.last_seen_at, zone)}{status}"
+    )
+
+
+def confirm_deactivate(row: StaffRow, wards: tuple[str, ...]) -> str:
+    where = "from the bot" if set(wards) >= set(row.ward_codes) else f"from {', '.join(wards)}"
+    return (
+        f"Remove {row.display_name} ({row.role.value.replace('_', ' ')}) {where}? "
+        "Their access ends at once; their duties from now on end, and their pages and "
+        "checks go to others."
+    )
+
+
+def confirm_reactivate(row: StaffRow) -> str:
+    return f"Reactivate {row.display_name} on {', '.join(row.ward_codes) or 'no ward'}?"
+
+
+def effects_text(effects: Effects) -> str:
+    parts = [
+        (effects.duties_ended, "running duty ended", "running duties ended"),
+        (effects.duties_cancelled, "planned duty cancelled", "planned duties cancelled"),
+        (effects.pages_withdrawn, "page withdrawn", "pages withdrawn"),
+        (effects.checks_released, "check released for takeover", "checks released for takeover"),
+        (effects.messages_dropped, "queued message dropped", "queued messages dropped"),
+    ]
+    said = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
+    return "; ".join(said) or "no duties, pages or checks to hand over"
+
+
+def change_text(change: Change) -> str:
+    """One line saying what a lifecycle command did."""
+    person = change.person
+    name, role = person.display_name, person.role.value.replace("_", " ")
+    if change.action == "deactivated":
+        return f"{name} is deactivated: {effects_text(change.effects)}."
+    if change.action == "ward_removed":
+        left = ", ".join(person.ward_codes) or "no ward"
+        wards = ", ".join(change.ward_codes)
+        return f"{name} is off {wards} (still on {left}): {effects_text(change.effects)}."
+    if change.action == "reactivated":
+        return f"{name} is active again as {role} on {', '.join(person.ward_codes)}."
+    if change.action == "ward_added":
+        return f"{name} is now on {', '.join(person.ward_codes)}."
+    if change.action == "role_changed":
+        old = change.previous_role.value.replace("_", " ") if change.previous_role else "?"
+        return f"{name} is now {role} (was {old}): {effects_text(change.effects)}."
+    return f"{name} already is {role}; nothing changed."
