@@ -1,0 +1,278 @@
+"""The export use case: check the request, audit it, then stream a ward's period out.
+
+Reading happens in one snapshot (``Database.snapshot``): a consistent state that takes no
+write lock, so a long export never delays a prompt or a page. The audit row is written in
+its own short transaction before anything is read, so an export that fails half-way is on
+record too; a second row says what was written once it is complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.clinical.protocols import CadenceSettings
+from bot.services.export import columns, fhir, rows
+from bot.services.export.files import CsvTables, Folder
+from bot.services.export.loader import PatientRows, Window, batches
+from bot.services.export.present import Present
+from bot.services.export.summary import Summary
+from bot.services.staff import StaffView
+from storage.db import Database
+from storage.models import Role, Ward
+from storage.repositories import audit
+from storage.repositories import export as export_repo
+from storage.repositories import wards as wards_repo
+
+Clock = Callable[[], dt.datetime]
+Progress = Callable[[int, int], None]  # (patients done, patients in all)
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    FHIR = "fhir"
+    SUMMARY = "summary"
+
+
+class Problem(StrEnum):
+    UNKNOWN_WARD = "unknown_ward"
+    PERIOD = "period"
+    TARGET_EXISTS = "target_exists"
+    NOT_ADMIN = "not_admin"
+
+
+class ExportRefusedError(Exception):
+    """A refused export: ``problem`` names the rule, ``facts`` what the words need."""
+
+    def __init__(self, problem: Problem, **facts: Any) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.facts = facts
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    ward_code: str
+    first_day: dt.date
+    last_day: dt.date  # inclusive
+    format: Format
+    target: Path | None = None  # a folder, or the zip file; None for the summary alone
+    zip: bool = False
+    pseudonymise: bool = False
+    actor: StaffView | None = None  # None: the server's command line
+    via: str = "cli"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    summary: Summary
+    target: Path | None
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+
+class ExportService:
+    def __init__(
+        self, db: Database, clock: Clock, zone: ZoneInfo, *, fhir_system: str, page: int = 200
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._zone = zone
+        self._fhir_system = fhir_system
+        self._page = page
+
+    def run(self, request: ExportRequest, progress: Progress | None = None) -> ExportResult:
+        if request.last_day < request.first_day:
+            raise ExportRefusedError(Problem.PERIOD, first=request.first_day, last=request.last_day)
+        target = request.target if request.format is not Format.SUMMARY else None
+        if target is not None and target.exists():
+            raise ExportRefusedError(Problem.TARGET_EXISTS, path=str(target))
+        ward_id = self._audit_start(request)
+        window = Window(
+            ward_id,
+            self._midnight(request.first_day),
+            self._midnight(request.last_day + dt.timedelta(days=1)),
+        )
+        folder = None if target is None else Folder(target, zip_it=request.zip)
+        try:
+            result = self._export(request, window, folder, progress)
+        except BaseException:
+            if folder is not None:
+                folder.abandon()
+            raise
+        self._audit_done(request, ward_id, result)
+        return result
+
+    def _midnight(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(0), tzinfo=self._zone).astimezone(dt.UTC)
+
+    def _audit_start(self, request: ExportRequest) -> int:
+        """Refuse an unknown ward or a non-admin; otherwise put the export on record."""
+        with self._db.session() as session:
+            ward = wards_repo.by_code(session, request.ward_code)
+            if ward is None or ward.id is None:
+                raise ExportRefusedError(Problem.UNKNOWN_WARD, ward=request.ward_code)
+            actor = request.actor
+            if actor is not None and (
+                actor.role is not Role.ADMIN or ward.id not in actor.ward_ids
+            ):
+                raise ExportRefusedError(Problem.NOT_ADMIN, ward=ward.code)
+            audit.record(
+                session,
+                at=self._clock(),
+                action="export.started",
+                actor_staff_id=actor.id if actor else None,
+                entity="ward",
+                entity_id=ward.id,
+                ward_id=ward.id,
+                **self._facts(request),
+            )
+            return ward.id
+
+    def _audit_done(self, request: ExportRequest, ward_id: int, result: ExportResult) -> None:
+        with self._db.session() as session:
+            audit.record(
+                session,
+                at=self._clock(),
+                action="export.completed",
+                actor_staff_id=request.actor.id if request.actor else None,
+                entity="ward",
+                entity_id=ward_id,
+                ward_id=ward_id,
+                patients=result.summary.patients,
+                rows=dict(result.counts),
+                **self._facts(request),
+            )
+
+    @staticmethod
+    def _facts(request: ExportRequest) -> dict[str, Any]:
+        return {
+            "format": request.format.value,
+            "first_day": request.first_day.isoformat(),
+            "last_day": request.last_day.isoformat(),
+            "pseudonymised": request.pseudonymise,
+            "zip": request.zip,
+            "via": request.via,
+            "target": request.target.name if request.target else None,
+        }
+
+    def _export(
+        self,
+        request: ExportRequest,
+        window: Window,
+        folder: Folder | None,
+        progress: Progress | None,
+    ) -> ExportResult:
+        now = self._clock()
+        with self._db.snapshot() as session:
+            ward = session.get(Ward, window.ward_id)
+            assert ward is not None
+            on_time = dt.timedelta(minutes=_cadence(ward).remind_nurse_minutes)
+            present = Present(
+                self._zone,
+                export_repo.staff_directory(session),
+                pseudonymise=request.pseudonymise,
+                fhir_system=self._fhir_system,
+            )
+            summary = Summary(
+                ward.code, request.first_day, request.last_day, self._zone.key, request.pseudonymise
+            )
+            total = export_repo.count_patients(
+                session, ward_id=window.ward_id, start=window.start, end=window.end
+            )
+            writer = _writer(request.format, folder, present, on_time, now)
+            with writer:
+                for batch in batches(session, window, self._page):
+                    for patient in batch:
+                        writer.add(patient)
+                        summary.add(patient, on_time_within=on_time, now=now)
+                    if progress is not None:
+                        progress(summary.patients, total)
+            counts = writer.counts
+        if folder is not None:
+            with folder.open("summary.txt") as handle:
+                handle.write(summary.text() + "\n")
+            folder.close()
+        return ExportResult(summary, folder.target if folder else None, counts)
+
+
+def _cadence(ward: Ward) -> CadenceSettings:
+    overrides = ward.settings.get("cadence", {})
+    return CadenceSettings().with_overrides(overrides) if overrides else CadenceSettings()
+
+
+class _Writer:
+    """Receives each patient's rows; the summary format writes nothing."""
+
+    counts: dict[str, int]
+
+    def __init__(self) -> None:
+        self.counts = {}
+
+    def add(self, patient: PatientRows) -> None:
+        pass
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        pass
+
+
+class _CsvWriter(_Writer):
+    def __init__(self, folder: Folder, present: Present, on_time: dt.timedelta, now: dt.datetime):
+        super().__init__()
+        with CsvTables(folder, [columns.DICTIONARY]) as dictionary:
+            dictionary.write(columns.DICTIONARY.name, columns.dictionary_rows())
+        self._tables = CsvTables(folder, columns.TABLES)
+        self._present, self._on_time, self._now = present, on_time, now
+
+    def add(self, patient: PatientRows) -> None:
+        p, t = self._present, self._tables
+        t.write("patients", [rows.patient_row(patient, p)])
+        t.write("checks", rows.check_rows(patient, p))
+        t.write("check_answers", rows.answer_rows(patient, p))
+        t.write("grades", rows.grade_rows(patient, p))
+        t.write("events", rows.event_rows(patient, p))
+        t.write("alerts", rows.alert_rows(patient, p))
+        t.write("alert_pages", rows.page_rows(patient, p))
+        t.write("alert_decisions", rows.decision_rows(patient, p))
+        t.write(
+            "prompts", rows.prompt_rows(patient, p, on_time_within=self._on_time, now=self._now)
+        )
+        self.counts = t.counts
+
+    def __exit__(self, *_exc: object) -> None:
+        self._tables.__exit__(None, None, None)
+
+
+class _FhirWriter(_Writer):
+    def __init__(self, folder: Folder, present: Present, now: dt.datetime) -> None:
+        super().__init__()
+        self._folder, self._present, self._now = folder, present, now
+        for tool in ("ice", "capd"):
+            with folder.open(f"Questionnaire-{tool}.json") as handle:
+                handle.write(fhir.questionnaire(tool).model_dump_json(indent=2))
+        self.counts = {"bundles": 0, "resources": 0}
+
+    def add(self, patient: PatientRows) -> None:
+        bundle = fhir.bundle(patient, self._present, self._now)
+        key = self._present.ref("patient", patient.id)
+        with self._folder.open(f"bundles/Patient-{key}.json") as handle:
+            handle.write(bundle.model_dump_json())
+        self.counts["bundles"] += 1
+        self.counts["resources"] += len(bundle.entry or [])
+
+
+def _writer(
+    kind: Format, folder: Folder | None, present: Present, on_time: dt.timedelta, now: dt.datetime
+) -> _Writer:
+    if kind is Format.SUMMARY or folder is None:
+        return _Writer()
+    if kind is Format.CSV:
+        return _CsvWriter(folder, present, on_time, now)
+    return _FhirWriter(folder, present, now)
