@@ -5,7 +5,8 @@ check is prompted and started 20 minutes late; the next check finds ICE 8 (grade
 which pages the physician, who acknowledges after 4 minutes and records two decisions; a
 seizure reported later raises a critical alert that nobody acknowledges; the next check is
 never started (missed, and its missed-check alert). Bed 9 child does a CAPD check, unprompted,
-and a check that is cancelled. Bed 2 was discharged the evening before; Bed 1 lies on
+and a check that is cancelled, early in the morning. The clock is left an hour after the
+missed check was due. Bed 2 was discharged the evening before; Bed 1 lies on
 another ward. None of these people exist.
 """
 
@@ -82,9 +83,14 @@ def view(
 
 
 def do_check(
-    checks: CheckService, actor: StaffView, patient_id: int, actions: Sequence[str]
+    checks: CheckService,
+    actor: StaffView,
+    patient_id: int,
+    actions: Sequence[str],
+    *,
+    baseline: bool = False,
 ) -> int:
-    started = checks.start(actor, patient_id=patient_id)
+    started = checks.start(actor, patient_id=patient_id, baseline=baseline)
     assert isinstance(started, Shown), started
     current = started.view
     for action in actions:
@@ -167,11 +173,11 @@ def seed(db: Database, clock: FakeClock) -> Seeded:
     bot.plans.create(
         label="Bed 4", protocol="rr", cycle=1, starts_at=T0 + dt.timedelta(hours=3), ward_code="H7"
     )
-    _bed4_day(db, clock, bot, nurse, physician, bed4)
-    clock.now = T0 + dt.timedelta(hours=2)
+    clock.advance(minutes=20)
     do_check(bot.checks, nurse, child, CAPD_0)
-    clock.advance(minutes=30)
+    clock.advance(minutes=10)
     do_check(bot.checks, nurse, child, (*CAPD_0[:-1], "cancel"))
+    _bed4_day(db, clock, bot, nurse, physician, bed4)
     return Seeded(ward_id, other_id or 0, nurse, physician, admin, bed4, child)
 
 
@@ -181,7 +187,7 @@ def _bed4_day(
     clock.now = open_due(db, bed4).due_at
     bot.tick()  # the baseline prompt
     clock.advance(minutes=20)
-    do_check(bot.checks, nurse, bed4, ICE_10)  # 20 min late
+    do_check(bot.checks, nurse, bed4, ICE_10, baseline=True)  # 20 min late
     clock.now = open_due(db, bed4).due_at
     bot.tick()
     clock.advance(minutes=3)
