@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
     from storage.db import Database
 
 FORMATS = ("csv", "fhir", "summary")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,15 +61,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _day(text: str) -> dt.date:
-    dotted = _DOTTED.match(text.strip())
+    from bot.services.localtime import TimeInputError, parse_day
+
     try:
-        if dotted:
-            return dt.date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date: write YYYY-MM-DD or DD.MM.YYYY"
-        ) from None
+        return parse_day(text)
+    except TimeInputError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def _target(args: argparse.Namespace) -> Path | None:

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlmodel import Session
+
 from bot.clinical.protocols import CadenceSettings
 from bot.services.export import columns, fhir, rows
 from bot.services.export.files import CsvTables, Folder
@@ -44,6 +46,7 @@ class Problem(StrEnum):
     PERIOD = "period"
     TARGET_EXISTS = "target_exists"
     NOT_ADMIN = "not_admin"
+    WARD_REQUIRED = "ward_required"
 
 
 class ExportRefusedError(Exception):
@@ -57,7 +60,7 @@ class ExportRefusedError(Exception):
 
 @dataclass(frozen=True)
 class ExportRequest:
-    ward_code: str
+    ward_code: str | None  # None: the actor's only ward
     first_day: dt.date
     last_day: dt.date  # inclusive
     format: Format
@@ -111,27 +114,37 @@ class ExportService:
         return dt.datetime.combine(day, dt.time(0), tzinfo=self._zone).astimezone(dt.UTC)
 
     def _audit_start(self, request: ExportRequest) -> int:
-        """Refuse an unknown ward or a non-admin; otherwise put the export on record."""
+        """Refuse an unknown ward; put the export on record, or the refusal of a non-admin."""
         with self._db.session() as session:
-            ward = wards_repo.by_code(session, request.ward_code)
-            if ward is None or ward.id is None:
-                raise ExportRefusedError(Problem.UNKNOWN_WARD, ward=request.ward_code)
+            ward = self._ward(session, request)
             actor = request.actor
-            if actor is not None and (
-                actor.role is not Role.ADMIN or ward.id not in actor.ward_ids
-            ):
-                raise ExportRefusedError(Problem.NOT_ADMIN, ward=ward.code)
+            allowed = actor is None or (actor.role is Role.ADMIN and ward.id in actor.ward_ids)
             audit.record(
                 session,
                 at=self._clock(),
-                action="export.started",
+                action="export.started" if allowed else "export.refused",
                 actor_staff_id=actor.id if actor else None,
                 entity="ward",
                 entity_id=ward.id,
                 ward_id=ward.id,
                 **self._facts(request),
             )
-            return ward.id
+        if not allowed:  # on record, then refused
+            raise ExportRefusedError(Problem.NOT_ADMIN, ward=ward.code)
+        return ward.id or 0
+
+    @staticmethod
+    def _ward(session: Session, request: ExportRequest) -> Ward:
+        if request.ward_code is None:
+            ids = request.actor.ward_ids if request.actor else ()
+            if len(ids) != 1:
+                raise ExportRefusedError(Problem.WARD_REQUIRED, wards=len(ids))
+            found = wards_repo.by_id(session, ids[0])
+        else:
+            found = wards_repo.by_code(session, request.ward_code)
+        if found is None or found.id is None:
+            raise ExportRefusedError(Problem.UNKNOWN_WARD, ward=request.ward_code)
+        return found
 
     def _audit_done(self, request: ExportRequest, ward_id: int, result: ExportResult) -> None:
         with self._db.session() as session:
