@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import NamedTuple
 
+import sqlalchemy as sa
 from sqlmodel import Session, and_, col, func, or_, select
 
 from storage.models import (
@@ -81,14 +83,34 @@ def checks(
     ).all()
 
 
-def answers(session: Session, *, assessment_ids: Sequence[int]) -> Sequence[AssessmentAnswer]:
+class Answer(NamedTuple):
+    """An answered item, as plain values: a check has a dozen, an export hundreds of thousands,
+    and building ORM objects for them cost more than writing them (tests/bench/bench_export)."""
+
+    assessment_id: int
+    item: str
+    value: str
+    reason: str | None
+    answered_by_id: int
+    answered_at: dt.datetime
+
+
+def answers(session: Session, *, assessment_ids: Sequence[int]) -> list[Answer]:
     if not assessment_ids:
         return []
-    return session.exec(
-        select(AssessmentAnswer)
+    rows = session.execute(
+        sa.select(
+            col(AssessmentAnswer.assessment_id),
+            col(AssessmentAnswer.item),
+            col(AssessmentAnswer.value),
+            col(AssessmentAnswer.reason),
+            col(AssessmentAnswer.answered_by_id),
+            col(AssessmentAnswer.answered_at),
+        )
         .where(col(AssessmentAnswer.assessment_id).in_(assessment_ids))
         .order_by(col(AssessmentAnswer.assessment_id), col(AssessmentAnswer.id))
     ).all()
+    return [Answer(*row) for row in rows]
 
 
 def events(

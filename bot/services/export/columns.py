@@ -9,6 +9,7 @@ cell is a missing value.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Final
 
@@ -32,7 +33,7 @@ class Table:
     def file_name(self) -> str:
         return f"{self.name}.csv"
 
-    @property
+    @functools.cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 

@@ -17,7 +17,6 @@ from typing import Any, Final
 
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
-from fhir_core.fhirabstractmodel import FHIRAbstractModel as Resource
 
 from bot.clinical import (
     CapdAnswer,
@@ -44,9 +43,15 @@ CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
 ABSENT: Final = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 
 
-def validated(data: dict[str, Any]) -> Resource:
-    """The resource as the FHIR model library reads it; raises if it is not valid FHIR."""
-    return get_fhir_model_class(data["resourceType"]).model_validate(data)
+Json = dict[str, Any]
+
+
+def validated(data: Json) -> Json:
+    """``data``, once the FHIR model library has read it as its resource type without error
+    (it raises otherwise). What is written is this JSON itself: serialising the library's
+    model again cost more than building and validating it (tests/bench/bench_export.py)."""
+    get_fhir_model_class(data["resourceType"]).model_validate(data)
+    return data
 
 
 def _coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
@@ -70,7 +75,7 @@ def _choice(link: str, text: str, codes: list[str], reason: bool = False) -> dic
     return item
 
 
-def questionnaire(tool: str) -> Resource:
+def questionnaire(tool: str) -> Json:
     """The ICE or CAPD check as Neurocheck asks it, with the other ICANS domains."""
     items = [_choice("consciousness", "Level of consciousness", [c.value for c in Consciousness])]
     if tool == "ice":
@@ -107,8 +112,9 @@ def _when(p: Present, value: dt.datetime | None, patient_id: int) -> str | None:
     return p.time(value, patient_id)
 
 
-def bundle(rows: PatientRows, p: Present, now: dt.datetime) -> Bundle:
-    """The patient's bundle (type collection); each entry validated as it is made."""
+def bundle(rows: PatientRows, p: Present, now: dt.datetime) -> Json:
+    """The patient's bundle (type collection); each resource validated as it is made, then
+    the envelope (type, timestamp, full URLs) without them, so none is validated twice."""
     patient_url = _url()
     entries: list[dict[str, Any]] = [
         {
@@ -123,14 +129,13 @@ def bundle(rows: PatientRows, p: Present, now: dt.datetime) -> Bundle:
         }
     ]
     entries += _entries(rows, p, patient_url)
-    return Bundle.model_validate(
-        {
-            "resourceType": "Bundle",
-            "type": "collection",
-            "timestamp": now.astimezone(p.zone).isoformat(),
-            "entry": entries,
-        }
-    )
+    envelope: Json = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": now.astimezone(p.zone).isoformat(),
+    }
+    Bundle.model_validate({**envelope, "entry": [{"fullUrl": e["fullUrl"]} for e in entries]})
+    return {**envelope, "entry": entries}
 
 
 def _label(rows: PatientRows, p: Present) -> str:
@@ -155,7 +160,7 @@ def _entries(rows: PatientRows, p: Present, patient_url: str) -> Iterator[dict[s
             yield from _grade_observations(grade, rows, p, patient_url, url)
 
 
-def _response(check: Assessment, rows: PatientRows, p: Present, subject: str) -> Resource:
+def _response(check: Assessment, rows: PatientRows, p: Present, subject: str) -> Json:
     items = []
     for answer in rows.answers.get(check.id or 0, []):
         value: dict[str, Any] = {"valueCoding": _coding(ANSWERS, answer.value)}
@@ -179,7 +184,7 @@ def _response(check: Assessment, rows: PatientRows, p: Present, subject: str) ->
     )
 
 
-def _event(event: ClinicalEvent, rows: PatientRows, p: Present, subject: str) -> Resource:
+def _event(event: ClinicalEvent, rows: PatientRows, p: Present, subject: str) -> Json:
     finding = str(event.detail.get("finding", event.kind.value))
     return validated(
         {
@@ -212,7 +217,7 @@ def _grade_observations(
         }
 
 
-def _icans(grade: GradeResult, rows: PatientRows, p: Present, subject: str, source: str) -> Any:
+def _icans(grade: GradeResult, rows: PatientRows, p: Present, subject: str, source: str) -> Json:
     components = [
         _component("ice-score", "ICE score", grade.ice_score),
         _component("capd-score", "CAPD score", grade.capd_score),
@@ -252,7 +257,7 @@ def _observation(
     text: str,
     value: int | None,
     components: list[dict[str, Any]],
-) -> Resource:
+) -> Json:
     data: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "amended" if grade.supersedes_id is not None else "final",

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from bot.services.export.columns import Table
 from bot.services.export.present import Cell
@@ -74,20 +74,22 @@ class CsvTables:
 
     def __init__(self, folder: Folder, tables: Iterable[Table]) -> None:
         self._files: list[IO[str]] = []
-        self._writers: dict[str, tuple[Table, csv.DictWriter[str]]] = {}
+        self._writers: dict[str, tuple[tuple[str, ...], Any]] = {}
         for table in tables:
             handle = folder.open(table.file_name)
             self._files.append(handle)
-            writer = csv.DictWriter(handle, fieldnames=table.names)
-            writer.writeheader()
-            self._writers[table.name] = (table, writer)
+            writer = csv.writer(handle)
+            writer.writerow(table.names)
+            self._writers[table.name] = (table.names, writer)
         self.counts = dict.fromkeys(self._writers, 0)
 
     def write(self, table: str, rows: Iterable[Mapping[str, Cell]]) -> None:
-        spec, writer = self._writers[table]
+        names, writer = self._writers[table]
+        written = 0
         for row in rows:
-            writer.writerow({name: cell(row.get(name)) for name in spec.names})
-            self.counts[table] += 1
+            writer.writerow([cell(row.get(name)) for name in names])
+            written += 1
+        self.counts[table] += written
 
     def __enter__(self) -> CsvTables:
         return self

@@ -17,7 +17,6 @@ from sqlmodel import Session
 
 from storage.models import (
     Assessment,
-    AssessmentAnswer,
     AuditLog,
     ClinicalEvent,
     Escalation,
@@ -52,7 +51,7 @@ class PatientRows:
 
     patient: Patient
     checks: list[Assessment] = field(default_factory=list)
-    answers: dict[int, list[AssessmentAnswer]] = field(default_factory=dict)
+    answers: dict[int, list[repo.Answer]] = field(default_factory=dict)
     grades: list[GradeResult] = field(default_factory=list)
     events: list[ClinicalEvent] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
@@ -96,7 +95,7 @@ def _load(session: Session, window: Window, patients: Sequence[Patient]) -> list
     checks = repo.checks(session, patient_ids=ids, start=start, end=end)
     for check in checks:
         rows[check.patient_id].checks.append(check)
-    answers: dict[int, list[AssessmentAnswer]] = defaultdict(list)
+    answers: dict[int, list[repo.Answer]] = defaultdict(list)
     for answer in repo.answers(session, assessment_ids=[c.id or 0 for c in checks]):
         answers[answer.assessment_id].append(answer)
     for check in checks:
