@@ -4,8 +4,10 @@ services, exported, and every table compared with the rows it came from."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
@@ -47,12 +49,10 @@ def service(db: Database, clock: FakeClock, page: int = 200) -> ExportService:
 
 
 def export(
-    db: Database, clock: FakeClock, target: Path, *, page: int = 200, **changes: object
+    db: Database, clock: FakeClock, target: Path, *, page: int = 200, **changes: Any
 ) -> ExportResult:
     request = ExportRequest("H7", DAY, DAY, Format.CSV, target)
-    for key, value in changes.items():
-        object.__setattr__(request, key, value)
-    return service(db, clock, page).run(request)
+    return service(db, clock, page).run(dataclasses.replace(request, **changes))
 
 
 def table(folder: Path, name: str) -> Rows:

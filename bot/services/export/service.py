@@ -9,7 +9,6 @@ record too; a second row says what was written once it is complete.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,11 +19,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.clinical.protocols import CadenceSettings
-from bot.services.export import columns, fhir, rows
-from bot.services.export.files import CsvTables, Folder
-from bot.services.export.loader import PatientRows, Window, batches
+from bot.services.export import writers
+from bot.services.export.files import Folder
+from bot.services.export.loader import Window, batches
 from bot.services.export.present import Present
 from bot.services.export.summary import Summary
+from bot.services.export.writers import Format as Format  # re-exported
 from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import Role, Ward
@@ -34,12 +34,6 @@ from storage.repositories import wards as wards_repo
 
 Clock = Callable[[], dt.datetime]
 Progress = Callable[[int, int], None]  # (patients done, patients in all)
-
-
-class Format(StrEnum):
-    CSV = "csv"
-    FHIR = "fhir"
-    SUMMARY = "summary"
 
 
 class Problem(StrEnum):
@@ -198,7 +192,7 @@ class ExportService:
             total = export_repo.count_patients(
                 session, ward_id=window.ward_id, start=window.start, end=window.end
             )
-            writer = _writer(request.format, folder, present, on_time, now)
+            writer = writers.make(request.format, folder, present, on_time, now)
             with writer:
                 for batch in batches(session, window, self._page):
                     for patient in batch:
@@ -217,76 +211,3 @@ class ExportService:
 def _cadence(ward: Ward) -> CadenceSettings:
     overrides = ward.settings.get("cadence", {})
     return CadenceSettings().with_overrides(overrides) if overrides else CadenceSettings()
-
-
-class _Writer:
-    """Receives each patient's rows; the summary format writes nothing."""
-
-    counts: dict[str, int]
-
-    def __init__(self) -> None:
-        self.counts = {}
-
-    def add(self, patient: PatientRows) -> None:
-        pass
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        pass
-
-
-class _CsvWriter(_Writer):
-    def __init__(self, folder: Folder, present: Present, on_time: dt.timedelta, now: dt.datetime):
-        super().__init__()
-        with CsvTables(folder, [columns.DICTIONARY]) as dictionary:
-            dictionary.write(columns.DICTIONARY.name, columns.dictionary_rows())
-        self._tables = CsvTables(folder, columns.TABLES)
-        self._present, self._on_time, self._now = present, on_time, now
-
-    def add(self, patient: PatientRows) -> None:
-        p, t = self._present, self._tables
-        t.write("patients", [rows.patient_row(patient, p)])
-        t.write("checks", rows.check_rows(patient, p))
-        t.write("check_answers", rows.answer_rows(patient, p))
-        t.write("grades", rows.grade_rows(patient, p))
-        t.write("events", rows.event_rows(patient, p))
-        t.write("alerts", rows.alert_rows(patient, p))
-        t.write("alert_pages", rows.page_rows(patient, p))
-        t.write("alert_decisions", rows.decision_rows(patient, p))
-        t.write(
-            "prompts", rows.prompt_rows(patient, p, on_time_within=self._on_time, now=self._now)
-        )
-        self.counts = t.counts
-
-    def __exit__(self, *_exc: object) -> None:
-        self._tables.__exit__(None, None, None)
-
-
-class _FhirWriter(_Writer):
-    def __init__(self, folder: Folder, present: Present, now: dt.datetime) -> None:
-        super().__init__()
-        self._folder, self._present, self._now = folder, present, now
-        for tool in ("ice", "capd"):
-            with folder.open(f"Questionnaire-{tool}.json") as handle:
-                json.dump(fhir.questionnaire(tool), handle, indent=2)
-        self.counts = {"bundles": 0, "resources": 0}
-
-    def add(self, patient: PatientRows) -> None:
-        bundle = fhir.bundle(patient, self._present, self._now)
-        key = self._present.ref("patient", patient.id)
-        with self._folder.open(f"bundles/Patient-{key}.json") as handle:
-            handle.write(json.dumps(bundle, separators=(",", ":")))  # the C encoder
-        self.counts["bundles"] += 1
-        self.counts["resources"] += len(bundle["entry"])
-
-
-def _writer(
-    kind: Format, folder: Folder | None, present: Present, on_time: dt.timedelta, now: dt.datetime
-) -> _Writer:
-    if kind is Format.SUMMARY or folder is None:
-        return _Writer()
-    if kind is Format.CSV:
-        return _CsvWriter(folder, present, on_time, now)
-    return _FhirWriter(folder, present, now)
