@@ -116,6 +116,9 @@ def export(
     except ExportRefusedError as refused:
         print(f"neurocheck: {refusal_text(refused)}", file=err)
         return 2
+    except OSError as error:  # the folder cannot be written: nothing is left half-written
+        print(f"neurocheck: cannot write the export: {error}", file=err)
+        return 2
     finally:
         if progress is not None:
             print(file=err)

@@ -92,6 +92,16 @@ def test_bad_input_is_one_line_and_exit_2(
     assert captured.err.splitlines() == [message] and captured.out == ""
 
 
+def test_an_unwritable_folder_is_one_line_and_exit_2(
+    seeded: Seeded, operator: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (operator / "notes.txt").write_text("a file, not a folder", encoding="utf-8")
+    target = operator / "notes.txt" / "export"
+    assert neurocheck("export", "--ward", "H7", *DAY, "--format", "csv", "--out", str(target)) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("neurocheck: cannot write the export: ")
+
+
 def test_the_summary_alone_from_the_installed_command(
     seeded: Seeded, db: Database, tmp_path: Path
 ) -> None:

@@ -76,9 +76,7 @@ class Seeded:
     child: int
 
 
-def view(
-    db: Database, staff_id: int, telegram_id: int, name: str, role: Role, ward: int
-) -> StaffView:
+def view(staff_id: int, telegram_id: int, name: str, role: Role, ward: int) -> StaffView:
     return StaffView(staff_id, telegram_id, name, role, (ward,))
 
 
@@ -155,9 +153,9 @@ def seed(db: Database, clock: FakeClock) -> Seeded:
         )
     ]
     enrol(enrolment, OTHER_NURSE, Role.NURSE, "H9", "Nurse Cy")
-    nurse = view(db, ids[0], NURSE, NAMES[0], Role.NURSE, ward_id)
-    physician = view(db, ids[1], PHYSICIAN, NAMES[1], Role.PHYSICIAN, ward_id)
-    admin = view(db, ids[2], ADMIN, NAMES[2], Role.ADMIN, ward_id)
+    nurse = view(ids[0], NURSE, NAMES[0], Role.NURSE, ward_id)
+    physician = view(ids[1], PHYSICIAN, NAMES[1], Role.PHYSICIAN, ward_id)
+    admin = view(ids[2], ADMIN, NAMES[2], Role.ADMIN, ward_id)
     factories.duty(db, ward_id, ids[1], Duty.PRIMARY, clock.now, 48)
     factories.duty(db, ward_id, ids[0], Duty.NURSE, clock.now, 48)
     bot = _Bot(db, clock)
