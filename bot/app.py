@@ -21,6 +21,7 @@ from bot.services.duty import DutyService
 from bot.services.enrolment import EnrolmentService
 from bot.services.escalations import EscalationRunner
 from bot.services.events import EventService
+from bot.services.export.service import ExportService
 from bot.services.history import HistoryService
 from bot.services.menus import MenuService
 from bot.services.outbox import Outbox, OutboxItem
@@ -41,6 +42,7 @@ from bot.telegram.checks import CheckHandlers
 from bot.telegram.duty import DutyHandlers, OnCallHandlers
 from bot.telegram.enrolment import EnrolmentHandlers
 from bot.telegram.events import EventHandlers
+from bot.telegram.export import ExportHandlers
 from bot.telegram.handlers import CoreHandlers, FallbackHandlers
 from bot.telegram.patients import PatientHandlers, shift_board
 from bot.telegram.plans import PlanHandlers
@@ -127,6 +129,10 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     alerts = AlertService(db, clock, settings.zone, rules)
     AlertHandlers(access, alerts, settings.zone, kick).register(application)
     StaffHandlers(access, StaffAdminService(db, clock), settings.zone, kick).register(application)
+    ExportHandlers(
+        access,
+        ExportService(db, clock, settings.zone, fhir_system=settings.fhir_patient_system),
+    ).register(application)
     # Last but the fallbacks: its free-text handler must not shadow other features' handlers.
     check_handlers.register(application)
     FallbackHandlers(access).register(application)

@@ -8,7 +8,16 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
-from bot import cli_admin, cli_health, cli_oncall, cli_plans, cli_sandbox, cli_staff, grade_cli
+from bot import (
+    cli_admin,
+    cli_export,
+    cli_health,
+    cli_oncall,
+    cli_plans,
+    cli_sandbox,
+    cli_staff,
+    grade_cli,
+)
 from bot.clinical.protocols import ProtocolError
 from bot.config import Settings, SettingsError, load_settings
 
@@ -64,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_health.add_parsers(sub)
     cli_sandbox.add_parsers(sub)
     cli_staff.add_parsers(sub)
+    cli_export.add_parsers(sub)
     return parser
 
 

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ENV_PREFIX = "NEUROCHECK_"
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 _PLACEHOLDERS = {"changeme", "change-me", "your-token-here", "token", "xxx"}
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -65,6 +66,11 @@ class Settings(BaseSettings):
         default=30, description="Minutes of silence after which a check in progress is abandoned."
     )
 
+    fhir_patient_system: str = Field(
+        default="urn:neurocheck:ward-label",
+        description="FHIR identifier system of the patients' ward labels in exports.",
+    )
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
@@ -99,6 +105,14 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("fhir_patient_system")
+    @classmethod
+    def _uri(cls, value: str) -> str:
+        """An identifier system is a URI; a bare word would make every exported Patient invalid."""
+        if not _URI_RE.match(value):
+            raise ValueError("must be a URI, e.g. https://hospital.example/ward-label or urn:...")
         return value
 
     @property

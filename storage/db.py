@@ -48,6 +48,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_reader_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    _sqlite_pragmas(dbapi_conn, _record)
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
 def _sqlite_begin_immediate(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -66,6 +73,7 @@ class Database:
         self.engine = make_engine(self.url, **engine_kwargs)
         self._factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         self._local = threading.local()
+        self._reader: Engine | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -96,5 +104,37 @@ class Database:
             finally:
                 self._local.session = None
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A long read that sees one consistent state and blocks no writer (an export).
+
+        ``session()`` on SQLite begins IMMEDIATE, taking the write lock for the whole
+        transaction: a minute-long read there would stall every prompt and page. This one
+        begins a deferred, read-only transaction on its own engine (WAL gives it a snapshot);
+        on PostgreSQL it is REPEATABLE READ, READ ONLY. Always rolled back.
+        """
+        if not self.is_sqlite:
+            with self._factory() as session:
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                session.execute(sa.text("SET TRANSACTION READ ONLY"))
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+            return
+        if self._reader is None:
+            self._reader = sa.create_engine(
+                self.url, connect_args={"check_same_thread": False, "timeout": 30}
+            )
+            event.listen(self._reader, "connect", _sqlite_reader_pragmas)
+            event.listen(self._reader, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        with Session(self._reader) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._reader is not None:
+            self._reader.dispose()

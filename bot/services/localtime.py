@@ -106,3 +106,20 @@ def _offset(text: str) -> dt.timedelta:
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     return sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+
+
+_DAY_ISO = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
+_DAY_DOTTED = re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$")
+DAY_FORMATS = "YYYY-MM-DD or DD.MM.YYYY"
+
+
+def parse_day(text: str) -> dt.date:
+    """A calendar day as people write it (a whole day on the ward: no zone question)."""
+    value = text.strip()
+    match = _DAY_ISO.match(value) or _DAY_DOTTED.match(value)
+    try:
+        if match is None:
+            raise ValueError(value)
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        raise TimeInputError(f"{value!r} is not a date: write {DAY_FORMATS}.") from None

@@ -23,6 +23,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("duty", "Who is on duty on your wards now"),
     ("alerts", "Open alerts on your wards, with their Acknowledge buttons"),
     ("oncall", "Who is on call; physicians: /oncall primary|backup|attending <hours> [override]"),
+    ("export", "Ward admins: export a period as a file: /export FROM TO [csv|fhir|summary]"),
 )
 
 NOT_ENROLLED = (

@@ -59,6 +59,7 @@ CHAT_ACTIONS = frozenset(
 )  # fmt: skip
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 UPDATE_KINDS = ("message", "edited_message", "callback_query")
 
 
@@ -101,6 +102,7 @@ class BotApi:
             "deleteMyCommands": self.delete_my_commands,
             "sendMessage": self.send_message,
             "sendPhoto": self.send_photo,
+            "sendDocument": self.send_document,
             "editMessageText": self.edit_message_text,
             "editMessageCaption": self.edit_message_caption,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
@@ -347,6 +349,27 @@ class BotApi:
         self._admit_send("sendPhoto", chat.id)
         message = self._new_bot_message(params, chat.id, caption, parse_mode, markup, reply_to)
         message = _with_photo(message, stored.file_id, len(stored.data), photo_sizes_json(stored))
+        return self.message_json(self.world.add_message(message))
+
+    async def send_document(self, params: Params) -> JsonDict:
+        """Deliver an uploaded file with an optional caption (uploads only: all a bot needs
+        to send a file it made)."""
+        chat = self._chat(params)
+        parse_mode = parse_mode_of(params)
+        caption = check_caption(params.get_str("caption"), parse_mode)
+        markup = parse_reply_markup(params, inline_only=False)
+        reply_to = self._reply_to(params, chat.id)
+        upload = params.get_upload("document")
+        if upload is None or not upload.data:
+            raise bad_request("there is no document in the request")
+        if len(upload.data) > MAX_DOCUMENT_BYTES:
+            raise ApiError(413, "Request Entity Too Large")
+        stored = self.world.store_file(upload.data, width=0, height=0)
+        self._admit_send("sendDocument", chat.id)
+        message = self._new_bot_message(params, chat.id, caption, parse_mode, markup, reply_to)
+        message = dataclasses.replace(
+            message, document_file_id=stored.file_id, document_name=upload.filename
+        )
         return self.message_json(self.world.add_message(message))
 
     def _photo_from(self, params: Params) -> StoredFile:

@@ -64,6 +64,8 @@ class SentMessage:
     photo_size: int | None = None
     photo_file_id: str | None = None
     photo_sizes: tuple[JsonDict, ...] = ()
+    document_file_id: str | None = None  # a document (sendDocument); its bytes are in files
+    document_name: str | None = None
     entities: tuple[JsonDict, ...] = ()
     reply_to_message_id: int | None = None
     edit_date: int | None = None

@@ -59,6 +59,14 @@ def message_json(message: SentMessage, *, sender: JsonDict, chat: JsonDict) -> J
         out["photo"] = list(message.photo_sizes)
         if message.text is not None:
             out["caption"] = message.text
+    elif message.document_file_id is not None:
+        out["document"] = {
+            "file_id": message.document_file_id,
+            "file_unique_id": message.document_file_id + "u",
+            "file_name": message.document_name,
+        }
+        if message.text is not None:
+            out["caption"] = message.text
     elif message.text is not None:
         out["text"] = message.text
     if message.entities:

@@ -1,0 +1,146 @@
+"""``/export``: a ward admin's export from the chat, sent back as a content-protected file.
+
+``/export [WARD] FROM TO [csv|fhir|summary] [pseudonymise]``. The export is made in a
+private temporary folder in a worker thread (never on the event loop, which serves the
+nurses), zipped, sent with ``protect_content`` and deleted; the quality summary follows as a
+message. Only the ward's admins may export (the service refuses anyone else, and audits
+every export it makes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from telegram import Message, Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.services.export.service import (
+    ExportRefusedError,
+    ExportRequest,
+    ExportResult,
+    ExportService,
+    Format,
+)
+from bot.services.localtime import TimeInputError, parse_day
+from bot.services.staff import StaffView
+from bot.telegram.access import Access
+from bot.telegram.patients import command_arguments
+
+USAGE: Final = (
+    "Usage: /export [ward] FROM TO [csv|fhir|summary] [pseudonymise], e.g. "
+    "/export 2026-11-01 2026-11-30 csv. Dates are days on the ward, both included; "
+    "csv by default."
+)
+TELEGRAM_MAX_BYTES: Final = 50 * 1024 * 1024
+TOO_BIG: Final = (
+    "The export is larger than Telegram allows a bot to send (50 MB). Ask hospital IT to run "
+    "'neurocheck export' on the server, or export a shorter period."
+)
+REFUSALS: Final = {
+    "unknown_ward": "No such ward: {ward}.",
+    "period": "The period ends ({last}) before it starts ({first}).",
+    "not_admin": "Only an admin of ward {ward} may export its data.",
+    "ward_required": "You have several wards: put the ward code first, e.g. /export H7 ...",
+    "target_exists": "That export is already being written; try again.",
+}
+PSEUDO_WORDS: Final = ("pseudonymise", "pseudonymize", "pseudo")
+
+
+@dataclass(frozen=True)
+class _Asked:
+    ward: str | None
+    first: dt.date
+    last: dt.date
+    format: Format
+    pseudonymise: bool
+
+
+def parse(arguments: str) -> _Asked | str:
+    """What was asked, or the words that say why not."""
+    words = arguments.split()
+    ward = None
+    if words and not words[0][:1].isdigit():
+        ward, words = words[0], words[1:]
+    pseudonymise = any(w.lower() in PSEUDO_WORDS for w in words)
+    words = [w for w in words if w.lower() not in PSEUDO_WORDS]
+    if len(words) not in (2, 3):
+        return USAGE
+    try:
+        first, last = parse_day(words[0]), parse_day(words[1])
+    except TimeInputError as error:
+        return error.message
+    kind = words[2].lower() if len(words) == 3 else Format.CSV.value
+    if kind not in {f.value for f in Format}:
+        return USAGE
+    return _Asked(ward, first, last, Format(kind), pseudonymise)
+
+
+class ExportHandlers:
+    def __init__(self, access: Access, exports: ExportService) -> None:
+        self._access = access
+        self._exports = exports
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        app.add_handler(CommandHandler("export", self.export))
+
+    async def export(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        actor = await self._access.staff_or_refuse(update, "export")
+        if actor is None or message is None:
+            return
+        asked = parse(command_arguments(message))
+        if isinstance(asked, str):
+            await message.reply_text(asked)
+            return
+        folder = Path(tempfile.mkdtemp(prefix="neurocheck-chat-export-"))
+        try:
+            result = await asyncio.to_thread(self._run, actor, asked, folder)
+            if isinstance(result, str):
+                await message.reply_text(result)
+                return
+            await _send(message, result)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _run(self, actor: StaffView, asked: _Asked, folder: Path) -> ExportResult | str:
+        name = f"neurocheck-export-{asked.first}-{asked.last}-{asked.format}"
+        request = ExportRequest(
+            ward_code=asked.ward,
+            first_day=asked.first,
+            last_day=asked.last,
+            format=asked.format,
+            target=folder / f"{name}.zip",
+            zip=True,
+            pseudonymise=asked.pseudonymise,
+            actor=actor,
+            via="chat",
+        )
+        try:
+            return self._exports.run(request)
+        except ExportRefusedError as refused:
+            return REFUSALS[refused.problem.value].format(**refused.facts)
+
+
+async def _send(message: Message, result: ExportResult) -> None:
+    summary = result.summary.text()
+    target = result.target
+    if target is None:
+        await message.reply_text(summary, protect_content=True)
+        return
+    if target.stat().st_size > TELEGRAM_MAX_BYTES:
+        await message.reply_text(TOO_BIG)
+        return
+    with target.open("rb") as handle:
+        await message.reply_document(
+            document=handle,
+            filename=target.name,
+            caption=summary.splitlines()[0],
+            protect_content=True,
+        )
+    await message.reply_text(summary, protect_content=True)
