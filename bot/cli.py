@@ -7,10 +7,14 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from bot import cli_admin, cli_health, cli_oncall, cli_plans, grade_cli
+from bot import cli_admin, cli_audit, cli_health, cli_oncall, cli_plans, grade_cli
 from bot.clinical.protocols import ProtocolError
 from bot.config import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -54,14 +58,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="database schema: upgrade, current")
     db_sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
-    db_sub.add_parser("upgrade", help="bring the schema up to date").set_defaults(
-        func=_cmd_db_upgrade
+    upgrade = db_sub.add_parser("upgrade", help="bring the schema up to date")
+    upgrade.add_argument(
+        "--grant",
+        metavar="ROLE",
+        help="then grant the bot's PostgreSQL role its rights (as 'db grant --role ROLE')",
     )
+    upgrade.set_defaults(func=_cmd_db_upgrade)
     db_sub.add_parser("current", help="show the schema revision").set_defaults(func=_cmd_db_current)
+    grant = db_sub.add_parser(
+        "grant",
+        help="give the bot's PostgreSQL role its rights: rows yes, schema and audit changes no",
+        description="Run as the owner of the tables (the migrations' role). ROLE may then "
+        "read and write rows, only append to audit_log, and create, alter or truncate "
+        "nothing. ROLE must exist and be neither a superuser nor the owner.",
+    )
+    grant.add_argument("--role", required=True, metavar="ROLE")
+    grant.set_defaults(func=_cmd_db_grant)
     cli_admin.add_parsers(sub)
     cli_plans.add_parsers(sub)
     cli_oncall.add_parsers(sub)
     cli_health.add_parsers(sub)
+    cli_audit.add_parsers(sub)
     return parser
 
 
@@ -77,7 +95,7 @@ def _cmd_grade(_args: argparse.Namespace) -> int:
     return grade_cli.run(sys.stdin, sys.stdout, sys.stderr, today=date.today())  # noqa: DTZ011
 
 
-def _cmd_db_upgrade(_args: argparse.Namespace) -> int:
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
     from storage import migrate
     from storage.db import Database
 
@@ -86,9 +104,32 @@ def _cmd_db_upgrade(_args: argparse.Namespace) -> int:
     try:
         migrate.upgrade(db.engine)
         print(f"database at revision {migrate.current_revision(db.engine)}")
+        if args.grant:
+            _grant(db, args.grant)
     finally:
         db.dispose()
     return 0
+
+
+def _cmd_db_grant(args: argparse.Namespace) -> int:
+    from storage.db import Database
+
+    db = Database(load_settings().database_url)
+    try:
+        _grant(db, args.role)
+    finally:
+        db.dispose()
+    return 0
+
+
+def _grant(db: Database, role: str) -> None:
+    from storage import roles
+
+    try:
+        roles.grant_runtime(db.engine, role)
+    except roles.RoleError as error:
+        raise SettingsError(f"cannot grant {role!r}: {error}") from None
+    print(f"role {role} may use the rows, append to audit_log and change no schema")
 
 
 def _cmd_db_current(_args: argparse.Namespace) -> int:

@@ -44,6 +44,7 @@ def test_help_lists_every_command(tmp_path: Path) -> None:
         "duty",
         "oncall",
         "health",
+        "audit",
     ):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
