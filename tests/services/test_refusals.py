@@ -59,10 +59,12 @@ def test_a_knocking_stranger_adds_one_row_an_hour_and_a_summary(
 
 def test_refusals_at_once_count_every_one(db: Database, clock: FakeClock) -> None:
     staff = StaffService(db, clock)
-    threads = [
-        threading.Thread(target=lambda: [staff.record_refusal(9001, "x") for _ in range(10)])
-        for _ in range(4)
-    ]
+
+    def knock() -> None:
+        for _ in range(10):
+            staff.record_refusal(9001, "x")
+
+    threads = [threading.Thread(target=knock) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
