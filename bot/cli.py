@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot import cli_admin, cli_audit, cli_health, cli_oncall, cli_plans, grade_cli
+from bot import cli_admin, cli_audit, cli_errors, cli_health, cli_oncall, cli_plans, grade_cli
 from bot.clinical.protocols import ProtocolError
 from bot.config import Settings, SettingsError, load_settings
 
@@ -27,8 +27,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         sys.exit(args.func(args))
     except (SettingsError, ProtocolError) as exc:  # one line for the operator, no traceback
-        print(f"neurocheck: {exc}", file=sys.stderr)
+        print(f"neurocheck: {cli_errors.redact(str(exc))}", file=sys.stderr)
         sys.exit(2)
+    except Exception as exc:
+        # A database or Bot API that cannot be used: one line naming the setting and cause.
+        line = cli_errors.explain(exc, _database_url())
+        if line is None:
+            raise
+        print(f"neurocheck: {line}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _database_url() -> str | None:
+    try:
+        return load_settings().database_url
+    except SettingsError:
+        return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,11 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every long poll at INFO; that would drown everything else.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    """No token in any log line (bot.logs); httpx's INFO line per long poll would also drown
+    everything else."""
+    from bot import logs
+
+    logs.configure(settings.log_level, [settings.require_token()])
 
 
 def _cmd_grade(_args: argparse.Namespace) -> int:
@@ -161,6 +175,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
             )
         migrate.upgrade(db.engine)
         logging.getLogger(__name__).info("database upgraded to the latest schema")
+    # The Bot API before anything starts: a rejected token or no network is one clear line
+    # here, where python-telegram-bot would log a traceback and then raise.
+    username, why = cli_admin.bot_username(settings)
+    if username is None:
+        raise SettingsError(f"cannot start: {why}")
     neurocheck = app.build(settings, db)
     app.settle_heap()
     try:
