@@ -12,6 +12,7 @@ a stranger who stopped knocking waits in the tally until the next refusal.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlmodel import Session
 
@@ -23,8 +24,20 @@ def hour_of(at: dt.datetime) -> dt.datetime:
     return at.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def record(session: Session, *, telegram_id: int, what: str, now: dt.datetime) -> bool:
-    """Count a refusal; True when it was written to the trail (the first of the hour)."""
+def record(
+    session: Session,
+    *,
+    telegram_id: int,
+    what: str,
+    now: dt.datetime,
+    action: str = "access.refused",
+    **detail: Any,
+) -> bool:
+    """Count a refusal; True when it was written to the trail (the first of the hour).
+
+    ``action`` and ``detail`` describe that first row (an unknown invite code is
+    ``invite.refused``); later refusals of the hour, of any kind, are only counted.
+    """
     hour = hour_of(now)
     close_hours(session, now=now)
     first = refusals_repo.count(session, telegram_id=telegram_id, hour=hour, at=now)
@@ -32,10 +45,11 @@ def record(session: Session, *, telegram_id: int, what: str, now: dt.datetime) -
         audit.record(
             session,
             at=now,
-            action="access.refused",
+            action=action,
             actor_telegram_id=telegram_id,
             what=what,
             note="first refusal of this hour; the rest are counted in one summary row",
+            **detail,
         )
     return first
 
