@@ -12,7 +12,7 @@ back takes its audit rows with it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -80,20 +80,11 @@ def fields_of(row: AuditLog) -> ChainedFields:
     )
 
 
-def in_order(session: Session, *, batch: int = 1000) -> Iterator[AuditLog]:
-    """Every audit row, oldest first, read in batches so a long trail fits in memory."""
-    last_id = 0
-    while True:
-        rows = session.exec(
-            select(AuditLog)
-            .where(col(AuditLog.id) > last_id)
-            .order_by(col(AuditLog.id))
-            .limit(batch)
-        ).all()
-        if not rows:
-            return
-        yield from rows
-        last_id = rows[-1].id or 0
+def batch_after(session: Session, *, after_id: int, size: int = 1000) -> Sequence[AuditLog]:
+    """The next ``size`` audit rows after ``after_id``, oldest first."""
+    return session.exec(
+        select(AuditLog).where(col(AuditLog.id) > after_id).order_by(col(AuditLog.id)).limit(size)
+    ).all()
 
 
 def _append(session: OrmSession, rows: list[AuditLog]) -> None:

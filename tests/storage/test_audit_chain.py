@@ -106,11 +106,13 @@ def test_a_changed_detail_is_found_as_well(db: Database) -> None:
 
 
 def test_a_removed_row_breaks_the_chain_at_the_next(db: Database) -> None:
-    write(db, 4)
+    write(db, 7)
+    assert audit_trail.verify(db, batch=2).rows == 7  # batches join up
     row_ids = ids(db)
-    tamper(db, "DELETE FROM audit_log WHERE id = :id", id=row_ids[1])
-    report = audit_trail.verify(db)
-    assert report.broken is not None and report.broken.row_id == row_ids[2]
+    tamper(db, "DELETE FROM audit_log WHERE id = :id", id=row_ids[4])
+    for batch in (2, 3, 1000):
+        report = audit_trail.verify(db, batch=batch)
+        assert report.broken is not None and report.broken.row_id == row_ids[5]
 
 
 def test_a_rehashed_forgery_still_breaks_at_the_next_row(db: Database) -> None:

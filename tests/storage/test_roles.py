@@ -16,11 +16,16 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from bot.config import Settings
 from bot.services import audit_trail
 from storage.db import Database
-from storage.models import AuditLog, Ward
+from storage.models import AuditLog, ClinicalEvent, Role, Ward
 from storage.repositories import audit
+from tests.e2e.conftest import TOKEN, FakeClock, running_bot
+from tests.e2e.test_check import tap
+from tests.support import factories
 from tests.support.cli import run_main
+from tests.support.fake_telegram import FakeTelegram
 
 T0 = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
 
@@ -140,3 +145,30 @@ def test_grant_on_sqlite_says_there_are_no_roles(
     env = {"NEUROCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'n.db'}"}
     ran = run_main(monkeypatch, capsys, "db", "grant", "--role", "bot", cwd=tmp_path, env=env)
     assert ran.status == 2 and "only on PostgreSQL" in ran.err
+
+
+async def test_the_bot_runs_as_its_role(as_bot: Database, db: Database, tmp_path: Path) -> None:
+    """The real Application on the bot's role: a nurse reports an event, which writes the
+    event, its grade, an alert, the outbox and the audit trail (with the append lock)."""
+    ward_id = factories.ward(db)
+    factories.staff(db, 501, "Nurse Ada", Role.NURSE, [ward_id])
+    factories.patient(db, ward_id, "Bed 4")
+    async with FakeTelegram(token=TOKEN) as tg:
+        settings = Settings(
+            bot_token=TOKEN,
+            database_url=as_bot.url,
+            bot_api_url=tg.base_url,
+            bot_api_file_url=tg.base_file_url,
+        )
+        async with running_bot(settings, as_bot, FakeClock(T0)) as bot:
+            nurse = tg.user(501)
+            await nurse.send("/event Bed 4")
+            done = await tap(
+                nurse, await nurse.next_message(), "Seizure over 5 minutes", "Report now"
+            )
+            assert "Reported for Bed 4" in (done.text or "")
+            await bot.tick()
+    with db.session() as session:
+        assert session.exec(select(ClinicalEvent)).one().kind == "seizure"
+    report = audit_trail.verify(db)
+    assert report.ok and report.rows > 2
