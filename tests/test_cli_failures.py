@@ -16,8 +16,10 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bot.logs import REDACTED, RedactSecrets
+from storage.db import Database
 from tests.support.cli import Ran, run_main
 from tests.support.fake_telegram import FakeTelegram
 
@@ -171,3 +173,13 @@ async def test_the_log_holds_no_token_and_labels_only_at_debug(
     assert secret not in debug and secret not in info
     assert "Bed 4 QZ" in debug
     assert "Bed 4 QZ" not in info
+
+
+def test_a_database_error_does_not_quote_its_parameters(db: Database) -> None:
+    """Logged at ERROR by the handler that hit it, so it must not carry a label."""
+    with pytest.raises(sa.exc.DBAPIError) as error, db.session() as session:
+        session.execute(
+            sa.text("INSERT INTO no_such_table (label) VALUES (:label)"), {"label": "Bed 4 QZ"}
+        )
+    assert "Bed 4 QZ" not in str(error.value)
+    assert "hidden" in str(error.value)
