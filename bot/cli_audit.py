@@ -42,10 +42,16 @@ def verify(settings: Settings, db: Database, *, out: TextIO | None = None) -> in
     local = broken.at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
     print(
         f"broken: row {broken.row_id} ({broken.action}, {local}) does not match its hash; "
-        f"{report.rows} rows before it are intact",
+        + _before(report.rows),
         file=out or sys.stdout,
     )
     return BROKEN
+
+
+def _before(rows: int) -> str:
+    if rows == 0:
+        return "it is the first row"
+    return "the row before it is intact" if rows == 1 else f"the {rows} rows before it are intact"
 
 
 def _cmd_verify(_args: argparse.Namespace) -> int:

@@ -88,7 +88,7 @@ def test_a_row_changed_by_the_owner_is_named(db: Database) -> None:
     status, line = verify_cli(db)
     assert status == cli_audit.BROKEN
     assert line.startswith(f"broken: row {third} (test.written, 2026-11-24 08:02)")
-    assert line.endswith("2 rows before it are intact")
+    assert line.endswith("the 2 rows before it are intact")
 
 
 def test_a_changed_detail_is_found_as_well(db: Database) -> None:
