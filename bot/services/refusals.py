@@ -48,7 +48,7 @@ def record(
             action=action,
             actor_telegram_id=telegram_id,
             what=what,
-            note="first refusal of this hour; the rest are counted in one summary row",
+            counted_from=hour.isoformat(),  # later ones this hour: the summary row's count
             **detail,
         )
     return first
