@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from bot.config import Settings
 from bot.services import audit_trail
+from storage import migrate
 from storage.db import Database
 from storage.models import AuditLog, ClinicalEvent, Role, Ward
 from storage.repositories import audit
@@ -172,3 +173,17 @@ async def test_the_bot_runs_as_its_role(as_bot: Database, db: Database, tmp_path
         assert session.exec(select(ClinicalEvent)).one().kind == "seizure"
     report = audit_trail.verify(db)
     assert report.ok and report.rows > 2
+
+
+def test_db_upgrade_as_the_bot_passes_on_a_current_schema(
+    as_bot: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """The systemd unit runs 'db upgrade' before each start with the bot's URL: nothing to do
+    is fine; a real upgrade needs the owner."""
+    env = {"NEUROCHECK_DATABASE_URL": as_bot.url}
+    ran = run_main(monkeypatch, capsys, "db", "upgrade", cwd=tmp_path, env=env)
+    head = migrate.head_revision(as_bot.engine)
+    assert (ran.status, ran.out.strip()) == (0, f"database at revision {head}")
