@@ -7,9 +7,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot import (
     cli_admin,
+    cli_audit,
+    cli_errors,
     cli_export,
     cli_health,
     cli_oncall,
@@ -20,6 +23,9 @@ from bot import (
 )
 from bot.clinical.protocols import ProtocolError
 from bot.config import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -32,8 +38,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         sys.exit(args.func(args))
     except (SettingsError, ProtocolError) as exc:  # one line for the operator, no traceback
-        print(f"neurocheck: {exc}", file=sys.stderr)
+        print(f"neurocheck: {cli_errors.redact(str(exc))}", file=sys.stderr)
         sys.exit(2)
+    except Exception as exc:
+        # A database or Bot API that cannot be used: one line naming the setting and cause.
+        line = cli_errors.explain(exc, _database_url())
+        if line is None:
+            raise
+        print(f"neurocheck: {line}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _database_url() -> str | None:
+    try:
+        return load_settings().database_url
+    except SettingsError:
+        return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,10 +83,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="database schema: upgrade, current")
     db_sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
-    db_sub.add_parser("upgrade", help="bring the schema up to date").set_defaults(
-        func=_cmd_db_upgrade
+    upgrade = db_sub.add_parser("upgrade", help="bring the schema up to date")
+    upgrade.add_argument(
+        "--grant",
+        metavar="ROLE",
+        help="then grant the bot's PostgreSQL role its rights (as 'db grant --role ROLE')",
     )
+    upgrade.set_defaults(func=_cmd_db_upgrade)
     db_sub.add_parser("current", help="show the schema revision").set_defaults(func=_cmd_db_current)
+    grant = db_sub.add_parser(
+        "grant",
+        help="give the bot's PostgreSQL role its rights: rows yes, schema and audit changes no",
+        description="Run as the owner of the tables (the migrations' role). ROLE may then "
+        "read and write rows, only append to audit_log, and create, alter or truncate "
+        "nothing. ROLE must exist and be neither a superuser nor the owner.",
+    )
+    grant.add_argument("--role", required=True, metavar="ROLE")
+    grant.set_defaults(func=_cmd_db_grant)
     cli_admin.add_parsers(sub)
     cli_plans.add_parsers(sub)
     cli_oncall.add_parsers(sub)
@@ -74,22 +107,23 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sandbox.add_parsers(sub)
     cli_staff.add_parsers(sub)
     cli_export.add_parsers(sub)
+    cli_audit.add_parsers(sub)
     return parser
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every long poll at INFO; that would drown everything else.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    """No token in any log line (bot.logs); httpx's INFO line per long poll would also drown
+    everything else."""
+    from bot import logs
+
+    logs.configure(settings.log_level, [settings.require_token()])
 
 
 def _cmd_grade(_args: argparse.Namespace) -> int:
     return grade_cli.run(sys.stdin, sys.stdout, sys.stderr, today=date.today())  # noqa: DTZ011
 
 
-def _cmd_db_upgrade(_args: argparse.Namespace) -> int:
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
     from storage import migrate
     from storage.db import Database
 
@@ -98,9 +132,32 @@ def _cmd_db_upgrade(_args: argparse.Namespace) -> int:
     try:
         migrate.upgrade(db.engine)
         print(f"database at revision {migrate.current_revision(db.engine)}")
+        if args.grant:
+            _grant(db, args.grant)
     finally:
         db.dispose()
     return 0
+
+
+def _cmd_db_grant(args: argparse.Namespace) -> int:
+    from storage.db import Database
+
+    db = Database(load_settings().database_url)
+    try:
+        _grant(db, args.role)
+    finally:
+        db.dispose()
+    return 0
+
+
+def _grant(db: Database, role: str) -> None:
+    from storage import roles
+
+    try:
+        roles.grant_runtime(db.engine, role)
+    except roles.RoleError as error:
+        raise SettingsError(f"cannot grant {role!r}: {error}") from None
+    print(f"role {role} may use the rows, append to audit_log and change no schema")
 
 
 def _cmd_db_current(_args: argparse.Namespace) -> int:
@@ -132,6 +189,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
             )
         migrate.upgrade(db.engine)
         logging.getLogger(__name__).info("database upgraded to the latest schema")
+    # The Bot API before anything starts: a rejected token or no network is one clear line
+    # here, where python-telegram-bot would log a traceback and then raise.
+    username, why = cli_admin.bot_username(settings)
+    if username is None:
+        raise SettingsError(f"cannot start: {why}")
     neurocheck = app.build(settings, db)
     app.settle_heap()
     try:

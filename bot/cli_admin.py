@@ -188,9 +188,15 @@ def bot_username(settings: Settings) -> tuple[str | None, str]:
     except InvalidToken:
         return None, f"the Bot API at {settings.bot_api_url} rejected NEUROCHECK_BOT_TOKEN"
     except (TimedOut, TimeoutError):
-        return None, f"the Bot API at {settings.bot_api_url} did not answer in time"
-    except (NetworkError, OSError):
-        return None, f"could not reach the Bot API at {settings.bot_api_url}"
+        return None, (
+            f"the Bot API at {settings.bot_api_url} did not answer in time "
+            "(NEUROCHECK_BOT_API_URL, the network)"
+        )
+    except (NetworkError, OSError) as error:
+        return None, (
+            f"could not reach the Bot API at {settings.bot_api_url} "
+            f"(NEUROCHECK_BOT_API_URL, the network): {error}"
+        )
     except TelegramError as error:  # anything else Telegram says; its text has no token
         return None, f"the Bot API refused getMe ({type(error).__name__})"
 

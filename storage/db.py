@@ -24,8 +24,13 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the pragmas SQLite needs to behave like a real database."""
+    """An engine with the pragmas SQLite needs to behave like a real database.
+
+    SQL parameters are left out of error messages (``hide_parameters``): they carry patient
+    labels, and a database error is logged at ERROR, where no label may appear.
+    """
     url = normalise_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = sa.create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs

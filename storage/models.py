@@ -451,11 +451,32 @@ class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = _ts(index=True)
-    actor_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    # No foreign keys: the trail is evidence about rows, not part of them, and an insert that
+    # had to lock a referenced row could deadlock with the append lock (storage.repositories
+    # .audit).
+    actor_staff_id: int | None = Field(default=None)
     actor_telegram_id: int | None = _big(nullable=True)
     action: str = Field(max_length=64)
     entity: str | None = Field(default=None, max_length=32)
     entity_id: int | None = Field(default=None)
-    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
-    ward_id: int | None = Field(default=None, foreign_key="ward.id")
+    patient_id: int | None = Field(default=None, index=True)
+    ward_id: int | None = Field(default=None)
     detail: dict[str, Any] = _json_dict()
+    chain_hash: str = Field(max_length=64)
+    """SHA-256 over this row and the previous row's hash (storage.audit_chain)."""
+
+
+class RefusalTally(SQLModel, table=True):
+    """Refusals of one unknown Telegram account in one hour, after the first.
+
+    The first refusal of the hour is an audit row; the rest only count here, so a stranger
+    hammering the bot cannot grow the trail without bound. When the hour is over the count is
+    appended to the trail as one summary row and this row is deleted: audit rows stay
+    append-only, and the trail grows by at most two rows per stranger and hour.
+    """
+
+    __tablename__ = "refusal_tally"
+    telegram_id: int = Field(sa_type=sa.BigInteger, primary_key=True)
+    hour: dt.datetime = Field(sa_type=UTCDateTime, primary_key=True)
+    count: int = Field(default=1)
+    last_at: dt.datetime = _ts()

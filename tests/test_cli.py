@@ -45,6 +45,7 @@ def test_help_lists_every_command(tmp_path: Path) -> None:
         "oncall",
         "health",
         "staff",
+        "audit",
     ):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 

@@ -134,6 +134,7 @@ def test_example_holds_no_secret_and_only_portable_lines(example_text: str) -> N
     values = {e.name: e.value for e in entries if not e.commented}
     assert values[f"{ENV_PREFIX}BOT_TOKEN"] == ""
     assert values["POSTGRES_PASSWORD"] == ""
+    assert values["POSTGRES_BOT_PASSWORD"] == ""
     # Compose, systemd and python-dotenv agree only on plain values: no quotes, spaces,
     # inline comments or $ (which compose would try to interpolate).
     for entry in entries:
@@ -311,6 +312,10 @@ def _depends_on(block: str) -> dict[str, str]:
 PG_URL = re.compile(
     r"postgresql://neurocheck:\$\{POSTGRES_PASSWORD(?::\?[^}]*)?\}@db:5432/neurocheck"
 )
+BOT_PG_URL = re.compile(
+    r"postgresql://neurocheck_bot:\$\{POSTGRES_BOT_PASSWORD(?::\?[^}]*)?\}@db:5432/neurocheck"
+)
+MIGRATE_COMMAND = ["db", "upgrade", "--grant", "neurocheck_bot"]
 
 
 def test_compose_services_text() -> None:
@@ -323,7 +328,7 @@ def test_compose_services_text() -> None:
     assert re.search(r"^[ ]+-[ ]*[A-Za-z0-9_-]+:/var/lib/postgresql/data[ ]*$", db, re.M)
 
     migrate = services["migrate"]
-    assert _command(migrate) == ["db", "upgrade"]
+    assert _command(migrate) == MIGRATE_COMMAND
     assert _depends_on(migrate) == {"db": "service_healthy"}
     assert re.search(r"^[ ]+restart:[ ]*\"no\"[ ]*$", migrate, re.M)
 
@@ -333,10 +338,10 @@ def test_compose_services_text() -> None:
     assert re.search(r"^[ ]+restart:[ ]*unless-stopped[ ]*$", bot, re.M)
     assert re.search(r"^[ ]+env_file:[ ]*\.env[ ]*$", bot, re.M)
 
-    for name in ("migrate", "bot"):
+    for name, url in (("migrate", PG_URL), ("bot", BOT_PG_URL)):
         assert re.search(
-            rf"^[ ]+{ENV_PREFIX}DATABASE_URL:[ ]*{PG_URL.pattern}[ ]*$", services[name], re.M
-        ), f"{name} must use the db service"
+            rf"^[ ]+{ENV_PREFIX}DATABASE_URL:[ ]*{url.pattern}[ ]*$", services[name], re.M
+        ), f"{name} must use the db service (the bot as its own role, migrate as the owner)"
 
 
 def test_compose_uses_only_documented_variables(example_text: str) -> None:
@@ -367,7 +372,7 @@ def test_compose_parses_as_yaml_with_the_expected_structure() -> None:
     assert volume in compose["volumes"], "the database needs a named volume"
 
     migrate, bot = services["migrate"], services["bot"]
-    assert migrate["command"] == ["db", "upgrade"]
+    assert migrate["command"] == MIGRATE_COMMAND
     assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
     assert migrate["restart"] == "no"  # the string, not YAML's boolean false
     assert bot["command"] == ["run", "--no-migrate"]
@@ -375,8 +380,10 @@ def test_compose_parses_as_yaml_with_the_expected_structure() -> None:
     assert bot["restart"] == "unless-stopped"
     assert bot["healthcheck"]["test"] == ["CMD", "neurocheck", "health"]
     assert bot["env_file"] in (".env", [".env"])
+    assert PG_URL.fullmatch(migrate["environment"][f"{ENV_PREFIX}DATABASE_URL"])
+    assert BOT_PG_URL.fullmatch(bot["environment"][f"{ENV_PREFIX}DATABASE_URL"])
+    assert "./postgres-init:/docker-entrypoint-initdb.d:ro" in db["volumes"]
     for service in (migrate, bot):
-        assert PG_URL.fullmatch(service["environment"][f"{ENV_PREFIX}DATABASE_URL"])
         assert service["image"] == bot["image"]
         build = service["build"]
         assert (COMPOSE.parent / build["context"]).resolve() == ROOT
@@ -522,3 +529,13 @@ def test_build_context_has_the_sources_and_never_secrets_or_databases() -> None:
         ".mypy_cache/3.11/x.json",
     ):
         assert _ignored(secret_or_local, patterns), f"{secret_or_local} would reach the image"
+
+
+def test_the_bot_role_script_creates_the_role_migrate_grants() -> None:
+    script = DEPLOY / "postgres-init" / "10-bot-role.sh"
+    text = script.read_text(encoding="utf-8")
+    assert os.access(script, os.X_OK), "docker-entrypoint-initdb.d runs only executable .sh"
+    assert subprocess.run(["sh", "-n", str(script)], check=False).returncode == 0  # noqa: S603,S607
+    created = re.search(r"CREATE ROLE (\w+) LOGIN NOSUPERUSER", text)
+    assert created and created.group(1) == MIGRATE_COMMAND[-1]
+    assert "$POSTGRES_BOT_PASSWORD" in text

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.services import menus
+from bot.services import menus, refusals
 from bot.services.staff import Clock
 from bot.services.wards import normalise_code
 from storage.db import Database
@@ -223,7 +223,21 @@ class EnrolmentService:
         with self._db.session() as session:
             invite = invites_repo.by_hash_for_update(session, hash_code(code))
             reason = _unusable(invite, now)
-            if invite is None or reason is not None:
+            if invite is None:
+                # Anyone can send made-up codes: counted like any stranger's refusal, so they
+                # cannot grow the audit trail without bound (bot.services.refusals).
+                refusals.record(
+                    session,
+                    telegram_id=telegram_user_id,
+                    what="invite",
+                    now=now,
+                    action="invite.refused",
+                    entity="invite",
+                    reason=reason,
+                )
+                session.commit()  # the audit row (or count) stays although we raise
+                raise InvalidInviteError
+            if reason is not None:
                 audit.record(
                     session,
                     at=now,

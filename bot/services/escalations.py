@@ -261,7 +261,12 @@ def decisions_of(session: Session, escalation_id: int) -> list[tuple[dt.datetime
         )
         .order_by(col(AuditLog.id))
     ).all()
-    return [(r.at, str(r.detail.get("decision")), r.actor_staff_id) for r in rows]
+    recorded_now = [
+        r
+        for r in audit.pending(session)
+        if (r.entity, r.entity_id, r.action) == ("escalation", escalation_id, "escalation.decision")
+    ]
+    return [(r.at, str(r.detail.get("decision")), r.actor_staff_id) for r in [*rows, *recorded_now]]
 
 
 class EscalationRunner:

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
-
 from bot.clinical import (
     Assessment,
     IcansResult,
@@ -34,6 +32,7 @@ from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import ClinicalEvent, ClinicalEventKind, Patient, PatientStatus
 from storage.repositories import audit
+from storage.repositories import events as events_repo
 from storage.repositories import patients as patients_repo
 
 Clock = Callable[[], dt.datetime]
@@ -75,6 +74,11 @@ class EventService:
             patient = _visible(session.get(Patient, patient_id), actor)
             return patient.label if patient else None
 
+    def was_reported(self, source_key: str) -> bool:
+        """Whether an event was confirmed on that message (a replayed confirmation)."""
+        with self._db.session() as session:
+            return events_repo.by_source(session, source_key=source_key) is not None
+
     def report(
         self, actor: StaffView, patient_id: int, finding: str, source_key: str
     ) -> EventReport | Rejected:
@@ -85,9 +89,7 @@ class EventService:
             patient = _visible(session.get(Patient, patient_id, with_for_update=True), actor)
             if patient is None or patient.id is None:
                 return Rejected(NO_PATIENT)
-            existing = session.exec(
-                select(ClinicalEvent).where(ClinicalEvent.source_key == source_key)
-            ).first()
+            existing = events_repo.by_source(session, source_key=source_key)
             result = grade_icans(self._assessment(patient, finding, now))
             previous = grades.previous_check(session, patient.id)
             baseline = grades.baseline_check(session, patient)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.services import refusals
 from storage.db import Database
 from storage.models import Role
-from storage.repositories import audit
 from storage.repositories import staff as staff_repo
 
 Clock = Callable[[], dt.datetime]
@@ -70,12 +70,7 @@ class StaffService:
             return None if staff is None else (staff, work(staff))
 
     def record_refusal(self, telegram_user_id: int, what: str) -> None:
-        """Every refusal is an audit row: a stranger probing the bot is worth knowing about."""
+        """A stranger probing the bot is worth knowing about: the first refusal of each hour
+        is an audit row, the rest are counted (``bot.services.refusals``)."""
         with self._db.session() as session:
-            audit.record(
-                session,
-                at=self._clock(),
-                action="access.refused",
-                actor_telegram_id=telegram_user_id,
-                what=what,
-            )
+            refusals.record(session, telegram_id=telegram_user_id, what=what, now=self._clock())

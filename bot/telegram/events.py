@@ -83,6 +83,14 @@ class EventHandlers:
         if data is None or (data.action != CANCEL and data.action not in FINDINGS):
             await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
             return
+        source = f"{query.message.chat.id}:{query.message.message_id}"
+        if not callbacks.offered(query.message, query.data):
+            # Forged on another message, or a replay after the report removed the buttons.
+            done = await asyncio.to_thread(self._events.was_reported, source)
+            await query.answer(
+                "Already reported." if done else texts.BUTTON_NOT_VALID, show_alert=not done
+            )
+            return
         if data.action == CANCEL:
             await query.answer()
             await query.edit_message_text("Cancelled: nothing was reported.")
@@ -90,7 +98,6 @@ class EventHandlers:
         if data.version == CHOOSE:
             await self._confirm(query, patient_id=data.target, finding=data.action)
             return
-        source = f"{query.message.chat.id}:{query.message.message_id}"
         report = await asyncio.to_thread(
             self._events.report, staff, data.target, data.action, source
         )

@@ -30,6 +30,15 @@ from bot.telegram.checks import CheckHandlers
 log = logging.getLogger(__name__)
 PROMPT, REMIND, CHARGE, PHYSICIAN = 0, 1, 2, 3
 PER_CHAT_SPACING = 1.0  # seconds: Telegram's "about one message a second" to one chat
+SEND_CONNECT_TIMEOUT, SEND_WRITE_TIMEOUT, SEND_READ_TIMEOUT = 5.0, 30.0, 30.0
+"""Seconds an outbox send waits for Telegram (python-telegram-bot's default is 5 s each).
+
+Telegram has no idempotency key: a send it carried out but answered after the client gave up
+is retried and arrives twice. Waiting 30 s instead of 5 closes that window for everything
+but a Telegram answer slower than 30 s. The rate limiter's queueing happens before the
+request, so it does not eat into these; their sum (65 s) stays under the outbox lease (2 min)
+so no second sender takes the row over while this one still waits.
+"""
 
 
 def render_prompt(payload: Mapping[str, Any], zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
@@ -155,7 +164,13 @@ class OutboxSender:
     async def _deliver(self, bot: Bot, chat_id: int, out: Outgoing) -> int:
         if out.edit_message_id is None:
             sent = await bot.send_message(
-                chat_id, out.text, reply_markup=out.markup, protect_content=True
+                chat_id,
+                out.text,
+                reply_markup=out.markup,
+                protect_content=True,
+                connect_timeout=SEND_CONNECT_TIMEOUT,
+                write_timeout=SEND_WRITE_TIMEOUT,
+                read_timeout=SEND_READ_TIMEOUT,
             )
             return sent.message_id
         try:

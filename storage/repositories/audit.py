@@ -1,13 +1,31 @@
-"""The audit trail: one function, so every row has the same shape."""
+"""The audit trail: one function to append, so every row has the same shape and its hash.
+
+Rows recorded in a transaction are appended when it commits, under one lock for the whole
+database (a transaction-scoped advisory lock on PostgreSQL; SQLite transactions already begin
+IMMEDIATE), each chained to the row before it (``storage.audit_chain``). Appending at commit
+keeps that lock for the last few statements only: a transaction holding it waits for nothing
+else, so it cannot deadlock with the row locks the use case took earlier. Inside a savepoint
+(``Session.begin_nested``) the row is appended at once instead, so that rolling the savepoint
+back takes its audit rows with it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
+from sqlmodel import Session, col, select
 
+from storage.audit_chain import GENESIS, ChainedFields, chain_hash, normalise_detail
 from storage.models import AuditLog
+
+_PENDING = "neurocheck.audit_pending"
+APPEND_LOCK_KEY = 0x4E43_4155  # "NCAU": the advisory lock that serialises appends on PostgreSQL
 
 
 def record(
@@ -24,16 +42,75 @@ def record(
     **detail: Any,
 ) -> None:
     """Append an audit row in the caller's transaction (it commits or rolls back with it)."""
-    session.add(
-        AuditLog(
-            at=at,
-            action=action,
-            actor_staff_id=actor_staff_id,
-            actor_telegram_id=actor_telegram_id,
-            entity=entity,
-            entity_id=entity_id,
-            patient_id=patient_id,
-            ward_id=ward_id,
-            detail=detail,
-        )
+    row = AuditLog(
+        at=at,
+        action=action,
+        actor_staff_id=actor_staff_id,
+        actor_telegram_id=actor_telegram_id,
+        entity=entity,
+        entity_id=entity_id,
+        patient_id=patient_id,
+        ward_id=ward_id,
+        detail=normalise_detail(detail),
+        chain_hash="",
     )
+    if session.in_nested_transaction():
+        _append(session, [row])
+        return
+    session.info.setdefault(_PENDING, []).append(row)
+
+
+def pending(session: Session) -> list[AuditLog]:
+    """Rows recorded in this transaction and not yet appended (they are, at commit); a use
+    case that reads the trail back in the transaction that wrote it adds these."""
+    return list(session.info.get(_PENDING, ()))
+
+
+def fields_of(row: AuditLog) -> ChainedFields:
+    return ChainedFields(
+        at=row.at,
+        action=row.action,
+        actor_staff_id=row.actor_staff_id,
+        actor_telegram_id=row.actor_telegram_id,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        patient_id=row.patient_id,
+        ward_id=row.ward_id,
+        detail=row.detail,
+    )
+
+
+def batch_after(session: Session, *, after_id: int, size: int = 1000) -> Sequence[AuditLog]:
+    """The next ``size`` audit rows after ``after_id``, oldest first."""
+    return session.exec(
+        select(AuditLog).where(col(AuditLog.id) > after_id).order_by(col(AuditLog.id)).limit(size)
+    ).all()
+
+
+def _append(session: OrmSession, rows: list[AuditLog]) -> None:
+    """Take the append lock, chain ``rows`` to the newest row and insert them."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+    newest = session.scalars(
+        sa.select(col(AuditLog.chain_hash)).order_by(col(AuditLog.id).desc()).limit(1)
+    ).first()
+    previous = newest or GENESIS
+    for row in rows:
+        row.chain_hash = chain_hash(previous, fields_of(row))
+        previous = row.chain_hash
+        session.add(row)
+        session.flush([row])
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _seal_pending(session: OrmSession) -> None:
+    pending: list[AuditLog] | None = session.info.pop(_PENDING, None)
+    if pending:
+        _append(session, pending)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_rolled_back(session: OrmSession, transaction: SessionTransaction) -> None:
+    """Rows of a transaction that ended without committing are never appended."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)

@@ -17,7 +17,7 @@ from bot.services.patients import PatientService
 from bot.services.wards import WardService
 from bot.telegram import texts
 from storage.db import Database
-from storage.models import AuditLog, Patient, PatientStatus, Role, Staff
+from storage.models import AuditLog, Patient, PatientStatus, RefusalTally, Role, Staff
 from tests.e2e.conftest import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
@@ -196,4 +196,7 @@ async def test_a_stranger_gets_only_the_refusal(
     with db.session() as session:
         stored = session.exec(select(Patient)).all()
     assert [(p.label, p.status) for p in stored] == [("Bed 4", PatientStatus.ACTIVE)]
-    assert len(audit(db, "access.refused")) == 8
+    # Eight refusals in one hour: one audit row, the other seven counted (bot.services.refusals).
+    assert len(audit(db, "access.refused")) == 1
+    with db.session() as session:
+        assert [t.count for t in session.exec(select(RefusalTally)).all()] == [8]

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.sandbox.fake_telegram import FakeTelegram
+from bot.telegram import texts
 from storage.db import Database
 from storage.models import AuditLog, ClinicalEvent, GradeResult, Patient, Role
 from tests.e2e.conftest import FakeClock
@@ -80,7 +81,8 @@ async def test_event_cancel_and_other_ward(tg: FakeTelegram, ward: int, db: Data
     await outsider.send("/event Bed 4")
     assert "No such patient" in ((await outsider.next_message()).text or "")
     forged = await outsider.press_data(menu, confirm.callback_data()[0])
-    assert "No such patient" in ((await outsider.wait_answer(forged)).text or "")
+    # Not a button the outsider's message offered: refused before the patient is looked up.
+    assert (await outsider.wait_answer(forged)).text == texts.BUTTON_NOT_VALID
     with db.session() as session:
         assert session.exec(select(ClinicalEvent)).all() == []
 

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from storage.db import Database
 from storage.models import AuditLog, Role, Staff, Ward
+from storage.repositories import audit
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -77,7 +78,7 @@ def test_telegram_ids_beyond_32_bits_and_json_round_trip(db: Database) -> None:
 
 def test_audit_log_is_append_only(db: Database) -> None:
     with db.session() as session:
-        session.add(AuditLog(at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), action="test.written"))
+        audit.record(session, at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), action="test.written")
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.session() as session:
         session.connection().execute(sa.text("UPDATE audit_log SET action = 'tampered'"))
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.session() as session:

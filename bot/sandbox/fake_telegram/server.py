@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from aiohttp import web
 
@@ -69,6 +70,7 @@ class FakeTelegram:
         self.world = World(clock)
         prefix = token.split(":", 1)[0]
         bot_id = int(prefix) if prefix.isdigit() else 1  # Telegram tokens start with the bot id
+        self._slow: list[list[Any]] = []  # [method, seconds, remaining]: see answer_late
         self.api = BotApi(
             self.world,
             bot_user=bot_json(bot_id, bot_first_name, bot_username),
@@ -148,8 +150,17 @@ class FakeTelegram:
             params = await read_params(request)
         except ApiError as error:
             return _json(error.payload(), error.status)
-        status, body = await self.api.call(request.match_info["method"], params)
+        method = request.match_info["method"]
+        status, body = await self.api.call(method, params)
+        await self._answer_late(method)
         return _json(body, status)
+
+    async def _answer_late(self, method: str) -> None:
+        for slow in self._slow:
+            if slow[0] in ("*", method.lower()) and slow[2] > 0:
+                slow[2] -= 1
+                await asyncio.sleep(slow[1])
+                return
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         stored = self.world.file_by_path(request.match_info["path"])
@@ -211,6 +222,12 @@ class FakeTelegram:
         injected = InjectedError(method, status, text, retry_after, chat_id, times)
         self.api.injected.append(injected)
         return injected
+
+    def answer_late(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Carry out the next ``times`` calls of ``method`` at once but answer them only after
+        ``seconds``: Telegram accepted the message and the answer is slow (a client that gives
+        up before then does not know that the message went out)."""
+        self._slow.append([method.lower(), seconds, times])
 
     def clear_errors(self) -> None:
         """Forget every injected error, used or not."""
