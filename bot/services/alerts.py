@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.clinical import Domain, IcansResult, Tool, Urgency, grade_icans
 from bot.clinical.protocols import Protocol
-from bot.services import board, flow, grades, outbox
+from bot.services import board, crs_round, flow, grades, outbox
 from bot.services.checks import CheckView, Rejected
 from bot.services.escalations import LIVE, audit_escalation, decisions_of, edit_copies
 from bot.services.history import ChartEvent, ChartPoint, HistoryService
@@ -54,6 +54,7 @@ DECISIONS: Final = (
     "discontinue",
     "dexamethasone",
     "levetiracetam",
+    "tocilizumab",
     "icu",
     "other",
 )
@@ -449,6 +450,7 @@ class AlertService:
             grade=result,
             previous=previous,
             baseline=_baseline(session, patient, grade),
+            crs=crs_round.from_row(grade),
         )
         return dataclasses.replace(
             view,

@@ -61,6 +61,10 @@ REASONS: Final[Mapping[str, str]] = {
     TriggerReason.NEW_MYOCLONUS: "new myoclonus",
     TriggerReason.INCOMPLETE: "check could not be completed",
     TriggerReason.GRADE_FELL: "grade fell",
+    TriggerReason.CRS_3_OR_4: "CRS grade 3 or 4",
+    TriggerReason.CRS_ROSE: "CRS grade rose",
+    TriggerReason.FIRST_FEVER: "first fever (38.0 °C or more) this cycle",
+    TriggerReason.ORGAN_SUPPORT_WITHOUT_FEVER: "BP or oxygen support without fever",
     MISSED_CHECK: "scheduled check not started for an hour",
 }
 DECISION_WORDS: Final[Mapping[str, str]] = {
@@ -70,6 +74,7 @@ DECISION_WORDS: Final[Mapping[str, str]] = {
     "discontinue": "Discontinue",
     "dexamethasone": "Dexamethasone",
     "levetiracetam": "Levetiracetam",
+    "tocilizumab": "Tocilizumab",
     "icu": "ICU transfer",
     "other": "Other",
 }
@@ -196,7 +201,8 @@ def keyboard(view: AlertView, *, decide: bool) -> InlineKeyboardMarkup | None:
     names = list(DECISIONS)
     rows = [
         [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[:4]],
-        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[4:]],
+        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[4:7]],
+        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[7:]],
     ]
     if view.attributable:
         rows.append([_button(view, "A finding has another cause…", "attr")])

@@ -238,6 +238,7 @@ DECISIONS: Final[Mapping[str, str]] = {
     "discontinue": "discontinue blinatumomab",
     "dexamethasone": "dexamethasone",
     "levetiracetam": "levetiracetam",
+    "tocilizumab": "tocilizumab",
     "icu": "ICU",
     "other": "other",
 }
