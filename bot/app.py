@@ -22,6 +22,7 @@ from bot.services.enrolment import EnrolmentService
 from bot.services.escalations import EscalationRunner
 from bot.services.events import EventService
 from bot.services.history import HistoryService
+from bot.services.labs import LabService
 from bot.services.outbox import Outbox, OutboxItem
 from bot.services.patients import PatientService
 from bot.services.plans import PlanService
@@ -40,6 +41,7 @@ from bot.telegram.duty import DutyHandlers, OnCallHandlers
 from bot.telegram.enrolment import EnrolmentHandlers
 from bot.telegram.events import EventHandlers
 from bot.telegram.handlers import CoreHandlers, FallbackHandlers
+from bot.telegram.labs import LabHandlers
 from bot.telegram.patients import PatientHandlers, shift_board
 from bot.telegram.plans import PlanHandlers
 from bot.telegram.prompts import OutboxSender, Outgoing, PromptHandlers, Renderer
@@ -118,6 +120,9 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         application
     )
     OnCallHandlers(access, RosterService(db, clock, zone=settings.zone), settings.zone).register(
+        application
+    )
+    LabHandlers(access, LabService(db, clock, zone=settings.zone), settings.zone).register(
         application
     )
     alerts = AlertService(db, clock, settings.zone, rules)

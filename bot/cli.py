@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
-from bot import cli_admin, cli_health, cli_oncall, cli_plans, grade_cli
+from bot import cli_admin, cli_health, cli_labs, cli_oncall, cli_plans, grade_cli
 from bot.clinical.protocols import ProtocolError
 from bot.config import Settings, SettingsError, load_settings
 
@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_admin.add_parsers(sub)
     cli_plans.add_parsers(sub)
     cli_oncall.add_parsers(sub)
+    cli_labs.add_parsers(sub)
     cli_health.add_parsers(sub)
     return parser
 

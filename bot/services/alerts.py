@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.clinical import Domain, IcansResult, Tool, Urgency, grade_icans
 from bot.clinical.protocols import Protocol
-from bot.services import board, crs_round, flow, grades, outbox
+from bot.services import board, crs_round, flow, grades, labs, outbox
 from bot.services.checks import CheckView, Rejected
 from bot.services.escalations import LIVE, audit_escalation, decisions_of, edit_copies
 from bot.services.history import ChartEvent, ChartPoint, HistoryService
@@ -104,6 +104,7 @@ class AlertView:
     regraded: IcansResult | None = None  # the current grade, when a physician re-attributed
     attributable: tuple[Domain, ...] = ()  # domains that count and may be attributed elsewhere
     reached: int = 0  # pages that reached someone
+    labs: tuple[labs.LabPoint, ...] = ()  # the latest of each test: shown, never a trigger
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class Chart:
     label: str
     points: Sequence[ChartPoint]
     events: Sequence[ChartEvent]
+    labs: Sequence[labs.LabPoint] = ()
 
 
 class AlertService:
@@ -148,6 +150,7 @@ class AlertService:
                 patient.label,
                 HistoryService.chart_points(session, patient.id or 0, since),
                 HistoryService.infusion_events(session, patient.id or 0, since),
+                labs.series(session, patient.id or 0, since),
             )
 
     def open_alerts(self, actor: StaffView) -> list[AlertView]:
@@ -394,6 +397,7 @@ class AlertService:
             ),
             attributable=_attributable(current) if current is not None else (),
             reached=_reached(session, escalation.id or 0),
+            labs=labs.latest(session, patient.id),
             baseline=grades.baseline_check(session, patient),
         )
         return self._with_source(session, escalation, patient, first, view)

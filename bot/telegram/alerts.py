@@ -36,6 +36,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.charts import render_history_chart
 from bot.telegram.check_views import grade_line, grade_words, reference_line, summary_text
 from bot.telegram.events import finding_label
+from bot.telegram.labs import labs_lines
 from bot.telegram.prompts import Outgoing, Renderer
 from storage.models import EscalationStatus
 
@@ -102,6 +103,7 @@ def render_alert(view: AlertView, zone: ZoneInfo, *, repeat: bool = False) -> st
     lines += [_course(view), *_source(view, zone)]
     if view.seizures:
         lines.append(f"Seizure events recorded: {view.seizures}")
+    lines += labs_lines(view.labs, zone)
     if view.regraded is not None:
         lines.append(f"Re-graded by a physician: ICANS {grade_words(view.regraded)}")
     lines += ["", *_state(view, zone)]
@@ -417,4 +419,6 @@ def chart_png(alerts: AlertService, escalation_id: int, zone: ZoneInfo) -> bytes
     chart = alerts.chart(escalation_id)
     if chart is None:
         raise LookupError(f"escalation {escalation_id} has gone")
-    return render_history_chart(chart.points, chart.events, label=chart.label, zone=zone)
+    return render_history_chart(
+        chart.points, chart.events, label=chart.label, zone=zone, labs=chart.labs
+    )

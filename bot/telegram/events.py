@@ -19,6 +19,7 @@ from bot.services.history import CHART_DAYS, History, HistoryService
 from bot.telegram import callbacks, charts, check_views, texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
+from bot.telegram.labs import labs_lines
 
 CHOOSE, CONFIRM = 0, 1
 CANCEL = "cancel"
@@ -148,6 +149,7 @@ class EventHandlers:
                 result.infusion_events,
                 label=result.label,
                 zone=self._zone,
+                labs=result.labs,
             )
             tool = charts.score_tool(result.points).upper()
             await context.bot.send_photo(
@@ -178,7 +180,7 @@ class EventHandlers:
                 what = f"{tool} {'n/a' if score is None else score}"
                 what += " (baseline)" if row.is_baseline else ""
             lines.append(f"{at} · {what} · {check_views.grade_words(row.result)} · {row.by}")
-        return "\n".join(lines)
+        return "\n".join([*lines, *labs_lines(history.latest_labs, self._zone)])
 
 
 def _button(patient_id: int, stage: int, text: str, action: str) -> InlineKeyboardButton:
