@@ -99,6 +99,21 @@ async def test_fever_and_one_vasopressor_is_crs_grade_3_and_a_critical_alert_wit
         "treated": "no",
     }
     assert submitted.detail["crs_grade"] == 3 and submitted.detail["temperature_c"] == 38.5
+    await nurse.send("/patients")
+    board = await reply_with(nurse, "Bed 4")
+    assert "CRS grade 3, 38.5 °C (24 Nov 09:00)" in board
+    await nurse.send("/timeline Bed 4")
+    trail = await reply_with(nurse, "Check submitted")
+    assert "Check submitted by Nurse Ada: ICANS 0 (ICE 10), CRS grade 3, 38.5 °C" in trail
+
+
+async def reply_with(user: SimUser, wanted: str) -> str:
+    """The text of the next message to ``user`` that contains ``wanted``."""
+    for _ in range(10):
+        text = (await user.next_message()).text or ""
+        if wanted in text:
+            return text
+    raise AssertionError(f"no message with {wanted!r}")
 
 
 @pytest.mark.usefixtures("on_infusion")

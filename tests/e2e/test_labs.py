@@ -14,6 +14,7 @@ from bot.config import Settings
 from storage.db import Database
 from storage.models import AuditLog, Escalation, LabResult
 from tests.e2e.conftest import FakeClock
+from tests.e2e.test_crs import reply_with
 from tests.e2e.test_escalation import NURSE, PRIMARY, normal_then_grade_1, ward
 from tests.support.fake_telegram import FakeTelegram, SentMessage, SimUser
 from tests.telegram.test_charts import png_size
@@ -86,6 +87,10 @@ async def test_labs_typed_in_chat_are_in_the_next_alert_and_on_its_chart(
     ]
     assert len(audited) == 2
     assert escalation.reasons == ["grade_rose"]  # the values were shown, not acted on
+    await nurse.send("/timeline Bed 4")
+    trail = await reply_with(nurse, "Lab recorded")
+    assert "Lab recorded by Nurse Ada: IL-6 850 pg/mL, sampled 24 Nov 09:00" in trail
+    assert "Lab recorded by Nurse Ada: CRP 42 mg/L, sampled 24 Nov 08:30" in trail
 
 
 async def test_labs_imported_from_a_file_are_in_the_next_alert_and_a_bad_file_changes_nothing(
