@@ -300,6 +300,9 @@ class AlertService:
         new.graded_at = grade.graded_at  # the same check, at the same time: only its reading
         new.supersedes_id, new.graded_by_id = grade.id, actor.id
         new.attributed_elsewhere = sorted(d.value for d in attributed)
+        # CRS is not re-attributed: the same observations, the same CRS grade.
+        new.crs_grade, new.temperature_c = grade.crs_grade, grade.temperature_c
+        new.crs_inputs = dict(grade.crs_inputs)
         new.attribution_reason = f"attributed to another cause by {actor.display_name}"
         grade.current = False
         session.add(new)
