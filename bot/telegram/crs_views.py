@@ -97,7 +97,9 @@ def inputs_text(given: Mapping[str, Any]) -> str:
             f"{float(given['temperature']):.1f} °C" if "temperature" in given else "? °C",
             _SHORT.get(str(given.get("pressure") or given.get("hypotension")), "?"),
             _SHORT.get(f"o2.{given.get('oxygen')}", "?"),
-            "antipyretic/tocilizumab/steroid given" if treated else "none of those given",
+            "antipyretic/tocilizumab/steroid given"
+            if treated
+            else "no antipyretic/tocilizumab/steroid",
         ]
     )
 

@@ -67,6 +67,14 @@ class LabHandlers:
             MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, self.text),
             group=TEXT_GROUP,
         )
+        # Anything else the person does (a command, another button) drops an awaited value,
+        # so that a temperature typed into a check is never taken for a laboratory value.
+        app.add_handler(MessageHandler(filters.COMMAND, self.forget), group=TEXT_GROUP)
+        app.add_handler(CallbackQueryHandler(self.forget, pattern=r"^(?!lb:)"), group=TEXT_GROUP)
+
+    async def forget(self, _update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if context.user_data is not None:
+            context.user_data.pop(PENDING, None)
 
     async def labs(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         staff = await self._access.staff_or_refuse(update, "labs")

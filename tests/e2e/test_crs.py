@@ -61,7 +61,7 @@ async def test_fever_and_one_vasopressor_is_crs_grade_3_and_a_critical_alert_wit
     )
     summary = await tap(nurse, summary, "Skip")
     text = summary.text or ""
-    assert "CRS: 38.5 °C, one vasopressor, no oxygen, none of those given" in text
+    assert "CRS: 38.5 °C, one vasopressor, no oxygen, no antipyretic/tocilizumab/steroid" in text
     assert "ICANS grade 0 · CRS grade 3 (ASTCT)" in text
     done = await tap(nurse, summary, "Submit")
     assert "CRITICAL: call the physician on call now." in (done.text or "")

@@ -75,8 +75,12 @@ async def test_labs_typed_in_chat_are_in_the_next_alert_and_on_its_chart(
         (await nurse.next_message()).text or ""
     )
 
-    alert = await alert_and_chart(tg, nurse, primary, clock)
+    await nurse.send("/labs Bed 4")
+    await nurse.press(await nurse.next_message(), "ferritin")
+    alert = await alert_and_chart(tg, nurse, primary, clock)  # checks after the ferritin tap
     assert "Labs: IL-6 850 pg/mL (24 Nov 09:00) · CRP 42 mg/L (24 Nov 08:30)" in (alert.text or "")
+    await nurse.send("38.5")  # no value awaited any more: not recorded as ferritin
+    assert (await reply_with(nurse, "No check is open")).startswith("No check is open")
     with db.session() as session:
         stored = session.exec(select(LabResult).order_by(LabResult.id)).all()  # type: ignore[arg-type]
         audited = session.exec(select(AuditLog).where(AuditLog.action == "lab.recorded")).all()
