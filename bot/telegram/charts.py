@@ -217,7 +217,7 @@ def _grades(ax: Axes, points: Sequence[ChartPoint]) -> None:
 
 def _labs(ax: Axes, labs: Sequence[LabPoint]) -> None:
     """Each test its own line and marker on a log scale (IL-6 spans 1 to 10,000 pg/mL);
-    every sample a marker at its sample time, labelled with its value."""
+    every sample a marker at its sample time, and a tick along the panel's foot."""
     ax.set_yscale("log")
     ax.set_ylabel("Labs (log)", fontsize=FONT)
     for test, (colour, marker, offset) in LAB_STYLE.items():
@@ -228,7 +228,11 @@ def _labs(ax: Axes, labs: Sequence[LabPoint]) -> None:
         xs = [_x(p.sampled_at) for p in series]
         name = f"{NAMES[test]} ({CANONICAL_UNIT[test]})"
         ax.plot(xs, ys, color=colour, marker=marker, markersize=8, linewidth=1.5, label=name)
-        for x, p in zip(xs, series, strict=True):
+        # Values are written at each test's peak and latest sample only: every sample is a
+        # marker, and a label on each of 28 days of samples would be unreadable (and slow).
+        peak = max(range(len(series)), key=lambda i: series[i].value)
+        for i in sorted({peak, len(series) - 1}):
+            x, p = xs[i], series[i]
             ax.annotate(
                 f"{p.value:g}",
                 (x, max(p.value, LOG_FLOOR)),
