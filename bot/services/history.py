@@ -56,6 +56,8 @@ class HistoryRow:
     by: str
     is_baseline: bool = False
     event: str | None = None  # the finding, for an event between checks
+    crs_grade: int | None = None  # when the check asked the CRS questions
+    temperature_c: float | None = None
 
 
 @dataclass(frozen=True)
@@ -173,4 +175,6 @@ class HistoryService:
             grades.from_row(row),
             staff.display_name if staff else "?",
             is_baseline=bool(assessment and assessment.is_baseline),
+            crs_grade=row.crs_grade,
+            temperature_c=row.temperature_c,
         )

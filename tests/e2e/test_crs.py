@@ -105,6 +105,9 @@ async def test_fever_and_one_vasopressor_is_crs_grade_3_and_a_critical_alert_wit
     await nurse.send("/timeline Bed 4")
     trail = await reply_with(nurse, "Check submitted")
     assert "Check submitted by Nurse Ada: ICANS 0 (ICE 10), CRS grade 3, 38.5 °C" in trail
+    await nurse.send("/history Bed 4")
+    history = await reply_with(nurse, "latest grade 0")
+    assert "24 Nov 09:00 · ICE 10 · CRS grade 3, 38.5 °C · grade 0 · Nurse Ada" in history
 
 
 async def reply_with(user: SimUser, wanted: str) -> str:
