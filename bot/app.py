@@ -23,6 +23,7 @@ from bot.services.escalations import EscalationRunner
 from bot.services.events import EventService
 from bot.services.export.service import ExportService
 from bot.services.history import HistoryService
+from bot.services.labs import LabService
 from bot.services.menus import MenuService
 from bot.services.outbox import Outbox, OutboxItem
 from bot.services.patients import PatientService
@@ -44,6 +45,7 @@ from bot.telegram.enrolment import EnrolmentHandlers
 from bot.telegram.events import EventHandlers
 from bot.telegram.export import ExportHandlers
 from bot.telegram.handlers import CoreHandlers, FallbackHandlers
+from bot.telegram.labs import LabHandlers
 from bot.telegram.patients import PatientHandlers, shift_board
 from bot.telegram.plans import PlanHandlers
 from bot.telegram.prompts import OutboxSender, Outgoing, PromptHandlers, Renderer
@@ -124,6 +126,9 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         application
     )
     OnCallHandlers(access, RosterService(db, clock, zone=settings.zone), settings.zone).register(
+        application
+    )
+    LabHandlers(access, LabService(db, clock, zone=settings.zone), settings.zone).register(
         application
     )
     alerts = AlertService(db, clock, settings.zone, rules)

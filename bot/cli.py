@@ -15,6 +15,7 @@ from bot import (
     cli_errors,
     cli_export,
     cli_health,
+    cli_labs,
     cli_oncall,
     cli_plans,
     cli_sandbox,
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_admin.add_parsers(sub)
     cli_plans.add_parsers(sub)
     cli_oncall.add_parsers(sub)
+    cli_labs.add_parsers(sub)
     cli_health.add_parsers(sub)
     cli_sandbox.add_parsers(sub)
     cli_staff.add_parsers(sub)

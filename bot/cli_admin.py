@@ -41,6 +41,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="show or change a ward's check cadence and shift changes",
         description="Without KEY=VALUE, show what the ward runs with. KEY is shift_changes "
         f"(local HH:MM list, e.g. 07:00,19:00), cadence.NAME ({', '.join(_cadence_names())}) "
+        "crs.ask (on or off: the CRS questions of the check round) "
         "or escalation.URGENCY.STEP; an empty VALUE returns to the default.",
     )
     settings.add_argument("code", metavar="CODE", help="the ward, e.g. H7")

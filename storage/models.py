@@ -353,6 +353,35 @@ class GradeResult(SQLModel, table=True):
     attribution_reason: str | None = Field(default=None, max_length=500)
     graded_by_id: int | None = Field(default=None, foreign_key="staff.id")
     graded_at: dt.datetime = _ts()
+    # CRS, asked in the round during the intensive window (None: not asked at this check).
+    crs_grade: int | None = Field(default=None)
+    temperature_c: float | None = Field(default=None)
+    crs_inputs: dict[str, Any] = _json_dict()  # hypotension, oxygen, treated, flags
+
+
+class LabTest(StrEnum):
+    IL6 = "il6"
+    CRP = "crp"
+    FERRITIN = "ferritin"
+
+
+class LabResult(SQLModel, table=True):
+    """A laboratory value, stored in the test's canonical unit (IL-6 pg/mL, CRP mg/L,
+    ferritin ng/mL) beside what was entered. Shown, never a trigger."""
+
+    __tablename__ = "lab_result"
+    __table_args__ = (sa.Index("ix_lab_patient_sampled", "patient_id", "sampled_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id")
+    test: LabTest = _enum(LabTest)
+    value: float
+    unit: str = Field(max_length=16)
+    entered_value: str = Field(max_length=32)
+    entered_unit: str = Field(max_length=16)
+    sampled_at: dt.datetime = _ts()
+    source: str = Field(max_length=16)  # "chat" or "import"
+    recorded_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    recorded_at: dt.datetime = _created()
 
 
 class DutyAssignment(SQLModel, table=True):

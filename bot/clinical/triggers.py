@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import enum
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -53,15 +53,19 @@ class TriggerReason(enum.StrEnum):
     """Why a check was escalated; each reason has one fixed urgency (`REASON_URGENCY`)."""
 
     GRADE_3_OR_4 = "grade_3_or_4"
+    CRS_3_OR_4 = "crs_3_or_4"
     SEIZURE = "seizure"
     HEMORRHAGE = "hemorrhage"
     ROSE_TWO_OR_MORE = "rose_two_or_more"
     GRADE_ROSE = "grade_rose"
+    CRS_ROSE = "crs_rose"
     INCOMPLETE_WITH_GRADE = "incomplete_with_grade"
     ABNORMAL_WITHOUT_REFERENCE = "abnormal_without_reference"
     SCORE_WORSE = "score_worse"
     NEW_TREMOR = "new_tremor"
     NEW_MYOCLONUS = "new_myoclonus"
+    FIRST_FEVER = "first_fever"
+    ORGAN_SUPPORT_WITHOUT_FEVER = "organ_support_without_fever"
     INCOMPLETE = "incomplete"
     GRADE_FELL = "grade_fell"
 
@@ -69,15 +73,19 @@ class TriggerReason(enum.StrEnum):
 REASON_URGENCY: Final[Mapping[TriggerReason, Urgency]] = types.MappingProxyType(
     {
         TriggerReason.GRADE_3_OR_4: Urgency.CRITICAL,
+        TriggerReason.CRS_3_OR_4: Urgency.CRITICAL,
         TriggerReason.SEIZURE: Urgency.CRITICAL,
         TriggerReason.HEMORRHAGE: Urgency.CRITICAL,
         TriggerReason.ROSE_TWO_OR_MORE: Urgency.CRITICAL,
         TriggerReason.GRADE_ROSE: Urgency.HIGH,
+        TriggerReason.CRS_ROSE: Urgency.HIGH,
         TriggerReason.INCOMPLETE_WITH_GRADE: Urgency.HIGH,
         TriggerReason.ABNORMAL_WITHOUT_REFERENCE: Urgency.HIGH,
         TriggerReason.SCORE_WORSE: Urgency.NORMAL,
         TriggerReason.NEW_TREMOR: Urgency.NORMAL,
         TriggerReason.NEW_MYOCLONUS: Urgency.NORMAL,
+        TriggerReason.FIRST_FEVER: Urgency.NORMAL,
+        TriggerReason.ORGAN_SUPPORT_WITHOUT_FEVER: Urgency.NORMAL,
         TriggerReason.INCOMPLETE: Urgency.NORMAL,
         TriggerReason.GRADE_FELL: Urgency.INFO,
     }
@@ -146,6 +154,11 @@ def _subtle(change: Change) -> list[TriggerReason]:
 def classify(change: Change) -> Triggers:
     """Urgency and reasons for one change; NONE with no reasons when nothing applies."""
     found = _critical(change) + _grade_movement(change) + _completeness(change) + _subtle(change)
+    return from_reasons(found)
+
+
+def from_reasons(found: Sequence[TriggerReason]) -> Triggers:
+    """The urgency of a set of reasons (the highest), reasons most urgent first."""
     order = list(TriggerReason)
     reasons = tuple(
         sorted(found, key=lambda reason: (-REASON_URGENCY[reason].rank, order.index(reason)))

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.clinical import Domain, IcansResult, Tool, Urgency, grade_icans
 from bot.clinical.protocols import Protocol
-from bot.services import board, flow, grades, outbox
+from bot.services import board, crs_round, flow, grades, labs, outbox
 from bot.services.checks import CheckView, Rejected
 from bot.services.escalations import LIVE, audit_escalation, decisions_of, edit_copies
 from bot.services.history import ChartEvent, ChartPoint, HistoryService
@@ -54,6 +54,7 @@ DECISIONS: Final = (
     "discontinue",
     "dexamethasone",
     "levetiracetam",
+    "tocilizumab",
     "icu",
     "other",
 )
@@ -103,6 +104,7 @@ class AlertView:
     regraded: IcansResult | None = None  # the current grade, when a physician re-attributed
     attributable: tuple[Domain, ...] = ()  # domains that count and may be attributed elsewhere
     reached: int = 0  # pages that reached someone
+    labs: tuple[labs.LabPoint, ...] = ()  # the latest of each test: shown, never a trigger
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class Chart:
     label: str
     points: Sequence[ChartPoint]
     events: Sequence[ChartEvent]
+    labs: Sequence[labs.LabPoint] = ()
 
 
 class AlertService:
@@ -147,6 +150,7 @@ class AlertService:
                 patient.label,
                 HistoryService.chart_points(session, patient.id or 0, since),
                 HistoryService.infusion_events(session, patient.id or 0, since),
+                labs.series(session, patient.id or 0, since),
             )
 
     def open_alerts(self, actor: StaffView) -> list[AlertView]:
@@ -296,6 +300,9 @@ class AlertService:
         new.graded_at = grade.graded_at  # the same check, at the same time: only its reading
         new.supersedes_id, new.graded_by_id = grade.id, actor.id
         new.attributed_elsewhere = sorted(d.value for d in attributed)
+        # CRS is not re-attributed: the same observations, the same CRS grade.
+        new.crs_grade, new.temperature_c = grade.crs_grade, grade.temperature_c
+        new.crs_inputs = dict(grade.crs_inputs)
         new.attribution_reason = f"attributed to another cause by {actor.display_name}"
         grade.current = False
         session.add(new)
@@ -393,6 +400,7 @@ class AlertService:
             ),
             attributable=_attributable(current) if current is not None else (),
             reached=_reached(session, escalation.id or 0),
+            labs=labs.latest(session, patient.id),
             baseline=grades.baseline_check(session, patient),
         )
         return self._with_source(session, escalation, patient, first, view)
@@ -449,6 +457,7 @@ class AlertService:
             grade=result,
             previous=previous,
             baseline=_baseline(session, patient, grade),
+            crs=crs_round.from_row(grade),
         )
         return dataclasses.replace(
             view,

@@ -1,4 +1,5 @@
-"""What the ward board adds to each patient: cycle and day, dose, next check, overdue.
+"""What the ward board adds to each patient: cycle and day, dose, next check, overdue, and
+the last CRS grade with its temperature.
 
 Built for many patients at once in a fixed number of queries (plans, their next checks), so
 the board costs the same whatever the ward's size in round trips.
@@ -17,6 +18,7 @@ from bot.clinical.cadence import cycle_day
 from bot.clinical.protocols import Protocol
 from storage.models import CheckStatus, PlanStatus, WeightBand
 from storage.repositories import checks as checks_repo
+from storage.repositories import grades as grades_repo
 from storage.repositories import plans as plans_repo
 
 
@@ -35,6 +37,10 @@ class BoardInfo:
     """Why the next check is due (`DueKind` value: ward watch, recovery, ...)."""
     cadence_hours: int | None = None
     """The interval of that cadence."""
+    crs_grade: int | None = None
+    """The last CRS grade recorded in the check round, its temperature and when."""
+    temperature_c: float | None = None
+    crs_at: dt.datetime | None = None
 
 
 def board(
@@ -47,6 +53,7 @@ def board(
 ) -> dict[int, BoardInfo]:
     plans = {p.id: plan for plan, p in plans_repo.current_for_patients(session, patient_ids)}
     checks = checks_repo.next_open(session, patient_ids=patient_ids)
+    crs = grades_repo.latest_crs_by_patient(session, patient_ids=patient_ids)
     result = {}
     for patient_id in patient_ids:
         plan, check = plans.get(patient_id), checks.get(patient_id)
@@ -77,6 +84,11 @@ def board(
                 overdue_minutes=0 if started else overdue,
                 cadence=check.kind.value,
                 cadence_hours=check.cadence_hours,
+            )
+        if patient_id in crs:
+            row = crs[patient_id]
+            info = replace(
+                info, crs_grade=row.crs_grade, temperature_c=row.temperature_c, crs_at=row.graded_at
             )
         result[patient_id] = info
     return result

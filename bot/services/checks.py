@@ -17,8 +17,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from bot.clinical import IcansResult, Tool, Triggers, escalation, grade_icans, select_tool
-from bot.services import escalations, flow, grades
+from bot.clinical import (
+    CrsResult,
+    IcansResult,
+    Tool,
+    Triggers,
+    escalation,
+    grade_icans,
+    select_tool,
+)
+from bot.clinical.crs_triggers import join
+from bot.services import crs_round, escalations, flow, flow_crs, grades
 from bot.services.grades import GradeSummary
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -65,6 +74,7 @@ class CheckView:
     previous: GradeSummary | None = None
     baseline: GradeSummary | None = None
     triggers: Triggers | None = None
+    crs: CrsResult | None = None  # when the check asked the CRS questions
 
 
 @dataclass(frozen=True)
@@ -179,6 +189,7 @@ class CheckService:
             session.add(assessment)
             session.flush()
             self._link_scheduled(session, assessment, now)
+            self._ask_crs(session, assessment, patient, now)
             audit.record(
                 session,
                 at=now,
@@ -307,6 +318,8 @@ class CheckService:
                 return None
             loaded = self._load(session, _id(assessment))
             assert loaded is not None
+            if assessment.step == flow_crs.TEMPERATURE and note is not None:
+                return self._typed_temperature(session, loaded, actor, note, now)
             if assessment.step != flow.NOTE:
                 return Shown(
                     self._view(session, loaded),
@@ -319,6 +332,26 @@ class CheckService:
                 assessment.photo_file_id = photo_file_id
             self._touch(assessment, now)
             return Shown(self._view(session, loaded), new_message=True)
+
+    def _typed_temperature(
+        self, session: Session, loaded: _Loaded, actor: StaffView, text: str, now: dt.datetime
+    ) -> Shown:
+        """A typed temperature answers the temperature question as its button would."""
+        assessment = loaded.assessment
+        try:
+            value = flow_crs.parse_temperature(text)
+        except flow_crs.TemperatureError as exc:
+            return Shown(
+                self._view(session, loaded),
+                new_message=True,
+                notice=f"{exc}: type the temperature in C, 34.0 to 43.0 (e.g. 38.4).",
+            )
+        state = flow.FlowState(assessment.step, _tool_of(assessment), assessment.answers)
+        outcome = flow.apply(state, flow_crs.temperature_action(value))
+        self._stamp(outcome.state.answers, state.step, actor, now)
+        assessment.step, assessment.answers = outcome.state.step, outcome.state.answers
+        self._touch(assessment, now)
+        return Shown(self._view(session, loaded), new_message=True)
 
     def remember_message(self, assessment_id: int, chat_id: int, message_id: int) -> None:
         """The message that shows the question, so later answers edit it in place."""
@@ -338,8 +371,14 @@ class CheckService:
         result = grade_icans(flow.to_assessment(assessment.answers, tool))
         previous = grades.previous_check(session, _id(patient))
         baseline = grades.baseline_check(session, patient)
-        triggers = escalation(
-            baseline.result if baseline else None, previous.result if previous else None, result
+        crs_change = crs_round.change(session, patient, assessment.answers, now)
+        triggers = join(
+            escalation(
+                baseline.result if baseline else None,
+                previous.result if previous else None,
+                result,
+            ),
+            crs_change,
         )
         by = assessment.answers.get("by", {})
         at = assessment.answers.get("at", {})
@@ -358,6 +397,8 @@ class CheckService:
         grade_row = grades.to_row(
             result, patient_id=_id(patient), at=now, assessment_id=_id(assessment)
         )
+        crs = crs_change.result if crs_change else None
+        crs_round.store(grade_row, assessment.answers, crs)
         session.add(grade_row)
         assessment.status = AssessmentStatus.SUBMITTED
         assessment.submitted_at = now
@@ -390,6 +431,8 @@ class CheckService:
             reasons=[r.value for r in triggers.reasons],
             grade_result_id=grade_row.id,
             ruleset=result.ruleset,
+            crs_grade=grade_row.crs_grade,
+            temperature_c=grade_row.temperature_c,
         )
         loaded.extra.update(grade=result, previous=previous, baseline=baseline, triggers=triggers)
         return Shown(self._view(session, loaded))
@@ -448,6 +491,21 @@ class CheckService:
             return
         row.status, row.assessment_id = CheckStatus.IN_PROGRESS, assessment.id
         assessment.scheduled_check_id = row.id
+
+    def _ask_crs(
+        self, session: Session, assessment: Assessment, patient: Patient, now: dt.datetime
+    ) -> None:
+        """Whether this check asks the CRS questions is decided once, when it starts."""
+        scheduled = (
+            session.get(ScheduledCheck, assessment.scheduled_check_id)
+            if assessment.scheduled_check_id is not None
+            else None
+        )
+        if crs_round.should_ask(session, patient, scheduled, now, self._rules):
+            assessment.answers = {
+                **assessment.answers,
+                **crs_round.opening_answers(session, patient),
+            }
 
     @staticmethod
     def _relink_scheduled(session: Session, assessment: Assessment) -> None:
@@ -569,6 +627,7 @@ class CheckService:
             previous=previous,
             baseline=baseline,
             triggers=loaded.extra.get("triggers"),
+            crs=crs_round.result(assessment.answers),
         )
 
 

@@ -9,6 +9,7 @@ the next button press. ``answers`` is plain JSON:
     seizure: Seizure                       motor / icp: [finding, ...]
     done: [step, ...]                      (steps the nurse has completed)
     reason_for: {"items": [...], "after": step}   (while asking why items were not assessable)
+    crs_ask: bool, crs_last_c: float | None, crs: {...}   (CRS questions: see flow_crs.py)
 
 The next step is always the first step of the applicable sequence, after the current one,
 that is not done; when none is left, the summary. The same rule drives the first pass and
@@ -40,6 +41,7 @@ from bot.clinical import (
     Seizure,
     Tool,
 )
+from bot.services import flow_crs
 
 Answers = dict[str, Any]
 _E = TypeVar("_E", bound=StrEnum)
@@ -116,7 +118,8 @@ def sequence(answers: Mapping[str, Any], tool: Tool) -> tuple[str, ...]:
             steps += [ORIENTATION, NAMING, TASKS]
         else:
             steps += list(CAPD_STEPS)
-    return (*steps, SEIZURE, MOTOR, ICP, NOTE)
+    crs = flow_crs.STEPS if flow_crs.asked(answers) else ()
+    return (*steps, SEIZURE, MOTOR, ICP, *crs, NOTE)
 
 
 def is_row_answer(step: str, action: str) -> bool:
@@ -277,6 +280,23 @@ def _toggles(state: FlowState, answers: Answers, action: str) -> Outcome:
     return Outcome(FlowState(state.step, state.tool, answers))
 
 
+def _crs(state: FlowState, answers: Answers, action: str) -> Outcome:
+    """One tap per CRS question; the temperature may also come typed (the service turns the
+    text into the same ``t38.4`` action, validated by the same rule)."""
+    if state.step == flow_crs.TEMPERATURE:
+        if action == flow_crs.TYPE_IT:
+            return Outcome(state, message="Type the temperature in C, e.g. 38.4")
+        value = flow_crs.temperature_from_action(action)
+        if value is None:
+            raise InvalidActionError(action)
+        answers.setdefault("crs", {})[flow_crs.TEMPERATURE] = value
+    elif flow_crs.is_choice(state.step, action):
+        answers.setdefault("crs", {})[state.step] = action
+    else:
+        raise InvalidActionError(action)
+    return _complete(state, answers, state.step)
+
+
 def _note(state: FlowState, answers: Answers, action: str) -> Outcome:
     if action not in (SKIP, DONE):
         raise InvalidActionError(action)
@@ -332,6 +352,7 @@ _HANDLERS = {
     MOTOR: _toggles,
     ICP: _toggles,
     NOTE: _note,
+    **dict.fromkeys(flow_crs.STEPS, _crs),
 }
 
 
@@ -388,6 +409,9 @@ def answered_items(answers: Mapping[str, Any], tool: Tool) -> Sequence[StoredAns
     rows.append(StoredAnswer("seizure", str(answers["seizure"])))
     rows += [StoredAnswer(f"motor_{m}", "present") for m in answers.get(MOTOR, ())]
     rows += [StoredAnswer(f"icp_{i}", "present") for i in answers.get(ICP, ())]
+    if flow_crs.asked(answers):
+        crs: Mapping[str, Any] = answers.get("crs", {})
+        rows += [StoredAnswer(step, str(crs[step])) for step in flow_crs.STEPS if step in crs]
     return rows
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from bot.clinical import IcansResult, Seizure
-from bot.services import grades
+from bot.services import grades, labs
 from bot.services.checks import NO_PATIENT, Rejected
+from bot.services.labs import LabPoint
 from bot.services.staff import Clock, StaffView
 from storage.db import Database
 from storage.models import (
@@ -55,6 +56,8 @@ class HistoryRow:
     by: str
     is_baseline: bool = False
     event: str | None = None  # the finding, for an event between checks
+    crs_grade: int | None = None  # when the check asked the CRS questions
+    temperature_c: float | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class History:
     # The last CHART_DAYS days, oldest first: current grades and the plans' infusion events.
     points: Sequence[ChartPoint] = ()
     infusion_events: Sequence[ChartEvent] = ()
+    labs: Sequence[LabPoint] = ()  # the chart's laboratory values, oldest first
+    latest_labs: Sequence[LabPoint] = ()  # the newest of each test, whenever sampled
 
 
 class HistoryService:
@@ -110,6 +115,8 @@ class HistoryService:
                 ).one(),
                 points=self.chart_points(session, patient.id, since),
                 infusion_events=self.infusion_events(session, patient.id, since),
+                labs=labs.series(session, patient.id, since),
+                latest_labs=labs.latest(session, patient.id),
             )
 
     @staticmethod
@@ -168,4 +175,6 @@ class HistoryService:
             grades.from_row(row),
             staff.display_name if staff else "?",
             is_baseline=bool(assessment and assessment.is_baseline),
+            crs_grade=row.crs_grade,
+            temperature_c=row.temperature_c,
         )

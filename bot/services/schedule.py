@@ -19,6 +19,7 @@ from bot.clinical.compare import worse_than_baseline
 from bot.clinical.protocols import CadenceSettings, Protocol
 from bot.clinical.risk import is_high_risk
 from bot.clinical.tool import age_on
+from bot.clinical.windows import DueKind, plan_windows
 from bot.protocols import load_protocols
 from bot.services.grades import from_row
 from storage.db import Database
@@ -111,6 +112,28 @@ class ScheduleRules:
             now=now,
             planned_at=plan.created_at,
         )
+
+    def in_intensive_window(self, session: Session, patient: Patient, now: dt.datetime) -> bool:
+        """Whether ``now`` falls in one of the plan's intensive windows (hospital days, the
+        hours after a step-up or restart): where the check round asks the CRS questions."""
+        plan = self._latest_plan(session, patient)
+        if plan is None or plan.protocol not in self._protocols:
+            return False
+        events = session.exec(
+            select(InfusionEvent)
+            .where(InfusionEvent.plan_id == plan.id)
+            .order_by(col(InfusionEvent.at))
+        ).all()
+        age = age_on(patient.date_of_birth, now.astimezone(self._zone).date())
+        windows = plan_windows(
+            self._protocols[plan.protocol],
+            plan.cycle_number,
+            plan.starts_at,
+            tuple(PlanEvent(kind=e.kind.value, at=e.at) for e in events),
+            self.settings_for(session.get(Ward, patient.ward_id)),
+            is_high_risk(age, patient.risk_flags),
+        )
+        return any(w.kind is DueKind.INTENSIVE and w.start <= now < w.end for w in windows)
 
     def episode_open(self, session: Session, patient: Patient) -> bool:
         """Whether the patient is in an abnormal episode (hourly checks) right now."""

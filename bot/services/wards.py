@@ -121,6 +121,10 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
             settings["shift_changes"] = times
             if not times:
                 settings.pop("shift_changes")
+        elif key == CRS_ASK:
+            settings["crs"] = _crs_ask(dict(settings.get("crs", {})), value)
+            if not settings["crs"]:
+                settings.pop("crs")
         elif key in ESCALATION_KEYS:
             _, urgency, name = key.split(".")
             escalation.setdefault(urgency, {})[name] = value or None
@@ -134,7 +138,12 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
                 cadence[name] = int(value)
         else:
             allowed = ", ".join(
-                ["shift_changes", *(f"cadence.{f}" for f in CADENCE_FIELDS), ESCALATION_HELP]
+                [
+                    "shift_changes",
+                    f"{CRS_ASK} (on/off)",
+                    *(f"cadence.{f}" for f in CADENCE_FIELDS),
+                    ESCALATION_HELP,
+                ]
             )
             raise WardError(f"unknown ward setting {key!r}; settings: {allowed}")
     try:
@@ -148,6 +157,19 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
     if not settings["escalation"]:
         settings.pop("escalation")
     return settings
+
+
+def _crs_ask(crs: dict[str, Any], value: str) -> dict[str, Any]:
+    """``crs.ask=off`` switches the CRS questions of the check round off; on (or empty)
+    restores the default, which is to ask."""
+    word = value.lower()
+    if word in ("", "on"):
+        crs.pop("ask", None)
+    elif word == "off":
+        crs["ask"] = False
+    else:
+        raise WardError(f"{CRS_ASK}: on or off, got {value!r}")
+    return crs
 
 
 def _escalation_overrides(
@@ -171,6 +193,7 @@ def effective_settings(settings: Mapping[str, Any]) -> dict[str, object]:
     cadence = CadenceSettings().with_overrides(settings.get("cadence", {}))
     shown: dict[str, object] = {f"cadence.{f}": getattr(cadence, f) for f in CADENCE_FIELDS}
     shown["shift_changes"] = ",".join(settings.get("shift_changes", DEFAULT_SHIFT_CHANGES))
+    shown[CRS_ASK] = "on" if settings.get("crs", {}).get("ask", True) else "off"
     overrides = settings.get("escalation", {})
     for urgency in ESCALATING:
         shown[f"escalation.{urgency.value}"] = describe(
@@ -179,6 +202,7 @@ def effective_settings(settings: Mapping[str, Any]) -> dict[str, object]:
     return shown
 
 
+CRS_ASK: Final = "crs.ask"
 CADENCE_FIELDS = tuple(f.name for f in dataclasses.fields(CadenceSettings))
 ESCALATION_KEYS = frozenset(f"escalation.{u.value}.{f}" for u in ESCALATING for f in FIELDS)
 ESCALATION_HELP = (

@@ -36,6 +36,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.charts import render_history_chart
 from bot.telegram.check_views import grade_line, grade_words, reference_line, summary_text
 from bot.telegram.events import finding_label
+from bot.telegram.labs import labs_lines
 from bot.telegram.prompts import Outgoing, Renderer
 from storage.models import EscalationStatus
 
@@ -61,6 +62,10 @@ REASONS: Final[Mapping[str, str]] = {
     TriggerReason.NEW_MYOCLONUS: "new myoclonus",
     TriggerReason.INCOMPLETE: "check could not be completed",
     TriggerReason.GRADE_FELL: "grade fell",
+    TriggerReason.CRS_3_OR_4: "CRS grade 3 or 4",
+    TriggerReason.CRS_ROSE: "CRS grade rose",
+    TriggerReason.FIRST_FEVER: "first fever (38.0 °C or more) this cycle",
+    TriggerReason.ORGAN_SUPPORT_WITHOUT_FEVER: "BP or oxygen support without fever",
     MISSED_CHECK: "scheduled check not started for an hour",
 }
 DECISION_WORDS: Final[Mapping[str, str]] = {
@@ -70,6 +75,7 @@ DECISION_WORDS: Final[Mapping[str, str]] = {
     "discontinue": "Discontinue",
     "dexamethasone": "Dexamethasone",
     "levetiracetam": "Levetiracetam",
+    "tocilizumab": "Tocilizumab",
     "icu": "ICU transfer",
     "other": "Other",
 }
@@ -97,6 +103,7 @@ def render_alert(view: AlertView, zone: ZoneInfo, *, repeat: bool = False) -> st
     lines += [_course(view), *_source(view, zone)]
     if view.seizures:
         lines.append(f"Seizure events recorded: {view.seizures}")
+    lines += labs_lines(view.labs, zone)
     if view.regraded is not None:
         lines.append(f"Re-graded by a physician: ICANS {grade_words(view.regraded)}")
     lines += ["", *_state(view, zone)]
@@ -196,7 +203,8 @@ def keyboard(view: AlertView, *, decide: bool) -> InlineKeyboardMarkup | None:
     names = list(DECISIONS)
     rows = [
         [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[:4]],
-        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[4:]],
+        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[4:7]],
+        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[7:]],
     ]
     if view.attributable:
         rows.append([_button(view, "A finding has another cause…", "attr")])
@@ -411,4 +419,6 @@ def chart_png(alerts: AlertService, escalation_id: int, zone: ZoneInfo) -> bytes
     chart = alerts.chart(escalation_id)
     if chart is None:
         raise LookupError(f"escalation {escalation_id} has gone")
-    return render_history_chart(chart.points, chart.events, label=chart.label, zone=zone)
+    return render_history_chart(
+        chart.points, chart.events, label=chart.label, zone=zone, labs=chart.labs
+    )

@@ -1,4 +1,5 @@
-"""A patient's ICE (or CAPD) score and ICANS grade over time, as a PNG for Telegram.
+"""A patient's ICE (or CAPD) score and ICANS grade over time, as a PNG for Telegram; with
+laboratory values (IL-6, CRP, ferritin) as a third panel when there are any.
 
 Reusable: ``/history`` sends it, physician alerts can attach it. Uses matplotlib's
 object-oriented API on the Agg canvas only (no pyplot, no global state, no GUI), so it is
@@ -18,11 +19,20 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from bot.clinical.labs import CANONICAL_UNIT, NAMES, LabTest
 from bot.services.history import ChartEvent, ChartPoint
+from bot.services.labs import LabPoint
 
 __all__ = ["ChartEvent", "ChartPoint", "render_history_chart", "score_tool"]
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 6.0, 100
+LABS_HEIGHT_IN = 8.5  # with the laboratory panel: 800x850
+LAB_STYLE = {  # colour, marker and value label offset (points) per test
+    LabTest.IL6: ("tab:purple", "D", (0, 8)),
+    LabTest.CRP: ("tab:olive", "v", (0, -16)),
+    LabTest.FERRITIN: ("tab:brown", "P", (14, -12)),
+}
+LOG_FLOOR = 0.1  # a value of 0 is drawn here on the log scale
 FONT = 14
 SMALL = 12
 
@@ -103,21 +113,28 @@ def render_history_chart(
     *,
     label: str,
     zone: ZoneInfo,
+    labs: Sequence[LabPoint] = (),
 ) -> bytes:
-    """PNG bytes, 800x600: score on top, ICANS grade below, infusion events as lines."""
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+    """PNG bytes, 800x600: score on top, ICANS grade below, infusion events as lines; with
+    laboratory values, 800x850 and a third panel (log scale, one marker per sample)."""
+    height = LABS_HEIGHT_IN if labs else HEIGHT_IN
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
-    score_ax, grade_ax = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    ratios = (3, 2, 2) if labs else (3, 2)
+    axes = list(figure.subplots(len(ratios), 1, sharex=True, height_ratios=ratios))
+    score_ax, grade_ax = axes[0], axes[1]
     figure.suptitle(label, fontsize=FONT + 4, fontweight="bold")
 
     tool = score_tool(points)
     _scores(score_ax, [p for p in points if p.tool == tool or p.score is None], tool)
     _grades(grade_ax, points)
-    for ax in (score_ax, grade_ax):
+    if labs:
+        _labs(axes[2], labs)
+    for ax in axes:
         ax.grid(True, alpha=0.3)
         ax.tick_params(labelsize=SMALL)
-    _time_axis(grade_ax, points, events, zone)
-    _events(score_ax, grade_ax, events)
+    _time_axis(axes[-1], points, events, zone, extra=[p.sampled_at for p in labs])
+    _events(score_ax, axes[1:], events)
 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
@@ -198,7 +215,50 @@ def _grades(ax: Axes, points: Sequence[ChartPoint]) -> None:
     ax.legend(handles=handles, loc="best", fontsize=SMALL, framealpha=0.9)
 
 
-def _events(score_ax: Axes, grade_ax: Axes, events: Sequence[ChartEvent]) -> None:
+def _labs(ax: Axes, labs: Sequence[LabPoint]) -> None:
+    """Each test its own line and marker on a log scale (IL-6 spans 1 to 10,000 pg/mL);
+    every sample a marker at its sample time, and a tick along the panel's foot."""
+    ax.set_yscale("log")
+    ax.set_ylabel("Labs (log)", fontsize=FONT)
+    for test, (colour, marker, offset) in LAB_STYLE.items():
+        series = [p for p in labs if p.test is test]
+        if not series:
+            continue
+        ys = [max(p.value, LOG_FLOOR) for p in series]
+        xs = [_x(p.sampled_at) for p in series]
+        name = f"{NAMES[test]} ({CANONICAL_UNIT[test]})"
+        ax.plot(xs, ys, color=colour, marker=marker, markersize=8, linewidth=1.5, label=name)
+        # Values are written at each test's peak and latest sample only: every sample is a
+        # marker, and a label on each of 28 days of samples would be unreadable (and slow).
+        peak = max(range(len(series)), key=lambda i: series[i].value)
+        for i in sorted({peak, len(series) - 1}):
+            x, p = xs[i], series[i]
+            ax.annotate(
+                f"{p.value:g}",
+                (x, max(p.value, LOG_FLOOR)),
+                textcoords="offset points",
+                xytext=offset,
+                ha="center" if offset[0] == 0 else "left",
+                fontsize=SMALL - 2,
+                color=colour,
+            )
+        # The sample times, as ticks along the panel's foot.
+        ax.plot(
+            xs,
+            [0.0] * len(xs),
+            "|",
+            color=colour,
+            markersize=14,
+            markeredgewidth=2,
+            transform=ax.get_xaxis_transform(),
+            clip_on=False,
+        )
+    values = [max(p.value, LOG_FLOOR) for p in labs]
+    ax.set_ylim(min(values) / 15, max(values) * 60)  # room for value labels and the legend
+    ax.legend(loc="upper center", ncol=3, fontsize=SMALL - 2, framealpha=0.9)
+
+
+def _events(score_ax: Axes, lower_axes: Sequence[Axes], events: Sequence[ChartEvent]) -> None:
     """Dashed lines on both axes, short labels above the top one (staggered when close)."""
     left, right = score_ax.get_xlim()
     close = (right - left) * 0.08  # in days, matplotlib's date unit
@@ -207,7 +267,7 @@ def _events(score_ax: Axes, grade_ax: Axes, events: Sequence[ChartEvent]) -> Non
     for event in events:
         colour = EVENT_COLOURS.get(event.kind, "black")
         x = _x(event.at)
-        for ax in (score_ax, grade_ax):
+        for ax in (score_ax, *lower_axes):
             ax.axvline(x, color=colour, linestyle="--", linewidth=1.5, zorder=1)
         row = (row + 1) % 2 if previous is not None and x - previous < close else 0
         previous = x
@@ -226,9 +286,14 @@ def _events(score_ax: Axes, grade_ax: Axes, events: Sequence[ChartEvent]) -> Non
 
 
 def _time_axis(
-    ax: Axes, points: Sequence[ChartPoint], events: Sequence[ChartEvent], zone: ZoneInfo
+    ax: Axes,
+    points: Sequence[ChartPoint],
+    events: Sequence[ChartEvent],
+    zone: ZoneInfo,
+    *,
+    extra: Sequence[dt.datetime] = (),
 ) -> None:
-    times = [p.at for p in points] + [e.at for e in events]
+    times = [p.at for p in points] + [e.at for e in events] + list(extra)
     if times:
         start, end = min(times), max(times)
         pad = max((end - start) / 20, dt.timedelta(hours=2))

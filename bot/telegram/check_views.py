@@ -27,9 +27,10 @@ from bot.clinical import (
     Tool,
     Urgency,
 )
-from bot.services import flow
+from bot.services import flow, flow_crs
 from bot.services.checks import CheckView, Held
 from bot.services.grades import GradeSummary
+from bot.telegram import crs_views
 from bot.telegram.callbacks import Callback
 from storage.models import AssessmentStatus
 
@@ -98,6 +99,7 @@ STEP_TITLES: Final[Mapping[str, str]] = {
     flow.ICP: "Intracranial pressure / imaging",
     flow.NOTE: "Note and photo",
     flow.CAPD_STEPS[0]: "CAPD",
+    **crs_views.TITLES,
 }
 URGENCY_ADVICE: Final[Mapping[Urgency, str]] = {
     Urgency.CRITICAL: "CRITICAL: call the physician on call now.",
@@ -160,6 +162,8 @@ def _step(view: CheckView, zone: ZoneInfo) -> tuple[str, list[list[InlineKeyboar
         ]
     if step in flow.TOGGLE_STEPS:
         return _toggles(view, step)
+    if step in flow_crs.STEPS:
+        return crs_views.step(step, view.answers, lambda text, a: _button(view, text, a))
     if step == flow.NOTE:
         return _note(view)
     if step == flow.EDIT:
@@ -249,12 +253,16 @@ def summary_text(view: CheckView, zone: ZoneInfo) -> str:
     lines.append(f"Seizure: {SEIZURE_LABELS[Seizure(answers.get('seizure', 'none'))].lower()}")
     lines.append(f"Motor: {_findings(answers.get(flow.MOTOR, []))}")
     lines.append(f"ICP / imaging: {_findings(answers.get(flow.ICP, []))}")
+    lines += crs_views.summary_lines(answers, view.crs)
     if view.note:
         lines.append(f"Note: {view.note}")
     if view.has_photo:
         lines.append("Handwriting photo: attached")
     if view.grade is not None:
-        lines += ["", grade_line(view.grade), *_changes(view, zone)]
+        grades = grade_line(view.grade)
+        if view.crs is not None:
+            grades += f" · {crs_views.grade_text(view.crs)}"
+        lines += ["", grades, *_changes(view, zone)]
     if view.triggers is not None and view.triggers.urgency in URGENCY_ADVICE:
         lines += ["", URGENCY_ADVICE[view.triggers.urgency]]
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from bot.services.history import CHART_DAYS, History, HistoryService
 from bot.telegram import callbacks, charts, check_views, texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
+from bot.telegram.labs import labs_lines
 
 CHOOSE, CONFIRM = 0, 1
 CANCEL = "cancel"
@@ -155,6 +156,7 @@ class EventHandlers:
                 result.infusion_events,
                 label=result.label,
                 zone=self._zone,
+                labs=result.labs,
             )
             tool = charts.score_tool(result.points).upper()
             await context.bot.send_photo(
@@ -166,7 +168,12 @@ class EventHandlers:
 
     def _history_text(self, history: History) -> str:
         if not history.rows:
-            return f"{history.label}: no checks yet. Start one with /check {history.label}"
+            return "\n".join(
+                [
+                    f"{history.label}: no checks yet. Start one with /check {history.label}",
+                    *labs_lines(history.latest_labs, self._zone),
+                ]
+            )
         worst = "-" if history.worst_grade is None else f"grade {history.worst_grade}"
         lines = [
             f"{history.label}: latest {check_views.grade_words(history.rows[0].result)}; "
@@ -184,8 +191,11 @@ class EventHandlers:
                 tool = row.result.tool.value.upper()
                 what = f"{tool} {'n/a' if score is None else score}"
                 what += " (baseline)" if row.is_baseline else ""
+            if row.crs_grade is not None:
+                what += f" · CRS grade {row.crs_grade}"
+                what += f", {row.temperature_c:.1f} °C" if row.temperature_c is not None else ""
             lines.append(f"{at} · {what} · {check_views.grade_words(row.result)} · {row.by}")
-        return "\n".join(lines)
+        return "\n".join([*lines, *labs_lines(history.latest_labs, self._zone)])
 
 
 def _button(patient_id: int, stage: int, text: str, action: str) -> InlineKeyboardButton:

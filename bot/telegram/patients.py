@@ -165,6 +165,10 @@ def board_lines(info: BoardInfo, zone: ZoneInfo) -> list[str]:
             lines.append(f"OVERDUE: check due {due} ({info.overdue_minutes} min){why}")
         else:
             lines.append(f"next check {due}{why}")
+    if info.crs_grade is not None and info.crs_at is not None:
+        at = info.crs_at.astimezone(zone).strftime("%d %b %H:%M")
+        temperature = f", {info.temperature_c:.1f} °C" if info.temperature_c is not None else ""
+        lines.append(f"CRS grade {info.crs_grade}{temperature} ({at})")
     return lines
 
 

@@ -8,6 +8,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("check", "Start a neuro check: /check <patient>"),
     ("event", "Report a seizure, weakness or imaging finding now: /event <patient>"),
     ("history", "Recent checks and grades: /history <patient>"),
+    ("labs", "Record IL-6, CRP or ferritin: /labs <patient>"),
     (
         "timeline",
         "The audit trail of a patient: checks, alerts, acknowledgements: /timeline <patient>",

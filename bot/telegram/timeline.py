@@ -20,6 +20,7 @@ from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.clinical.labs import LabTest, shown
 from bot.services.timeline import STAFF_LIST_KEYS, Timeline, TimelineEntry, TimelineService
 from bot.telegram import texts
 from bot.telegram.access import Access
@@ -132,8 +133,25 @@ def _check_started(entry: TimelineEntry, _zone: ZoneInfo) -> str:
 
 
 def _check_submitted(entry: TimelineEntry, _zone: ZoneInfo) -> str:
-    summary = _joined(grade_text(entry.facts), urgency_text(entry.facts))
+    summary = _joined(grade_text(entry.facts), _crs_text(entry.facts), urgency_text(entry.facts))
     return f"Check submitted{_by(entry)}: {summary}"
+
+
+def _crs_text(facts: Facts) -> str:
+    """``CRS grade 3, 38.5 °C``; empty when the check did not ask."""
+    grade = facts.get("crs_grade")
+    if grade is None:
+        return ""
+    temperature = facts.get("temperature_c")
+    return f"CRS grade {grade}" + (f", {temperature:.1f} °C" if temperature is not None else "")
+
+
+def _lab_recorded(entry: TimelineEntry, zone: ZoneInfo) -> str:
+    facts = entry.facts
+    test = LabTest(str(facts["test"]))
+    sampled = when(dt.datetime.fromisoformat(str(facts["sampled_at"])), zone)
+    how = "imported" if facts.get("source") == "import" else "recorded"
+    return f"Lab {how}{_by(entry)}: {shown(test, float(facts['value']))}, sampled {sampled}"
 
 
 def _check_taken_over(entry: TimelineEntry, _zone: ZoneInfo) -> str:
@@ -238,6 +256,7 @@ DECISIONS: Final[Mapping[str, str]] = {
     "discontinue": "discontinue blinatumomab",
     "dexamethasone": "dexamethasone",
     "levetiracetam": "levetiracetam",
+    "tocilizumab": "tocilizumab",
     "icu": "ICU",
     "other": "other",
 }
@@ -328,6 +347,7 @@ WORDINGS: Final[Mapping[str, Wording]] = {
     "check.ladder.charge": _ladder("Check not started", ", charge nurse told:"),
     "check.ladder.physician": _ladder("Check not started", ", escalated to the physician:"),
     "event.reported": _event_reported,
+    "lab.recorded": _lab_recorded,
     "patient.admitted": _admitted,
     "patient.discharged": _discharged,
     "plan.created": _plan_created,

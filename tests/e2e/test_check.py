@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 import pytest
 from sqlmodel import col, select
@@ -56,10 +57,38 @@ async def start(user: SimUser, label: str) -> SentMessage:
     return await user.next_message()
 
 
+CRS_NORMAL: Final = {
+    "CRS. Temperature": "37.0 °C",
+    "CRS. Blood pressure": "BP: no support",
+    "CRS. Oxygen": "O2: none",
+    "CRS. Since the last check": "None of these given",
+}
+"""The CRS answers of an afebrile patient without support, question by question."""
+
+
 async def tap(user: SimUser, message: SentMessage, *buttons: str) -> SentMessage:
-    """Press buttons in turn on the (edited) question message; return its latest state."""
+    """Press buttons in turn on the (edited) question message; return its latest state.
+
+    A check taken in an intensive window asks the CRS questions after the ICANS domains; the
+    ICANS stories give the taps of the neuro check only, so a CRS question met on the way,
+    whose buttons do not include the next tap, is answered as an afebrile patient without
+    support (`CRS_NORMAL`). Tests of CRS itself tap its answers explicitly.
+    """
     for button in buttons:
+        message = await _crs_normal_unless(user, message, button)
         await user.press(message, button)
+        message = await user.wait_edit(message)
+    return message
+
+
+async def _crs_normal_unless(user: SimUser, message: SentMessage, button: str) -> SentMessage:
+    for _ in range(len(CRS_NORMAL)):
+        current = user.current(message)
+        text = current.text or ""
+        answer = next((a for q, a in CRS_NORMAL.items() if f"\n\n{q}" in text), None)
+        if answer is None or current.find_button(button) is not None:
+            return message
+        await user.press(message, answer)
         message = await user.wait_edit(message)
     return message
 

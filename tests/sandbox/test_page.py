@@ -40,10 +40,12 @@ GRADE_1_CHECK = (
     "No seizure",
     "None of these",
     "None of these",
+    *("37.0 °C", "BP: no support", "O2: none", "None of these given"),
     "Skip",
     "Submit",
 )
-"""ICE 8/10, awake: ICANS grade 1, which on a first check is a HIGH alert."""
+"""ICE 8/10, awake: ICANS grade 1, which on a first check is a HIGH alert. Bed 1 MK is in its
+intensive window, so the check also asks the CRS questions (afebrile, no support)."""
 
 pytestmark = pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK),

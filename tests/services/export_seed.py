@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
+from bot.services import flow_crs
 from bot.services.alerts import Acknowledged, AlertService
 from bot.services.checks import CheckService, Shown
 from bot.services.enrolment import EnrolmentService
@@ -92,10 +93,27 @@ def do_check(
     assert isinstance(started, Shown), started
     current = started.view
     for action in actions:
+        while current.step in CRS_NORMAL and action not in CRS_ANSWERS[current.step]:
+            # A check in an intensive window asks the CRS questions: an afebrile patient.
+            crs = checks.press(
+                actor, current.assessment_id, current.version, CRS_NORMAL[current.step]
+            )
+            assert isinstance(crs, Shown), (current.step, crs)
+            current = crs.view
         pressed = checks.press(actor, current.assessment_id, current.version, action)
         assert isinstance(pressed, Shown), (action, pressed)
         current = pressed.view
     return current.assessment_id
+
+
+CRS_NORMAL = {
+    flow_crs.TEMPERATURE: flow_crs.temperature_action(37.0),
+    flow_crs.PRESSURE: "none",
+    flow_crs.OXYGEN: "none",
+    flow_crs.TREATED: "no",
+}
+"""The CRS answers of an afebrile patient without support, step by step."""
+CRS_ANSWERS = {**flow_crs.CHOICES, flow_crs.TEMPERATURE: ()}
 
 
 def open_due(db: Database, patient_id: int) -> ScheduledCheck:

@@ -241,6 +241,23 @@ def test_attributing_a_finding_elsewhere_regrades_as_a_new_row(
     assert escalation(db, escalation_id).grade_result_id == old.id
 
 
+def test_a_regrade_keeps_the_checks_crs_grade(
+    db: Database, team: Team, clock: FakeClock, alerts: AlertService
+) -> None:
+    """Attribution re-reads the neuro findings; the CRS observations stay as they were, so
+    the board and the next check's comparison still find the CRS grade on the current row."""
+    escalation_id = check_alert(db, team)
+    with db.session() as session:
+        row = session.exec(select(GradeResult)).one()
+        row.crs_grade, row.temperature_c = 2, 38.6
+        row.crs_inputs = {"hypotension": "fluids_only", "oxygen": "none", "treated": False}
+    clock.now = LATER
+    assert isinstance(alerts.attribute(team.view(PRIMARY), escalation_id, "ice"), AlertView)
+    old, new = grade_rows(db)
+    assert (new.current, new.crs_grade, new.temperature_c) == (True, 2, 38.6)
+    assert new.crs_inputs == old.crs_inputs
+
+
 def test_only_a_physician_may_attribute(db: Database, team: Team, alerts: AlertService) -> None:
     escalation_id = check_alert(db, team)
     answer = alerts.attribute(team.view(NURSE), escalation_id, "ice")

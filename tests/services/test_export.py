@@ -118,7 +118,8 @@ def test_every_table_matches_the_database_row_for_row(
         row = exported[check_id or 0]
         assert row["icans_grade"] == str(grade.icans_grade)
         assert row["ice_score"] == ("" if grade.ice_score is None else str(grade.ice_score))
-        assert row["ruleset"] == grade.ruleset and row["crs_grade"] == ""
+        assert row["ruleset"] == grade.ruleset
+        assert row["crs_grade"] == ("" if grade.crs_grade is None else str(grade.crs_grade))
     ice8 = next(r for r in exported.values() if r["ice_score"] == "8")
     assert (ice8["ice_hospital"], ice8["ice_writing"], ice8["motor_findings"]) == (
         "wrong",

@@ -136,7 +136,10 @@ def test_every_fhir_resource_validates(
         for resource in resources:
             get_fhir_model_class(resource["resourceType"]).model_validate(resource)
             checked += 1
-    assert checked == 2 + 2 + (1 + 3 + 3) + (1 + 1 + 1), "2 questionnaires, 2 bundles, entries"
+    # Bed 4: the patient, 2 responses and an event, 3 ICANS grades, and the CRS grades of its 2
+    # checks (taken in the intensive window, so they asked the CRS questions); the child:
+    # the patient, a response, a grade.
+    assert checked == 2 + 2 + (1 + 3 + 3 + 2) + (1 + 1 + 1), "2 questionnaires, 2 bundles"
     questionnaires = {
         json.loads(p.read_text(encoding="utf-8"))["url"] for p in out.glob("Questionnaire-*.json")
     }

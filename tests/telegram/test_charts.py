@@ -96,3 +96,20 @@ def test_mixed_tools_chart_the_ice_scores() -> None:
     mixed = points("ice", [10, 8]) + points("capd", [4], START + dt.timedelta(days=2))
     assert score_tool(mixed) == "ice"
     assert png_size(render_history_chart(mixed, [], label="Bed 4", zone=BERLIN))
+
+
+def test_laboratory_values_add_a_third_panel() -> None:
+    from bot.clinical.labs import LabTest
+    from bot.services.labs import LabPoint
+
+    labs = [
+        LabPoint(LabTest.IL6, 12.0, START),
+        LabPoint(LabTest.IL6, 2400.0, START + dt.timedelta(hours=20)),
+        LabPoint(LabTest.CRP, 0.0, START),  # drawn at the log scale's floor
+        LabPoint(LabTest.FERRITIN, 800.0, START + dt.timedelta(days=4)),  # beyond the checks
+    ]
+    data = render_history_chart(
+        points("ice", [10, 9, 7]), EVENTS[:2], label="Bed 4", zone=BERLIN, labs=labs
+    )
+    assert png_size(data) == (800, 850)
+    assert png_size(render_history_chart([], [], label="Bed 4", zone=BERLIN, labs=labs))

@@ -67,8 +67,13 @@ CRS = (
     _c(
         "crs_grade",
         "integer",
-        "ASTCT CRS grade 0-4 when recorded with the grade. Neurocheck does not yet record CRS: "
-        "empty until it does.",
+        "ASTCT CRS grade 0-4, when the check asked the CRS questions (checks in an intensive "
+        "window); empty otherwise.",
+    ),
+    _c(
+        "temperature_c",
+        "decimal",
+        "Temperature in degrees Celsius recorded with the CRS questions; empty otherwise.",
     ),
 )
 
@@ -166,7 +171,7 @@ GRADES: Final = Table(
         _c("current", "boolean", "false: superseded by a physician's re-grading."),
         _ref("supersedes_id", "grade this one replaced"),
         _c("tool", "text", "ice or capd."),
-        *(c for c in GRADE if c.name not in ("regraded", "graded_at", "crs_grade")),
+        *(c for c in GRADE if c.name not in ("regraded", "graded_at", "crs_grade", "temperature_c")),
         _c("recorded_seizure", "text", "The seizure finding graded."),
         _c("recorded_hemorrhage", "boolean", "Intracranial haemorrhage recorded (not graded)."),
         _c("attribution_reason", "text", "Why (free text; empty when pseudonymised)."),

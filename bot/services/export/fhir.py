@@ -207,7 +207,7 @@ def _grade_observations(
     grade: GradeResult, rows: PatientRows, p: Present, subject: str, source: str
 ) -> Iterator[dict[str, Any]]:
     yield {"fullUrl": _url(), "resource": _icans(grade, rows, p, subject, source)}
-    crs = grade.domain_grades.get("crs")
+    crs = grade.crs_grade
     if crs is not None:
         yield {
             "fullUrl": _url(),

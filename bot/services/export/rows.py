@@ -35,11 +35,10 @@ def patient_row(rows: PatientRows, p: Present) -> Row:
 
 
 def _grade_cells(grade: GradeResult | None) -> Row:
-    """The grade columns shared by checks and grades (CRS only when the grade holds one)."""
+    """The grade columns shared by checks and grades (CRS only when the check asked it)."""
     if grade is None:
         return {}
     domains: dict[str, Any] = grade.domain_grades
-    crs = domains.get("crs", getattr(grade, "crs_grade", None))
     return {
         "ice_score": grade.ice_score,
         "capd_score": grade.capd_score,
@@ -49,7 +48,8 @@ def _grade_cells(grade: GradeResult | None) -> Row:
         "flags": list(grade.flags),
         "attributed_elsewhere": list(grade.attributed_elsewhere),
         "ruleset": grade.ruleset,
-        "crs_grade": crs,
+        "crs_grade": grade.crs_grade,
+        "temperature_c": grade.temperature_c,
     }
 
 

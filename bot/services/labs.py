@@ -1,0 +1,225 @@
+"""Laboratory values (IL-6, CRP, ferritin): recorded in chat or imported from a file, shown
+beside the neuro check and never acted on (bot/clinical/README.md section 11).
+
+One transaction per use case; every value recorded is audited. An import is all rows or
+none, like the rota's: a file with one bad line changes nothing, and every bad line is named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.clinical.labs import LabInputError, LabTest, LabValue, normalise
+from bot.services.checks import NO_PATIENT, Rejected
+from bot.services.labs_csv import LabRow, parse_labs, sample_time
+from bot.services.staff import Clock, StaffView
+from storage.db import Database
+from storage.models import LabResult, Patient
+from storage.models import LabTest as StoredLabTest
+from storage.repositories import audit
+from storage.repositories import labs as labs_repo
+from storage.repositories import patients as patients_repo
+from storage.repositories import wards as wards_repo
+
+_CLOCK_TIME: Final = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class LabImportError(ValueError):
+    """A file that cannot be imported: every problem, ``line N: reason``."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = tuple(errors)
+
+
+@dataclass(frozen=True)
+class LabPoint:
+    """One sample as it is shown: value in the test's canonical unit."""
+
+    test: LabTest
+    value: float
+    sampled_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class LabRecorded:
+    label: str
+    point: LabPoint
+    entered: str  # "4.2 mg/dL", when converted
+
+
+@dataclass(frozen=True)
+class LabsImported:
+    added: int
+    existing: int
+
+
+def latest(session: Session, patient_id: int) -> tuple[LabPoint, ...]:
+    """The newest value of each test, in the order IL-6, CRP, ferritin."""
+    rows = labs_repo.latest_each(session, patient_id=patient_id)
+    return tuple(_point(rows[t.value]) for t in LabTest if t.value in rows)
+
+
+def series(session: Session, patient_id: int, since: dt.datetime) -> tuple[LabPoint, ...]:
+    return tuple(_point(r) for r in labs_repo.series(session, patient_id=patient_id, since=since))
+
+
+def _line_number(error: str) -> int:
+    """``line 12: ...`` sorts by 12: every problem in file order."""
+    number = error.removeprefix("line ").partition(":")[0]
+    return int(number) if number.isdecimal() else 0
+
+
+def _point(row: LabResult) -> LabPoint:
+    return LabPoint(LabTest(row.test.value), row.value, row.sampled_at)
+
+
+class LabService:
+    def __init__(self, db: Database, clock: Clock, *, zone: ZoneInfo) -> None:
+        self._db = db
+        self._clock = clock
+        self._zone = zone
+
+    def find_patient(self, actor: StaffView, label: str) -> tuple[int, str, tuple[LabPoint, ...]]:
+        """The patient (id, label) and its latest values; LabInputError when not on the
+        actor's wards."""
+        with self._db.session() as session:
+            patient = patients_repo.active_by_label(session, ward_ids=actor.ward_ids, label=label)
+            if patient is None or patient.id is None:
+                raise LabInputError(NO_PATIENT)
+            return patient.id, patient.label, latest(session, patient.id)
+
+    def record(
+        self, actor: StaffView, patient_id: int, test: LabTest, text: str
+    ) -> LabRecorded | Rejected:
+        """``text`` is what the nurse typed: ``850``, ``4.2 mg/dL``, ``850 06:30`` or
+        ``4.2 mg/dL 2026-11-24 06:30``; the sample time defaults to now."""
+        now = self._clock()
+        try:
+            value, sampled = self._parse(test, text, now)
+        except LabInputError as error:
+            return Rejected(str(error))
+        with self._db.session() as session:
+            patient = session.get(Patient, patient_id)
+            if patient is None or patient.ward_id not in actor.ward_ids:
+                return Rejected(NO_PATIENT)
+            self._add(session, patient, value, sampled, now, source="chat", actor_id=actor.id)
+            entered = f"{value.entered_value} {value.entered_unit}"
+            return LabRecorded(patient.label, LabPoint(test, value.value, sampled), entered)
+
+    def import_csv(self, text: str, *, dry_run: bool = False) -> LabsImported:
+        """Every row in one transaction, or none (``LabImportError`` lists why)."""
+        now = self._clock()
+        parsed = parse_labs(text, zone=self._zone, now=now)
+        errors: list[str] = list(parsed.errors)  # the rows that parsed are checked too
+        added = existing = 0
+        with self._db.session() as session:
+            savepoint = session.begin_nested()
+            for row in parsed.rows:
+                patient = self._patient_of(session, row, errors)
+                if patient is None:
+                    continue
+                if labs_repo.exists(
+                    session,
+                    patient_id=patient.id or 0,
+                    test=row.value.test.value,
+                    sampled_at=row.sampled_at,
+                    value=row.value.value,
+                ):
+                    existing += 1
+                    continue
+                self._add(session, patient, row.value, row.sampled_at, now, source="import")
+                added += 1
+            if errors or dry_run:
+                savepoint.rollback()
+            else:
+                savepoint.commit()
+        if errors:
+            raise LabImportError(sorted(errors, key=_line_number))
+        return LabsImported(added, existing)
+
+    @staticmethod
+    def _patient_of(session: Session, row: LabRow, errors: list[str]) -> Patient | None:
+        ward = wards_repo.by_code(session, row.ward_code)
+        if ward is None or ward.id is None:
+            errors.append(f"line {row.line}: no ward {row.ward_code}")
+            return None
+        patient = patients_repo.active_by_label(session, ward_ids=[ward.id], label=row.label)
+        if patient is None:
+            errors.append(f"line {row.line}: no admitted patient {row.label!r} on {ward.code}")
+        return patient
+
+    def _parse(self, test: LabTest, text: str, now: dt.datetime) -> tuple[LabValue, dt.datetime]:
+        words = text.split()
+        if not words:
+            raise LabInputError("type the value, e.g. 850")
+        unit = words[1] if len(words) > 1 and "/" in words[1] else None
+        when = " ".join(words[2:] if unit else words[1:])
+        value = normalise(test, words[0], unit)
+        return value, self._sample_time(when, now)
+
+    def _sample_time(self, text: str, now: dt.datetime) -> dt.datetime:
+        """Empty: now. ``06:30``: the latest such time today or yesterday (hospital time)."""
+        if not text:
+            return now
+        clock = _CLOCK_TIME.match(text)
+        if clock:
+            local = now.astimezone(self._zone)
+            at = local.replace(hour=int(clock[1]), minute=int(clock[2]), second=0, microsecond=0)
+            if at > local:
+                at -= dt.timedelta(days=1)
+            text = at.strftime("%Y-%m-%d %H:%M")
+        problems: list[str] = []
+        at_utc = sample_time(text, self._zone, now, problems)
+        if at_utc is None:
+            raise LabInputError("; ".join(problems))
+        return at_utc
+
+    @staticmethod
+    def _add(
+        session: Session,
+        patient: Patient,
+        value: LabValue,
+        sampled_at: dt.datetime,
+        now: dt.datetime,
+        *,
+        source: str,
+        actor_id: int | None = None,
+    ) -> None:
+        row = LabResult(
+            patient_id=patient.id or 0,
+            test=StoredLabTest(value.test.value),
+            value=value.value,
+            unit=value.unit,
+            entered_value=value.entered_value,
+            entered_unit=value.entered_unit,
+            sampled_at=sampled_at,
+            source=source,
+            recorded_by_id=actor_id,
+            recorded_at=now,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            at=now,
+            action="lab.recorded",
+            actor_staff_id=actor_id,
+            entity="lab_result",
+            entity_id=row.id,
+            patient_id=patient.id,
+            ward_id=patient.ward_id,
+            test=value.test.value,
+            value=value.value,
+            unit=value.unit,
+            entered=f"{value.entered_value} {value.entered_unit}",
+            sampled_at=sampled_at.isoformat(),
+            source=source,
+        )
