@@ -77,6 +77,8 @@ CRS = (
     ),
 )
 
+CRS_NAMES = tuple(column.name for column in CRS)
+
 GRADE = (
     _c("ice_score", "integer", "ICE score 0-10 (ICE tool)."),
     _c("capd_score", "integer", "CAPD score 0-32 (CAPD tool, children under 12)."),
@@ -171,7 +173,7 @@ GRADES: Final = Table(
         _c("current", "boolean", "false: superseded by a physician's re-grading."),
         _ref("supersedes_id", "grade this one replaced"),
         _c("tool", "text", "ice or capd."),
-        *(c for c in GRADE if c.name not in ("regraded", "graded_at", "crs_grade", "temperature_c")),
+        *(c for c in GRADE if c.name not in ("regraded", "graded_at", *CRS_NAMES)),
         _c("recorded_seizure", "text", "The seizure finding graded."),
         _c("recorded_hemorrhage", "boolean", "Intracranial haemorrhage recorded (not graded)."),
         _c("attribution_reason", "text", "Why (free text; empty when pseudonymised)."),
