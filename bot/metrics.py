@@ -52,6 +52,13 @@ LEADER = Gauge(
     registry=REGISTRY,
 )
 
+# Shown at 0 from the start: a series that appears only with its first page makes an alert
+# rule on it ("no page sent for an hour") blind until then.
+for _purpose in ("check_prompt", "alert"):
+    MESSAGES_SENT.labels(purpose=_purpose)
+for _urgency in ("critical", "high", "normal"):
+    ACKNOWLEDGEMENT.labels(urgency=_urgency)
+
 
 def sent(purpose: str) -> None:
     MESSAGES_SENT.labels(purpose=purpose).inc()

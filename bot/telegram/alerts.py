@@ -300,10 +300,10 @@ class AlertHandlers:
         if isinstance(result, Rejected):
             await query.answer(result.notice, show_alert=True)
             return
-        await query.answer(_answer(result, action))
         if isinstance(result, Acknowledged) and result.first:
             view = result.view
             metrics.acknowledged(view.urgency.value, view.created_at, view.acknowledged_at)
+        await query.answer(_answer(result, action))
         self._kick(context.application)
 
     def _act(

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -17,6 +18,7 @@ from sqlmodel import col, select
 from storage.db import Database
 from storage.models import Duty, EscalationDelivery, OutboundMessage, OutboxStatus, Role
 from tests.conftest import TEST_DB_ENV
+from tests.e2e.conftest import TOKEN
 from tests.e2e.processes import BotProcess, bot_env
 from tests.support import factories
 from tests.support.fake_telegram import FakeTelegram
@@ -163,3 +165,24 @@ async def test_second_instance_on_one_sqlite_file_is_refused(
     assert "Neurocheck" in ((await visitor.next_message(10)).text or "")
     assert await first.stop() == 0
     assert "Traceback" not in first.output
+
+
+async def test_another_poller_with_the_token_is_one_line_a_minute_not_tracebacks(
+    tg: FakeTelegram, tmp_path: Path, instances: list[BotProcess]
+) -> None:
+    """Telegram ends a poll with 409 when another process polls with the same token (a stray
+    instance, or a leader that has not yet noticed it lost its lock)."""
+    bot = await BotProcess.start("bot", bot_env(tg, f"sqlite:///{tmp_path / 'w.db'}"), tmp_path)
+    instances.append(bot)
+    await bot.wait_for(LEADS)
+    async with httpx.AsyncClient() as stray:
+        for _ in range(5):  # each stray poll ends the bot's pending poll with 409
+            polls = len(tg.calls_to("getUpdates"))
+            await until(lambda n=polls: len(tg.calls_to("getUpdates")) > n, 30, "a bot poll")
+            await stray.post(f"{tg.base_url}{TOKEN}/getUpdates", data={"timeout": "0"})
+    await until(lambda: len([f for f in tg.failures if f.status == 409]) >= 5, 30, "409s")
+    assert await bot.stop() == 0
+    conflicts = [line for line in bot.lines if "409 Conflict" in line]
+    assert len(conflicts) == 1, bot.output
+    assert "another process is polling with this bot's token" in conflicts[0]
+    assert "Traceback" not in bot.output and "ERROR" not in bot.output, bot.output
