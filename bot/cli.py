@@ -134,6 +134,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     db = Database(settings.database_url)
     face = None
     try:
+        face = _http_face(settings, db)  # first: a port in use refuses before any work
         if not migrate.is_up_to_date(db.engine):
             if args.no_migrate:
                 raise SettingsError(
@@ -142,7 +143,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
             migrate.upgrade(db.engine)
             logging.getLogger(__name__).info("database upgraded to the latest schema")
         neurocheck = app.build(settings, db)
-        face = _http_face(settings, db)
         app.settle_heap()
         asyncio.run(serve.serve(neurocheck, leadership, webhook))
     finally:

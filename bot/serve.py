@@ -20,6 +20,7 @@ from telegram.error import Conflict, TelegramError
 
 from bot import metrics
 from bot.app import Neurocheck
+from bot.config import ENV_PREFIX, SettingsError
 from bot.instances import Leadership
 
 log = logging.getLogger(__name__)
@@ -124,13 +125,22 @@ async def _start_webhook(neurocheck: Neurocheck, webhook: Webhook) -> None:
     Telegram was given in setWebhook."""
     updater = neurocheck.application.updater
     assert updater is not None
-    await updater.start_webhook(
-        listen=webhook.listen,
-        port=webhook.port,
-        url_path=webhook.path,
-        webhook_url=webhook.url,
-        secret_token=webhook.secret,
-        allowed_updates=ALLOWED_UPDATES,
-    )
+    try:
+        await updater.start_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=webhook.path,
+            webhook_url=webhook.url,
+            secret_token=webhook.secret,
+            allowed_updates=ALLOWED_UPDATES,
+            bootstrap_retries=3,
+        )
+    except OSError as exc:
+        raise SettingsError(
+            f"cannot listen on {webhook.listen}:{webhook.port} for the webhook "
+            f"({ENV_PREFIX}WEBHOOK_PORT): {exc.strerror or exc}"
+        ) from None
+    except TelegramError as exc:
+        raise SettingsError(f"Telegram refused the webhook {webhook.url}: {exc}") from None
     metrics.LEADER.set(1)
     log.info("webhook: listening on %s:%d%s", webhook.listen, webhook.port, webhook.path)
