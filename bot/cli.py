@@ -119,6 +119,8 @@ def _cmd_db_current(_args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
+    from telegram.error import TelegramError
+
     from bot import app, instances, serve
     from storage import migrate
     from storage.db import Database
@@ -144,7 +146,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
             logging.getLogger(__name__).info("database upgraded to the latest schema")
         neurocheck = app.build(settings, db)
         app.settle_heap()
-        asyncio.run(serve.serve(neurocheck, leadership, webhook))
+        try:
+            asyncio.run(serve.serve(neurocheck, leadership, webhook))
+        except TelegramError as exc:  # at start: Telegram unreachable, or the token refused
+            raise SettingsError(f"the Bot API at {settings.bot_api_url} failed: {exc}") from None
     finally:
         if face is not None:
             face.stop()

@@ -85,8 +85,13 @@ async def serve(
     async def lead(leading: bool) -> None:
         metrics.LEADER.set(int(leading))
         if leading and not updater.running:
+            # bootstrap_retries=-1: Telegram unreachable at start delays polling (retried with
+            # PTB's back-off, up to 30 s apart) instead of ending the process with a traceback.
             await updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, error_callback=errors, poll_interval=0
+                allowed_updates=ALLOWED_UPDATES,
+                error_callback=errors,
+                poll_interval=0,
+                bootstrap_retries=-1,
             )
             log.info("polling Telegram for updates")
         elif not leading and updater.running:

@@ -44,3 +44,19 @@ def test_monitoring_port_in_use_is_one_line(tmp_path: Path) -> None:
     [line] = result.stderr.splitlines()
     assert f"cannot listen on 127.0.0.1:{port} (NEUROCHECK_HTTP_PORT)" in line
     assert "Traceback" not in result.stderr
+
+
+def test_bot_api_unreachable_at_start_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, never listening: connections are refused
+        env = TOKEN | {
+            "NEUROCHECK_BOT_API_URL": f"http://127.0.0.1:{port}/bot",
+            "NEUROCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
+            "NEUROCHECK_LOG_LEVEL": "WARNING",
+            "NO_PROXY": "127.0.0.1",
+        }
+        result = run_cli("run", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"neurocheck: the Bot API at http://127.0.0.1:{port}/bot failed: ")

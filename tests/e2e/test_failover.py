@@ -186,3 +186,18 @@ async def test_another_poller_with_the_token_is_one_line_a_minute_not_tracebacks
     assert len(conflicts) == 1, bot.output
     assert "another process is polling with this bot's token" in conflicts[0]
     assert "Traceback" not in bot.output and "ERROR" not in bot.output, bot.output
+
+
+async def test_telegram_failing_at_start_delays_polling_without_tracebacks(
+    tg: FakeTelegram, tmp_path: Path, instances: list[BotProcess]
+) -> None:
+    tg.inject_error("deleteWebhook", status=502, times=2)  # polling starts with deleteWebhook
+    bot = await BotProcess.start("bot", bot_env(tg, f"sqlite:///{tmp_path / 'w.db'}"), tmp_path)
+    instances.append(bot)
+    await bot.wait_for(LEADS)
+    assert len(tg.calls_to("deleteWebhook")) == 3
+    visitor = tg.user(781, first_name="Visitor")
+    await visitor.send("/help")
+    assert "Neurocheck" in ((await visitor.next_message(10)).text or "")
+    assert await bot.stop() == 0
+    assert "Traceback" not in bot.output, bot.output
