@@ -114,9 +114,11 @@ class AdvisoryLock:
         self._check = check_seconds
         self._conn: Any = None
         self._leading = False
-        # Its own threads: queued behind the bot's database work in the default pool, a probe
-        # could miss its timeout on a busy instance and make a healthy leader step down.
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="leader-lock")
+        # Its own thread: queued behind the bot's database work in the default pool, a probe
+        # could miss its timeout on a busy instance and make a healthy leader step down. One
+        # thread, so probes never overlap: a probe that timed out but connects later hands
+        # its session to the next probe instead of leaving a second one holding the lock.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leader-lock")
 
     @property
     def leading(self) -> bool:
@@ -138,8 +140,8 @@ class AdvisoryLock:
             await asyncio.to_thread(self._release)
 
     async def _tell(self, on_change: OnChange, holds: bool) -> None:
-        """A leader that cannot start polling (Telegram unreachable) lets go of the lock, so
-        that another instance, perhaps with a better route, can try."""
+        """A leader whose polling fails to start (an error PTB does not retry) lets go of the
+        lock, so that another instance can try."""
         try:
             await on_change(holds)
         except Exception as error:
@@ -158,7 +160,7 @@ class AdvisoryLock:
             log.warning("leader lock connection lost (%s); not leading until it is back", reason)
             conn, self._conn = self._conn, None
             if conn is not None:  # may block on a dead socket: close it off the event loop
-                asyncio.get_running_loop().run_in_executor(self._pool, _close_quietly, conn)
+                asyncio.get_running_loop().run_in_executor(None, _close_quietly, conn)
             return False
 
     def _ask(self) -> bool:

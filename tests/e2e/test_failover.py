@@ -120,13 +120,17 @@ async def test_killed_leader_is_replaced_within_10_s_and_nothing_is_lost_or_doub
         session.execute(
             sa.update(OutboundMessage)
             .where(col(OutboundMessage.status) == OutboxStatus.PENDING)
-            .values(claimed_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+            .values(  # two minutes on: leases and any retry back-off have run out
+                claimed_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1),
+                next_attempt_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1),
+            )
         )
     third = await BotProcess.start("third", env, tmp_path)
     instances.append(third)
+    await third.wait_for("Application started")
     await until(
         lambda: all(m.status is not OutboxStatus.PENDING for m in outbox(db)),
-        30,
+        90,
         f"every message sent: {[(m.id, m.purpose, m.status) for m in outbox(db)]}",
     )
 
