@@ -38,6 +38,8 @@ CHECK_SECONDS = 2.0
 """How often a follower asks for the lock and a leader proves it still holds it. With the
 lock freed at once when the leader's session ends, failover takes at most this plus PTB's
 start of polling: well inside the 10 seconds the ward is promised."""
+QUIET_ROUNDS = 3
+"""Probes an instance sits out after losing its lock connection (see ``_probe``)."""
 PROBE_TIMEOUT = 5.0
 """A lock connection that does not answer within this is treated as lost."""
 LOCK_KEY = 0x4E65_7572_6F63_6B01
@@ -114,6 +116,7 @@ class AdvisoryLock:
         self._check = check_seconds
         self._conn: Any = None
         self._leading = False
+        self._quiet_until = 0.0
         # Its own thread: queued behind the bot's database work in the default pool, a probe
         # could miss its timeout on a busy instance and make a healthy leader step down. One
         # thread, so probes never overlap: a probe that timed out but connects later hands
@@ -125,8 +128,12 @@ class AdvisoryLock:
         return self._leading
 
     async def run(self, on_change: OnChange) -> None:
+        loop = asyncio.get_running_loop()
         try:
             while True:
+                if loop.time() < self._quiet_until:
+                    await asyncio.sleep(self._check)
+                    continue
                 holds = await self._probe()
                 if holds != self._leading:
                     self._leading = holds
@@ -158,6 +165,9 @@ class AdvisoryLock:
         except Exception as error:
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             log.warning("leader lock connection lost (%s); not leading until it is back", reason)
+            # Sit out a few rounds, so that an instance whose connection is sound takes over
+            # rather than this one winning the lock back as soon as it reconnects.
+            self._quiet_until = asyncio.get_running_loop().time() + QUIET_ROUNDS * self._check
             conn, self._conn = self._conn, None
             if conn is not None:  # may block on a dead socket: close it off the event loop
                 asyncio.get_running_loop().run_in_executor(None, _close_quietly, conn)

@@ -27,6 +27,7 @@ class Candidate:
         self.lock = instances.for_database(url)
         assert isinstance(self.lock, AdvisoryLock)
         self.changes: list[bool] = []
+        self._seen = 0
         self._changed = asyncio.Event()
         self.task = asyncio.create_task(self.lock.run(self._record))
 
@@ -35,11 +36,12 @@ class Candidate:
         self._changed.set()
 
     async def next_change(self, timeout: float = 15.0) -> bool:  # noqa: ASYNC109
-        count = len(self.changes)
-        while len(self.changes) == count:
+        """The first change not yet returned (it may have happened already)."""
+        while len(self.changes) == self._seen:
             self._changed.clear()
             await asyncio.wait_for(self._changed.wait(), timeout)
-        return self.changes[count]
+        self._seen += 1
+        return self.changes[self._seen - 1]
 
     async def stop(self) -> None:
         self.task.cancel()

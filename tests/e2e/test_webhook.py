@@ -10,7 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from storage.db import Database
 from tests.e2e.processes import BotProcess, bot_env
+from tests.e2e.test_failover import POSTGRES
 from tests.e2e.test_http_face import free_port
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_telegram.webhook import SECRET_HEADER
@@ -71,3 +73,32 @@ async def test_wrong_secret_is_refused_and_the_right_one_answered(
     assert "Neurocheck runs the ICANS neuro checks" in (answer.text or "")
     assert [d.status for d in tg.webhook_deliveries] == [200]
     assert not tg.calls_to("getUpdates")  # every instance takes pushed updates; nobody polls
+
+
+@pytest.mark.skipif(not POSTGRES, reason="several instances need PostgreSQL")
+async def test_every_instance_takes_updates_in_webhook_mode(
+    tg: FakeTelegram, db: Database, tmp_path: Path
+) -> None:
+    bots: list[BotProcess] = []
+    ports = [free_port(), free_port()]
+    try:
+        for number, port in enumerate(ports):
+            env = bot_env(tg, db.url, webhook_secret=SECRET, webhook_port=str(port))
+            bot = await BotProcess.start(
+                f"bot{number}", env, tmp_path, "run", "--webhook", PUBLIC + HOOK
+            )
+            bots.append(bot)
+            await bot.wait_for("webhook: listening")
+        visitor = tg.user(782, first_name="Visitor")
+        for port in ports:  # the proxy sends this update to one instance, the next to the other
+            tg.route_webhook(PUBLIC, f"http://127.0.0.1:{port}")
+            await visitor.send("/help")
+            assert "Neurocheck" in ((await visitor.next_message(10)).text or "")
+        assert [d.url.split("/")[2] for d in tg.webhook_deliveries] == [
+            f"127.0.0.1:{port}" for port in ports
+        ]
+        assert not tg.calls_to("getUpdates")
+    finally:
+        for bot in bots:
+            assert await bot.stop() == 0
+            assert "Traceback" not in bot.output, bot.output
