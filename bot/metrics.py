@@ -76,6 +76,10 @@ class DatabaseCollector(Collector):
         self._db = db
         self._clock = clock
 
+    def describe(self) -> Iterator[Metric]:
+        """Nothing up front: otherwise registering would read the database at start."""
+        return iter(())
+
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily(
             "neurocheck_database_up", "1 when the database answered this scrape, else 0."
