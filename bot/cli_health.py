@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -19,6 +21,7 @@ from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.services.health import Overdue
     from bot.services.staff import Clock
     from storage.db import Database
 
@@ -59,17 +62,23 @@ def health(
     with db.session() as session:
         found = watcher.overdue(session, now, grace)
     stream = out or sys.stdout
+    for line in verdict(found, now, settings.zone, grace_minutes):
+        print(line, file=stream)
+    return OVERDUE if found else 0
+
+
+def verdict(
+    found: Sequence[Overdue], now: dt.datetime, zone: ZoneInfo, grace_minutes: int
+) -> list[str]:
+    """The watcher's words, shared by this command and the bot's ``/healthz``."""
     if not found:
-        print(f"ok: nothing overdue by more than {grace_minutes} min", file=stream)
-        return 0
+        return [f"ok: nothing overdue by more than {grace_minutes} min"]
+    lines = []
     for item in found:
         late = int((now - item.oldest).total_seconds() // 60)
-        local = item.oldest.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
-        print(
-            f"overdue: {item.what}: {item.count}, the oldest due {local} ({late} min ago)",
-            file=stream,
-        )
-    return OVERDUE
+        local = item.oldest.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"overdue: {item.what}: {item.count}, the oldest due {local} ({late} min ago)")
+    return lines
 
 
 def _cmd_health(args: argparse.Namespace) -> int:

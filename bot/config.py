@@ -7,6 +7,7 @@ validated at start and an invalid one stops the process with one line that names
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +19,7 @@ ENV_PREFIX = "NEUROCHECK_"
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{32,256}$")
 _PLACEHOLDERS = {"changeme", "change-me", "your-token-here", "token", "xxx"}
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -71,6 +73,36 @@ class Settings(BaseSettings):
         description="FHIR identifier system of the patients' ward labels in exports.",
     )
 
+    http_port: Annotated[int, Field(ge=0, le=65535)] = Field(
+        default=0,
+        description="Port of the monitoring face (/healthz, /metrics); 0 turns it off.",
+    )
+    http_host: str = Field(
+        default="127.0.0.1", description="Address the monitoring face listens on."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Webhook mode: the secret Telegram sends with every update. Secret.",
+    )
+    webhook_listen: str = Field(
+        default="127.0.0.1", description="Webhook mode: the address the bot listens on."
+    )
+    webhook_port: Annotated[int, Field(ge=1, le=65535)] = Field(
+        default=8443, description="Webhook mode: the port the bot listens on."
+    )
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and -; refuse others at start
+        rather than at setWebhook. Shorter than 32 would be guessable."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        raw = value.get_secret_value().strip()
+        if not _SECRET_RE.match(raw):
+            raise ValueError("must be 32 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return SecretStr(raw)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
@@ -96,8 +128,10 @@ class Settings(BaseSettings):
     @classmethod
     def _supported_database(cls, value: str) -> str:
         """Only the two databases the test suite proves are accepted."""
-        if not value.startswith(("sqlite", "postgresql")):
+        if not value.startswith(("sqlite", "postgres")):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        if value.startswith("postgres") and importlib.util.find_spec("psycopg") is None:
+            raise ValueError("PostgreSQL needs its driver: pip install 'neurocheck[postgres]'")
         return value
 
     @field_validator("bot_api_url")
@@ -128,6 +162,15 @@ class Settings(BaseSettings):
         if self.bot_api_url.endswith("/bot"):
             return self.bot_api_url[: -len("/bot")] + "/file/bot"
         return self.bot_api_url
+
+    def require_webhook_secret(self) -> str:
+        """Webhook mode refuses to start without a secret: anyone could post fake updates."""
+        if self.webhook_secret is None:
+            raise SettingsError(
+                f"webhook mode needs {ENV_PREFIX}WEBHOOK_SECRET: 32 or more characters of "
+                "A-Z, a-z, 0-9, _ and - (e.g. from 'openssl rand -hex 32')"
+            )
+        return self.webhook_secret.get_secret_value()
 
     def require_token(self) -> str:
         """The token, or a one-line explanation of how to get one."""

@@ -51,7 +51,14 @@ class Scheduler:
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         if application.job_queue is None:
             raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
-        application.job_queue.run_once(self._startup, when=0, name="schedule-sweep")
+        # No misfire limit: on a busy machine the application starts more than APScheduler's
+        # default second after this is queued, and the sweep was then silently skipped.
+        application.job_queue.run_once(
+            self._startup,
+            when=0,
+            name="schedule-sweep",
+            job_kwargs={"misfire_grace_time": None},
+        )
         application.job_queue.run_repeating(
             self._tick, interval=self._interval, first=1.0, name="scheduler"
         )

@@ -378,7 +378,11 @@ def test_compose_parses_as_yaml_with_the_expected_structure() -> None:
     assert bot["command"] == ["run", "--no-migrate"]
     assert bot["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert bot["restart"] == "unless-stopped"
-    assert bot["healthcheck"]["test"] == ["CMD", "neurocheck", "health"]
+    # The health check asks the bot's own /healthz on the port compose gives it, and the bot
+    # refuses to start without a token (compose says so before anything starts).
+    port = bot["environment"][f"{ENV_PREFIX}HTTP_PORT"]
+    assert f"http://127.0.0.1:{port}/healthz" in " ".join(bot["healthcheck"]["test"])
+    assert bot["environment"][f"{ENV_PREFIX}BOT_TOKEN"].startswith("${NEUROCHECK_BOT_TOKEN:?")
     assert bot["env_file"] in (".env", [".env"])
     assert PG_URL.fullmatch(migrate["environment"][f"{ENV_PREFIX}DATABASE_URL"])
     assert BOT_PG_URL.fullmatch(bot["environment"][f"{ENV_PREFIX}DATABASE_URL"])

@@ -70,6 +70,9 @@ _WATCHED = (
 )
 
 
+WATCHED_KINDS = tuple(watched.what for watched in _WATCHED)
+
+
 def overdue(
     session: Session, now: dt.datetime, grace: dt.timedelta = DEFAULT_GRACE
 ) -> Sequence[Overdue]:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot import metrics
 from bot.clinical import TriggerReason, Urgency
 from bot.services.alerts import (
     DECISIONS,
@@ -318,6 +319,9 @@ class AlertHandlers:
         if isinstance(result, Rejected):
             await query.answer(result.notice, show_alert=True)
             return
+        if isinstance(result, Acknowledged) and result.first:
+            view = result.view
+            metrics.acknowledged(view.urgency.value, view.created_at, view.acknowledged_at)
         await query.answer(_answer(result, action))
         self._kick(context.application)
 

@@ -19,6 +19,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot import metrics
 from bot.services.checks import Rejected
 from bot.services.outbox import Outbox, OutboxItem
 from bot.services.prompts import PromptService, Snoozed
@@ -157,6 +158,7 @@ class OutboxSender:
             await asyncio.to_thread(self._outbox.retry, item, str(exc))
             return False
         await asyncio.to_thread(self._outbox.sent, item, message_id)
+        metrics.sent(item.purpose)
         if out is not None and out.photo is not None:
             await self._photo(bot, item, out, message_id)
         return True

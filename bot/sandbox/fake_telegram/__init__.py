@@ -47,7 +47,12 @@ For example::
     curl -s localhost:8081/_fake/users/42/press -d button=Yes -d wait=2
     curl -s localhost:8081/_fake/chats/42/messages
 
-Implemented Bot API methods: getMe, getUpdates, deleteWebhook, getWebhookInfo,
+Webhook mode: after setWebhook (https URLs only, as on Telegram) updates are POSTed to the
+URL with the X-Telegram-Bot-Api-Secret-Token header, in order, retried until the bot answers
+2xx, and getUpdates answers 409. ``tg.route_webhook(public, local)`` plays the reverse proxy
+that forwards Telegram's https URL to the bot's local listener.
+
+Implemented Bot API methods: getMe, getUpdates, setWebhook, deleteWebhook, getWebhookInfo,
 setMyCommands, getMyCommands, deleteMyCommands, sendMessage, sendPhoto,
 editMessageText, editMessageCaption, editMessageReplyMarkup, answerCallbackQuery,
 deleteMessage, sendChatAction, getFile, close, logOut. Others answer 404.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from .models import (
     SentMessage,
     StoredFile,
     UserInfo,
+    Webhook,
 )
 from .objects import chat_json, message_json, photo_sizes_json, user_json
 from .params import ApiError, Params, bad_request
@@ -50,6 +52,11 @@ CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
 )
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 CHAT_ACTIONS = frozenset(
     {
         "typing", "upload_photo", "record_video", "upload_video", "record_voice",
@@ -87,6 +94,7 @@ class BotApi:
         self.chat_actions: list[tuple[int, str]] = []
         self._allowed_updates: list[str] = []
         self._poll_generation = 0
+        self.webhook: Webhook | None = None
         self._handlers: dict[str, Handler] = {
             name.lower(): handler for name, handler in self._method_table().items()
         }
@@ -95,6 +103,7 @@ class BotApi:
         return {
             "getMe": self.get_me,
             "getUpdates": self.get_updates,
+            "setWebhook": self.set_webhook,
             "deleteWebhook": self.delete_webhook,
             "getWebhookInfo": self.get_webhook_info,
             "setMyCommands": self.set_my_commands,
@@ -250,6 +259,8 @@ class BotApi:
         stopping server answers pending polls with an empty list so that PTB's
         shutdown never hangs.
         """
+        if self.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         offset = params.get_int("offset")
         if offset:
             self.world.confirm_updates(offset)
@@ -280,19 +291,40 @@ class BotApi:
             self._allowed_updates = [str(kind) for kind in value]
         return set(self._allowed_updates or UPDATE_KINDS)
 
+    async def set_webhook(self, params: Params) -> bool:
+        """Updates are then pushed to the URL (see ``webhook.py``), and getUpdates refused."""
+        url = params.get_str("url") or ""
+        if not url.startswith("https://"):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get_str("secret_token")
+        if secret is not None and not WEBHOOK_SECRET.fullmatch(secret):
+            raise bad_request("secret token contains unallowed characters")
+        if params.get_bool("drop_pending_updates"):
+            self.world.updates.clear()
+        self._read_allowed_updates(params)
+        self.webhook = Webhook(url, secret)
+        self.world.notify()
+        return True
+
     async def delete_webhook(self, params: Params) -> bool:
-        """No webhook is ever set; honours drop_pending_updates."""
+        """Back to getUpdates; honours drop_pending_updates."""
+        self.webhook = None
         if params.get_bool("drop_pending_updates"):
             self.world.updates.clear()
         return True
 
     async def get_webhook_info(self, params: Params) -> JsonDict:
-        """Polling mode: an empty webhook URL."""
+        """The webhook URL, empty in polling mode."""
         return {
-            "url": "",
+            "url": self.webhook.url if self.webhook else "",
             "has_custom_certificate": False,
             "pending_update_count": len(self.world.updates),
         }
+
+    def updates_for_webhook(self) -> list[JsonDict]:
+        """Updates waiting for a push, of the kinds the bot asked for."""
+        allowed = set(self._allowed_updates or UPDATE_KINDS)
+        return [u for u in self.world.updates if _kind(u) in allowed]
 
     def _commands_key(self, params: Params) -> tuple[str, str]:
         try:

@@ -213,3 +213,11 @@ class UserInfo:
     username: str | None = None
     language_code: str | None = "en"
     last_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """What setWebhook asked for: where to push updates, and the secret header to send."""
+
+    url: str
+    secret_token: str | None

@@ -28,6 +28,7 @@ from .params import ApiError, read_params
 from .ratelimit import RateRules, RateTracker
 from .state import World
 from .users import SimUser
+from .webhook import Delivery, WebhookPusher
 
 _DEFAULT_DESCRIPTIONS = {
     400: "Bad Request",
@@ -78,6 +79,7 @@ class FakeTelegram:
             enforce_rate_limits=enforce_rate_limits,
         )
         self._users: dict[int, SimUser] = {}
+        self._pusher = WebhookPusher(self.api)
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -108,11 +110,13 @@ class FakeTelegram:
         site = web.TCPSite(self._runner, self.host, self._requested_port)
         await site.start()
         self._port = int(self._runner.addresses[0][1])
+        self._pusher.start()
 
     async def stop(self) -> None:
         """Answer pending long polls with ``[]``, then close the server."""
         self.world.closing = True
         self.world.notify()
+        await self._pusher.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -167,6 +171,17 @@ class FakeTelegram:
         if request.match_info["token"] != self.token or stored is None:
             return web.Response(status=404, text="Not Found")
         return web.Response(body=stored.data, content_type="image/jpeg")
+
+    # -- webhook ----------------------------------------------------------------------------
+
+    def route_webhook(self, public_prefix: str, local_prefix: str) -> None:
+        """Play the reverse proxy: pushes to ``public_prefix...`` go to ``local_prefix...``."""
+        self._pusher.routes[public_prefix] = local_prefix
+
+    @property
+    def webhook_deliveries(self) -> list[Delivery]:
+        """Every push of an update to the webhook, with the bot's answer."""
+        return list(self._pusher.deliveries)
 
     # -- people -----------------------------------------------------------------------------
 
