@@ -134,7 +134,7 @@ async def test_killed_leader_is_replaced_within_10_s_and_nothing_is_lost_or_doub
         f"every message sent: {[(m.id, m.purpose, m.status) for m in outbox(db)]}",
     )
 
-    rows = outbox(db)
+    rows = [m for m in outbox(db) if m.purpose != "menu"]  # each start publishes the menus
     assert Counter(m.purpose for m in rows) == {"check_prompt": WARDS, "alert": WARDS}
     sent = [(c["chat_id"], c["text"].split("\n")[0]) for c in tg.calls_to("sendMessage")]
     per_message = Counter(sent)
