@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from bot.clinical import Triggers, Urgency
 from bot.clinical.policy import PagedRole, policy_for, snapshot, steps_of
-from bot.services import outbox
+from bot.services import outbox, second_channel
 from storage.db import Database
 from storage.models import (
     Assessment,
@@ -65,6 +65,7 @@ class EscalationReport:
     nobody: list[int] = field(default_factory=list)
     exhausted: int = 0
     follow_ups: int = 0
+    second_channel: int = 0
 
 
 def audit_escalation(
@@ -144,6 +145,7 @@ def open_escalation(
         created_at=now,
         source=source,
     )
+    second_channel.schedule(escalation)
     session.add(escalation)
     session.flush()
     audit_escalation(
@@ -283,6 +285,8 @@ class EscalationRunner:
                 break
         with self._db.session() as session:
             self._follow_ups(session, now, report)
+        with self._db.session() as session:
+            report.second_channel = second_channel.run_due(session, now)
         return report
 
     @staticmethod
@@ -444,6 +448,7 @@ class EscalationRunner:
             now,
             told=[s.id for s in told],
         )
+        second_channel.send(session, escalation, now, event="exhausted")
 
     @staticmethod
     def _follow_ups(session: Session, now: dt.datetime, report: EscalationReport) -> None:

@@ -121,6 +121,10 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
             settings["shift_changes"] = times
             if not times:
                 settings.pop("shift_changes")
+        elif key == "webhook_url":
+            settings.update(_webhook(value))
+            if not value:
+                settings.pop("webhook_url", None)
         elif key in ESCALATION_KEYS:
             _, urgency, name = key.split(".")
             escalation.setdefault(urgency, {})[name] = value or None
@@ -134,7 +138,12 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
                 cadence[name] = int(value)
         else:
             allowed = ", ".join(
-                ["shift_changes", *(f"cadence.{f}" for f in CADENCE_FIELDS), ESCALATION_HELP]
+                [
+                    "shift_changes",
+                    "webhook_url",
+                    *(f"cadence.{f}" for f in CADENCE_FIELDS),
+                    ESCALATION_HELP,
+                ]
             )
             raise WardError(f"unknown ward setting {key!r}; settings: {allowed}")
     try:
@@ -148,6 +157,15 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
     if not settings["escalation"]:
         settings.pop("escalation")
     return settings
+
+
+def _webhook(value: str) -> dict[str, str]:
+    """The ward's paging gateway: where unacknowledged alerts are posted (or nothing)."""
+    if not value:
+        return {}
+    if not value.startswith(("https://", "http://")) or len(value) > 500 or " " in value:
+        raise WardError("webhook_url: an http:// or https:// URL (empty to remove)")
+    return {"webhook_url": value}
 
 
 def _escalation_overrides(
@@ -171,6 +189,7 @@ def effective_settings(settings: Mapping[str, Any]) -> dict[str, object]:
     cadence = CadenceSettings().with_overrides(settings.get("cadence", {}))
     shown: dict[str, object] = {f"cadence.{f}": getattr(cadence, f) for f in CADENCE_FIELDS}
     shown["shift_changes"] = ",".join(settings.get("shift_changes", DEFAULT_SHIFT_CHANGES))
+    shown["webhook_url"] = settings.get("webhook_url", "-")
     overrides = settings.get("escalation", {})
     for urgency in ESCALATING:
         shown[f"escalation.{urgency.value}"] = describe(
@@ -182,6 +201,7 @@ def effective_settings(settings: Mapping[str, Any]) -> dict[str, object]:
 CADENCE_FIELDS = tuple(f.name for f in dataclasses.fields(CadenceSettings))
 ESCALATION_KEYS = frozenset(f"escalation.{u.value}.{f}" for u in ESCALATING for f in FIELDS)
 ESCALATION_HELP = (
-    "escalation.<critical|high|normal|info>.<primary|backup|attending|repeat|give_up> "
+    "escalation.<critical|high|normal|info>."
+    "<primary|backup|attending|repeat|give_up|second_channel> "
     "(minutes after the alert, or off)"
 )
