@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.offboarding import Effects
 from bot.services.staff_admin import Change, StaffRefusal, StaffRefusedError, StaffRow
+from bot.services.staff_contact import ContactChange
 
 NOT_ADMIN = "Only a ward administrator can manage staff. Please ask yours."
 NO_STAFF = "Nobody is enrolled on your wards yet. Invite them with /invite."
@@ -30,6 +31,12 @@ def refusal(error: StaffRefusedError) -> str:
         StaffRefusal.NOT_ADMIN: NOT_ADMIN,
         StaffRefusal.NOT_YOUR_STAFF: "That person is not on any of your wards.",
         StaffRefusal.SELF: "You cannot deactivate yourself; ask another administrator.",
+        StaffRefusal.BAD_CONTACT: f"{facts.get('address')!r} is not "
+        + (
+            "an e-mail address (name@host.domain)"
+            if facts.get("channel") == "email"
+            else "a pager number (digits, optionally a leading +)"
+        ),
     }[error.code]
 
 
@@ -71,6 +78,14 @@ def effects_text(effects: Effects) -> str:
     ]
     said = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
     return "; ".join(said) or "no duties, pages or checks to hand over"
+
+
+def contact_text(change: ContactChange) -> str:
+    """One line saying where a person's unacknowledged alerts now also go."""
+    if change.channel is None:
+        return f"{change.name} has no second channel: alerts reach them in Telegram only."
+    how = "by e-mail to" if change.channel == "email" else "on pager"
+    return f"{change.name}: unacknowledged alerts also go {how} {change.address}."
 
 
 def change_text(change: Change) -> str:
