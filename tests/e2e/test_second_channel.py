@@ -26,6 +26,7 @@ from storage.models import AuditLog, Duty, EscalationStatus, Role
 from tests.e2e.conftest import FakeClock, running_bot
 from tests.e2e.test_check import tap
 from tests.e2e.test_escalation import escalation, settled
+from tests.e2e.test_timeline import timeline
 from tests.support import factories
 from tests.support.receivers import (
     HttpReceiver,
@@ -248,6 +249,14 @@ async def test_a_gateway_that_is_down_is_retried_then_audited_and_telegram_goes_
     assert [r.detail["channel"] for r in audit_rows(db, "escalation.second_channel_deli")] == [
         "email"
     ]
+    shown = "\n".join(m.text or "" for m in await timeline(tg.user(PRIMARY), "Bed 4"))
+    number = escalation(db).id
+    assert (
+        f"Alert #{number} not acknowledged for 5 min: off Telegram to Dr Bex, and the ward's "
+        "webhook (Dr Pim: no second channel)" in shown
+    )
+    assert f"Alert #{number}: delivered by e-mail of Dr Bex" in shown
+    assert f"Alert #{number}: NOT delivered by the ward's webhook: gave up after 8" in shown
 
 
 async def test_a_refused_webhook_is_given_up_at_once(
@@ -277,3 +286,29 @@ async def test_the_heartbeat_stops_when_a_step_is_overdue(
     await settled(db)
     assert await bot.heartbeat.beat() is True
     assert len(gateway.to("/heartbeat")) == 2
+
+
+async def test_an_alert_keeps_its_policy_and_a_chain_that_runs_out_leaves_telegram(
+    tg: FakeTelegram,
+    bot: Neurocheck,
+    db: Database,
+    clock: FakeClock,
+    gateway: HttpReceiver,
+    smtp: SmtpSink,
+) -> None:
+    wards = WardService(db, clock)
+    wards.configure("H7", {"escalation.critical.second_channel": "off"})
+    await seizure(tg)
+    wards.configure("H7", {"escalation.critical.second_channel": "3"})  # this alert keeps "off"
+    for _ in range(19):
+        await at(bot, db, clock, minutes=1)
+    await at(bot, db, clock, seconds=59)
+    assert gateway.to("/page") == [] and smtp.mails == []
+    await at(bot, db, clock, seconds=1)  # minute 20: nobody acknowledged, the chain ran out
+    [page] = gateway.to("/page")
+    document = verified(page)
+    assert (document["event"], document["minutes"]) == ("alert.exhausted", 20)
+    assert document["pagers"] == ["4712"]  # the attending, paged by the last step
+    assert document["text"].startswith("Neurocheck: CRITICAL alert on ward H7 not acknowledged")
+    assert [m.recipients for m in smtp.mails] == [[PAGER_MAIL]]
+    assert escalation(db).status is EscalationStatus.EXHAUSTED
