@@ -194,6 +194,7 @@ def close(session: Session, escalation: Escalation, reason: str, now: dt.datetim
         now,
         reason=reason,
     )
+    second_channel.withdraw(session, escalation, now)
     if reason != "information":
         edit_copies(session, escalation, now)
 

@@ -123,23 +123,7 @@ def send(session: Session, escalation: Escalation, now: dt.datetime, *, event: s
 def acknowledged(session: Session, escalation: Escalation, by_name: str, now: dt.datetime) -> None:
     """In the acknowledgement's transaction: nothing more leaves Telegram, and a webhook that
     was told hears who acknowledged."""
-    escalation.second_channel_at = None
-    withdrawn = session.execute(
-        sa.update(OutboundMessage)
-        .where(
-            col(OutboundMessage.status) == OutboxStatus.PENDING,
-            col(OutboundMessage.purpose) == PURPOSE,
-            col(OutboundMessage.dedupe_key).startswith(f"second-channel:{escalation.id}:"),
-        )
-        .values(
-            status=OutboxStatus.FAILED,
-            claim_token=None,
-            claimed_until=None,
-            error="acknowledged before delivery",
-        )
-    ).rowcount  # type: ignore[attr-defined]
-    if withdrawn:
-        _audit(session, escalation, "escalation.second_channel_withdrawn", now, count=withdrawn)
+    withdraw(session, escalation, now)
     if escalation.second_channel_sent_at is None:
         return
     ward = session.get(Ward, escalation.ward_id)
@@ -160,6 +144,28 @@ def acknowledged(session: Session, escalation: Escalation, by_name: str, now: dt
     _audit(
         session, escalation, "escalation.second_channel", now, event="acknowledged", webhook=True
     )
+
+
+def withdraw(session: Session, escalation: Escalation, now: dt.datetime) -> None:
+    """The alert needs nobody any more (acknowledged, or closed): its second channel is not
+    due, and its messages still queued are not sent (one already on its way may arrive)."""
+    escalation.second_channel_at = None
+    withdrawn = session.execute(
+        sa.update(OutboundMessage)
+        .where(
+            col(OutboundMessage.status) == OutboxStatus.PENDING,
+            col(OutboundMessage.purpose) == PURPOSE,
+            col(OutboundMessage.dedupe_key).startswith(f"second-channel:{escalation.id}:"),
+        )
+        .values(
+            status=OutboxStatus.FAILED,
+            claim_token=None,
+            claimed_until=None,
+            error="withdrawn: the alert was acknowledged or closed",
+        )
+    ).rowcount  # type: ignore[attr-defined]
+    if withdrawn:
+        _audit(session, escalation, "escalation.second_channel_withdrawn", now, count=withdrawn)
 
 
 def latest_step_people(session: Session, escalation: Escalation) -> list[Staff]:

@@ -312,3 +312,23 @@ async def test_an_alert_keeps_its_policy_and_a_chain_that_runs_out_leaves_telegr
     assert document["text"].startswith("Neurocheck: CRITICAL alert on ward H7 not acknowledged")
     assert [m.recipients for m in smtp.mails] == [[PAGER_MAIL]]
     assert escalation(db).status is EscalationStatus.EXHAUSTED
+
+
+async def test_a_page_still_being_retried_is_withdrawn_by_the_acknowledgement(
+    tg: FakeTelegram,
+    bot: Neurocheck,
+    db: Database,
+    clock: FakeClock,
+    gateway: HttpReceiver,
+) -> None:
+    gateway.statuses = [503, 200]  # the page fails once; the gateway is back for what follows
+    await seizure(tg)
+    await at(bot, db, clock, minutes=5)
+    primary = tg.user(PRIMARY)
+    alert = next(m for m in primary.messages if "CRITICAL" in (m.text or ""))
+    await primary.wait_answer(await primary.press(alert, "Acknowledge"))
+    await at(bot, db, clock, minutes=10)
+    events = [verified(r)["event"] for r in gateway.to("/page")]
+    assert events == ["alert.unacknowledged", "alert.acknowledged"]  # the page was not retried
+    [withdrawn] = audit_rows(db, "escalation.second_channel_withdrawn")
+    assert withdrawn.detail["count"] == 1
