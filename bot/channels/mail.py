@@ -51,7 +51,9 @@ class EmailSender:
         message["Subject"] = subject(item.payload)
         message["From"] = self.sender
         message["To"] = item.address
-        message.set_content(page_text(item.payload))
+        text = page_text(item.payload)
+        # Plain 7-bit lines when possible: pager gateways read the body as it comes.
+        message.set_content(text, cte="7bit" if text.isascii() else None)
         await asyncio.to_thread(self._send, message)
 
     def _send(self, message: EmailMessage) -> None:
