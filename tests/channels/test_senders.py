@@ -4,6 +4,8 @@ is tried again and what is given up (the outbox acts on the difference)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bot.channels.mail import EmailSender
-from bot.channels.webhook import WebhookSender
+from bot.channels.webhook import WebhookSender, signature
 from bot.services.outbox import GiveUpError, OutboxItem, TryLaterError
 from tests.support.receivers import free_port, http_receiver, smtp_server
 
@@ -84,3 +86,28 @@ async def test_email_to_a_refused_recipient_is_given_up() -> None:
             await mailer(port).send(item("email", "gone@h7.example"))
     finally:
         controller.stop()
+
+
+def readme_verify() -> Any:
+    """The signature check the README gives hospital IT, run as they would copy it."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = re.search(r"\(replays\):\s*```python\n(.+?)```", readme, re.DOTALL)
+    assert block, "README lost its signature example"
+    namespace: dict[str, Any] = {}
+    exec(block.group(1), namespace)  # noqa: S102 (our own README)
+    return namespace["verify"]
+
+
+async def test_the_readme_signature_check_accepts_a_page_and_refuses_a_forgery() -> None:
+    verify = readme_verify()
+    async with http_receiver() as gateway:
+        now = dt.datetime.now(dt.UTC)
+        await WebhookSender("secret", lambda: now).send(item("webhook", gateway.base_url))
+    [page] = gateway.requests
+    assert verify(b"secret", page.headers, page.body)
+    assert not verify(b"other", page.headers, page.body)
+    assert not verify(b"secret", page.headers, page.body.replace(b"H7", b"H8"))
+    old = str(int(now.timestamp()) - 3600)  # a replay: correctly signed, an hour old
+    stale = {"X-Neurocheck-Timestamp": old}
+    stale["X-Neurocheck-Signature"] = "sha256=" + signature("secret", old, page.body)
+    assert not verify(b"secret", stale, page.body)
