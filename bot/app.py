@@ -36,6 +36,7 @@ from bot.services.runner import PassReport, Runner
 from bot.services.schedule import Rescheduler, ScheduleRules
 from bot.services.staff import Clock, StaffService
 from bot.services.staff_admin import StaffAdminService
+from bot.services.staff_contact import ContactService
 from bot.services.timeline import TimelineService
 from bot.telegram import menus as menu_texts
 from bot.telegram.access import Access
@@ -132,7 +133,9 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     )
     alerts = AlertService(db, clock, settings.zone, rules)
     AlertHandlers(access, alerts, settings.zone, kick).register(application)
-    StaffHandlers(access, StaffAdminService(db, clock), settings.zone, kick).register(application)
+    StaffHandlers(
+        access, StaffAdminService(db, clock), settings.zone, kick, ContactService(db, clock)
+    ).register(application)
     ExportHandlers(
         access,
         ExportService(db, clock, settings.zone, fhir_system=settings.fhir_patient_system),

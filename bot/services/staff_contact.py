@@ -12,11 +12,15 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from sqlmodel import Session
+
 from bot.services.second_channel import CONTACT_CHANNELS, EMAIL
-from bot.services.staff import Clock
+from bot.services.staff import Clock, StaffView
 from bot.services.staff_admin import StaffAdminService, StaffRefusal, StaffRefusedError
 from storage.db import Database
+from storage.models import Role, Staff
 from storage.repositories import audit
+from storage.repositories import staff as staff_repo
 
 _EMAIL: Final = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _PAGER: Final = re.compile(r"^\+?[0-9]{3,20}$")
@@ -52,15 +56,42 @@ class ContactService:
         stored = normalise(channel, address or "") if channel else None
         with self._db.session() as session:
             staff = StaffAdminService._person(session, telegram_id)
-            staff.contact_channel = channel if stored else None
-            staff.contact_address = stored
-            audit.record(
-                session,
-                at=self._clock(),
-                action="staff.contact_changed",
-                entity="staff",
-                entity_id=staff.id,
-                via="cli",
-                channel=staff.contact_channel,
-            )
-            return ContactChange(staff.display_name, staff.contact_channel, stored)
+            return self._apply(session, staff, channel, stored, actor_id=None, via="cli")
+
+    def set_by(
+        self, actor: StaffView, telegram_id: int, channel: str | None, address: str | None
+    ) -> ContactChange:
+        """An admin in the chat, for someone on one of the admin's wards (themself included:
+        an admin on call needs a second channel as much as anyone)."""
+        if actor.role is not Role.ADMIN:
+            raise StaffRefusedError(StaffRefusal.NOT_ADMIN)
+        stored = normalise(channel, address or "") if channel else None
+        with self._db.session() as session:
+            staff = StaffAdminService._person(session, telegram_id)
+            if not set(staff_repo.ward_ids(session, staff.id or 0)) & set(actor.ward_ids):
+                raise StaffRefusedError(StaffRefusal.NOT_YOUR_STAFF)
+            return self._apply(session, staff, channel, stored, actor_id=actor.id, via="chat")
+
+    def _apply(
+        self,
+        session: Session,
+        staff: Staff,
+        channel: str | None,
+        stored: str | None,
+        *,
+        actor_id: int | None,
+        via: str,
+    ) -> ContactChange:
+        staff.contact_channel = channel if stored else None
+        staff.contact_address = stored
+        audit.record(
+            session,
+            at=self._clock(),
+            action="staff.contact_changed",
+            actor_staff_id=actor_id,
+            entity="staff",
+            entity_id=staff.id,
+            via=via,
+            channel=staff.contact_channel,
+        )
+        return ContactChange(staff.display_name, staff.contact_channel, stored)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.services.offboarding import Effects
@@ -78,6 +79,24 @@ def effects_text(effects: Effects) -> str:
     ]
     said = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
     return "; ".join(said) or "no duties, pages or checks to hand over"
+
+
+CONTACT_USAGE = (
+    "Usage: /staff contact <Telegram id> email <address> | pager <number> | clear "
+    "(the id is in the /staff list)"
+)
+
+
+def parse_contact(args: Sequence[str]) -> tuple[int, str | None, str | None] | None:
+    """``501 email a@b.org``, ``501 pager 4711`` or ``501 clear``; None when malformed."""
+    if len(args) < 2 or not args[0].isdigit():
+        return None
+    how = args[1].lower()
+    if how == "clear" and len(args) == 2:
+        return int(args[0]), None, None
+    if how in ("email", "e-mail", "pager") and len(args) >= 3:
+        return int(args[0]), "pager" if how == "pager" else "email", " ".join(args[2:])
+    return None
 
 
 def contact_text(change: ContactChange) -> str:

@@ -22,7 +22,7 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from bot.services.staff_contact import ContactService
 from bot.services.wards import WardService
 from storage.db import Database
-from storage.models import AuditLog, Duty, EscalationStatus, Role
+from storage.models import AuditLog, Duty, EscalationStatus, Role, Staff
 from tests.e2e.conftest import FakeClock, running_bot
 from tests.e2e.test_check import tap
 from tests.e2e.test_escalation import escalation, settled
@@ -332,3 +332,57 @@ async def test_a_page_still_being_retried_is_withdrawn_by_the_acknowledgement(
     assert events == ["alert.unacknowledged", "alert.acknowledged"]  # the page was not retried
     [withdrawn] = audit_rows(db, "escalation.second_channel_withdrawn")
     assert withdrawn.detail["count"] == 1
+
+
+async def test_an_admin_sets_a_second_channel_in_the_chat(
+    tg: FakeTelegram, bot: Neurocheck, db: Database, clock: FakeClock, ward: int
+) -> None:
+    factories.staff(db, 801, "Admin Al", Role.ADMIN, [ward])
+    other = factories.ward(db, "H8", "Haematology 8")
+    factories.staff(db, 901, "Dr Elsewhere", Role.PHYSICIAN, [other])
+    admin, nurse = tg.user(801), tg.user(NURSE)
+    exchanges = (
+        (
+            admin,
+            f"/staff contact {PRIMARY} pager +49 4711",
+            "Dr Pim: unacknowledged alerts also go on pager +494711.",
+        ),
+        (
+            admin,
+            f"/staff contact {PRIMARY} email pim@h7.example",
+            "Dr Pim: unacknowledged alerts also go by e-mail to pim@h7.example.",
+        ),
+        (
+            admin,
+            f"/staff contact {BACKUP} clear",
+            "Dr Bex has no second channel: alerts reach them in Telegram only.",
+        ),
+        (
+            admin,
+            f"/staff contact {PRIMARY} pager call-me",
+            "'call-me' is not a pager number (digits, optionally a leading +)",
+        ),
+        (admin, "/staff contact 901 pager 4713", "That person is not on any of your wards."),
+        (
+            admin,
+            "/staff contact Pim pager 4713",
+            "Usage: /staff contact <Telegram id> email "
+            "<address> | pager <number> | clear (the id is in the /staff list)",
+        ),
+        (nurse, f"/staff contact {PRIMARY} clear", None),
+    )
+    for user, command, answer in exchanges:
+        await user.send(command)
+        reply = (await user.next_message()).text or ""
+        if answer is not None:
+            assert reply == answer, command
+        else:
+            assert "pager" not in reply and "e-mail" not in reply  # a nurse is refused
+    with db.session() as session:
+        people = {s.telegram_user_id: s for s in session.exec(select(Staff)).all()}
+    assert (people[PRIMARY].contact_channel, people[PRIMARY].contact_address) == (
+        "email",
+        "pim@h7.example",
+    )
+    assert people[BACKUP].contact_channel is None
+    assert (people[901].contact_channel, people[ATTENDING].contact_address) == (None, "4712")
