@@ -130,7 +130,9 @@ def open_escalation(
     assert patient.id is not None
     ward = session.get(Ward, patient.ward_id)
     reasons = list(reasons)
+    earlier = None  # a chain taken over leaves Telegram no later than it would have
     if urgency.needs_acknowledgement:
+        earlier = second_channel.earliest_due(live_for_patient(session, patient.id))
         urgency, reasons = _take_over(session, patient, urgency, reasons, now)
     overrides = (ward.settings if ward else {}).get("escalation", {}).get(urgency.value, {})
     escalation = Escalation(
@@ -145,7 +147,7 @@ def open_escalation(
         created_at=now,
         source=source,
     )
-    second_channel.schedule(escalation)
+    second_channel.schedule(escalation, no_later_than=earlier)
     session.add(escalation)
     session.flush()
     audit_escalation(

@@ -42,11 +42,20 @@ CONTACT_CHANNELS: Final = (EMAIL, PAGER)
 BATCH: Final = 100
 
 
-def schedule(escalation: Escalation) -> None:
-    """Set when the escalation leaves Telegram, from its own policy snapshot."""
+def schedule(escalation: Escalation, *, no_later_than: dt.datetime | None = None) -> None:
+    """Set when the escalation leaves Telegram, from its own policy snapshot. A chain that
+    takes over another keeps the other's earlier minute: a second finding must not postpone
+    the pager for the first (nor a run of findings postpone it for ever)."""
     minutes = escalation.policy.get("second_channel")
+    due = [no_later_than] if no_later_than is not None else []
     if minutes is not None:
-        escalation.second_channel_at = escalation.created_at + dt.timedelta(minutes=int(minutes))
+        due.append(escalation.created_at + dt.timedelta(minutes=int(minutes)))
+    escalation.second_channel_at = min(due, default=None)
+
+
+def earliest_due(escalations: Sequence[Escalation]) -> dt.datetime | None:
+    """The earliest second-channel minute still ahead among ``escalations``."""
+    return min((e.second_channel_at for e in escalations if e.second_channel_at), default=None)
 
 
 def run_due(session: Session, now: dt.datetime) -> int:
