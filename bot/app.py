@@ -10,10 +10,13 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from bot.channels.heartbeat import INTERVAL_SECONDS, Heartbeat
+from bot.channels.mail import EmailSender
+from bot.channels.webhook import WebhookSender
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.scheduler import Scheduler
-from bot.services import escalations
+from bot.services import escalations, second_channel
 from bot.services import menus as menus_service
 from bot.services.alerts import AlertService
 from bot.services.checks import CheckService
@@ -25,7 +28,7 @@ from bot.services.export.service import ExportService
 from bot.services.history import HistoryService
 from bot.services.labs import LabService
 from bot.services.menus import MenuService
-from bot.services.outbox import Outbox, OutboxItem
+from bot.services.outbox import ChannelSender, Outbox, OutboxItem
 from bot.services.patients import PatientService
 from bot.services.plans import PlanService
 from bot.services.prompts import PromptService
@@ -34,6 +37,7 @@ from bot.services.runner import PassReport, Runner
 from bot.services.schedule import Rescheduler, ScheduleRules
 from bot.services.staff import Clock, StaffService
 from bot.services.staff_admin import StaffAdminService
+from bot.services.staff_contact import ContactService
 from bot.services.timeline import TimelineService
 from bot.telegram import menus as menu_texts
 from bot.telegram.access import Access
@@ -68,6 +72,7 @@ class Neurocheck:
     scheduler: Scheduler
     rescheduler: Rescheduler
     menus: MenuService
+    heartbeat: Heartbeat | None = None
 
     async def tick(self) -> PassReport | None:
         """One scheduler pass now (tests call this at the instants they choose)."""
@@ -133,7 +138,9 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     )
     alerts = AlertService(db, clock, settings.zone, rules)
     AlertHandlers(access, alerts, settings.zone, kick).register(application)
-    StaffHandlers(access, StaffAdminService(db, clock), settings.zone, kick).register(application)
+    StaffHandlers(
+        access, StaffAdminService(db, clock), settings.zone, kick, ContactService(db, clock)
+    ).register(application)
     ExportHandlers(
         access,
         ExportService(db, clock, settings.zone, fhir_system=settings.fhir_patient_system),
@@ -145,13 +152,22 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     scheduler = Scheduler(
         Runner(db, clock, rules),
         OutboxSender(
-            Outbox(db, clock, hooks={"alert": escalations.delivery_outcome}),
+            Outbox(
+                db,
+                clock,
+                hooks={
+                    "alert": escalations.delivery_outcome,
+                    second_channel.PURPOSE: second_channel.delivery_outcome,
+                    second_channel.ACK_PURPOSE: second_channel.delivery_outcome,
+                },
+            ),
             settings.zone,
             renderers={
                 **alert_renderers(alerts, settings.zone),
                 "ward_board": _board_renderer(patients, settings.zone),
             },
             actions={menus_service.PURPOSE: menu_texts.publisher(menus)},
+            channels=_channels(settings, clock),
         ),
         check_handlers,
         rescheduler,
@@ -161,6 +177,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     )
     scheduler.install(application)
     _queue_menus_at_start(application, menus)
+    heartbeat = _install_heartbeat(application, settings, db, clock)
     return Neurocheck(
         application=application,
         db=db,
@@ -170,7 +187,36 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         scheduler=scheduler,
         rescheduler=rescheduler,
         menus=menus,
+        heartbeat=heartbeat,
     )
+
+
+def _channels(settings: Settings, clock: Clock) -> dict[str, ChannelSender]:
+    """The senders of the channels besides Telegram (bot.services.second_channel)."""
+    secret = settings.paging_webhook_secret
+    return {
+        second_channel.WEBHOOK: WebhookSender(secret.get_secret_value() if secret else None, clock),
+        second_channel.EMAIL: EmailSender.from_settings(settings),
+    }
+
+
+def _install_heartbeat(
+    application: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+) -> Heartbeat | None:
+    """Every minute, when NEUROCHECK_HEARTBEAT_URL is set (bot.channels.heartbeat)."""
+    if settings.heartbeat_url is None:
+        return None
+    heartbeat = Heartbeat(db, clock, settings.heartbeat_url)
+    assert application.job_queue is not None  # Scheduler.install has checked
+
+    async def beat(_context: object) -> None:
+        await heartbeat.beat()
+
+    application.job_queue.run_repeating(beat, interval=INTERVAL_SECONDS, first=5, name="heartbeat")
+    return heartbeat
 
 
 def _queue_menus_at_start(application: Application, menus: MenuService) -> None:  # type: ignore[type-arg]

@@ -35,7 +35,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     staff = sub.add_parser(
-        "staff", help="staff: list, deactivate, reactivate, role (with Telegram ids)"
+        "staff", help="staff: list, deactivate, reactivate, role, contact (with Telegram ids)"
     )
     staff.__class__ = OneLineParser  # the group's own errors (no or an unknown subcommand) too
     staff_sub = staff.add_subparsers(
@@ -73,6 +73,20 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     role.add_argument("--telegram-id", required=True, metavar="N")
     role.add_argument("--role", required=True, metavar="|".join(ROLES))
     role.set_defaults(func=_cmd_role)
+
+    contact = staff_sub.add_parser(
+        "contact",
+        help="set someone's second channel for unacknowledged alerts (e-mail or pager)",
+        description="An alert still unacknowledged at the ward policy's second_channel minute "
+        "also goes to the e-mail address (by SMTP) or the pager number (through the ward's "
+        "webhook) of whoever the current step pages. No patient label or finding is sent.",
+    )
+    contact.add_argument("--telegram-id", required=True, metavar="N")
+    how = contact.add_mutually_exclusive_group(required=True)
+    how.add_argument("--email", metavar="ADDRESS", help="e-mail or e-mail-to-pager address")
+    how.add_argument("--pager", metavar="NUMBER", help="pager number, paged by the ward's webhook")
+    how.add_argument("--clear", action="store_true", help="Telegram only again")
+    contact.set_defaults(func=_cmd_contact)
 
 
 def _bad(message: str, err: TextIO | None) -> int:
@@ -161,6 +175,35 @@ def staff_change(
     return 0
 
 
+def staff_contact(
+    db: Database,
+    *,
+    telegram_id: str,
+    email: str | None = None,
+    pager: str | None = None,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Set or clear (neither ``email`` nor ``pager``) someone's second channel."""
+    from bot.services.staff_admin import StaffRefusedError
+    from bot.services.staff_contact import ContactService
+    from bot.telegram.staff_texts import contact_text, refusal
+
+    person = _telegram_id(telegram_id)
+    if person is None:
+        return _bad(f"--telegram-id must be a positive whole number, not {telegram_id!r}", err)
+    channel, address = ("email", email) if email is not None else ("pager", pager)
+    try:
+        change = ContactService(db, clock or system_clock).set(
+            person, channel if address is not None else None, address
+        )
+    except StaffRefusedError as error:
+        return _bad(refusal(error), err)
+    print(contact_text(change), file=out or sys.stdout)
+    return 0
+
+
 # -- argparse glue --------------------------------------------------------------------------
 
 
@@ -191,4 +234,12 @@ def _cmd_reactivate(args: argparse.Namespace) -> int:
 def _cmd_role(args: argparse.Namespace) -> int:
     return _with_db(
         lambda _settings, db: staff_change(db, "role", telegram_id=args.telegram_id, role=args.role)
+    )
+
+
+def _cmd_contact(args: argparse.Namespace) -> int:
+    return _with_db(
+        lambda _settings, db: staff_contact(
+            db, telegram_id=args.telegram_id, email=args.email, pager=args.pager
+        )
     )

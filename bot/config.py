@@ -12,7 +12,7 @@ import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "NEUROCHECK_"
@@ -103,6 +103,29 @@ class Settings(BaseSettings):
             raise ValueError("must be 32 to 256 characters of A-Z, a-z, 0-9, _ and -")
         return SecretStr(raw)
 
+    paging_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Shared secret signing the JSON posted to each ward's paging webhook_url.",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for second-channel e-mail; unset: no e-mail."
+    )
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] = Field(
+        default=587, description="Port of the SMTP server."
+    )
+    smtp_starttls: bool = Field(
+        default=True, description="Whether to upgrade the SMTP connection with STARTTLS."
+    )
+    smtp_username: str | None = Field(default=None, description="SMTP login; unset: no login.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_from: str = Field(
+        default="neurocheck@localhost", description="Sender address of second-channel e-mail."
+    )
+    heartbeat_url: str | None = Field(
+        default=None,
+        description="URL requested every minute while nothing is overdue (a dead-man's switch).",
+    )
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
@@ -139,6 +162,23 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("heartbeat_url", "smtp_host", "smtp_username")
+    @classmethod
+    def _empty_is_unset(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """An empty line in the .env file means unset; a heartbeat URL must be http(s)."""
+        if value is None or not value.strip():
+            return None
+        if info.field_name == "heartbeat_url" and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.strip()
+
+    @field_validator("paging_webhook_secret", "smtp_password")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
         return value
 
     @field_validator("fhir_patient_system")

@@ -181,6 +181,10 @@ class Staff(SQLModel, table=True):
     # (bot.services.staff.SEEN_EVERY), so that the hot path stays read-only.
     last_seen_at: dt.datetime | None = _ts(nullable=True)
     deactivated_at: dt.datetime | None = _ts(nullable=True)
+    # A second channel for alerts nobody acknowledges in Telegram (bot.services.second_channel):
+    # "email" (sent by SMTP) or "pager" (a number the ward's webhook gateway pages).
+    contact_channel: str | None = Field(default=None, max_length=16)
+    contact_address: str | None = Field(default=None, max_length=254)
 
 
 class StaffWard(SQLModel, table=True):
@@ -426,6 +430,10 @@ class Escalation(SQLModel, table=True):
     closed_reason: str | None = Field(default=None, max_length=32)
     # A critical alert acknowledged: when to remind the physician if no check follows.
     follow_up_at: dt.datetime | None = _ts(nullable=True, index=True)
+    # When the alert leaves Telegram if still unacknowledged (the policy's second_channel
+    # minute); cleared once it has, and the instant it did so.
+    second_channel_at: dt.datetime | None = _ts(nullable=True, index=True)
+    second_channel_sent_at: dt.datetime | None = _ts(nullable=True)
 
 
 class EscalationDelivery(SQLModel, table=True):
@@ -459,6 +467,12 @@ class OutboundMessage(SQLModel, table=True):
     __tablename__ = "outbound_message"
     __table_args__ = (sa.Index("ix_outbox_status_next", "status", "next_attempt_at"),)
     id: int | None = Field(default=None, primary_key=True)
+    # The channel's sender takes the row: "telegram" sends to ``chat_id``; "webhook" and
+    # "email" send to ``address`` (a URL, an e-mail address) and leave ``chat_id`` 0.
+    channel: str = Field(
+        default="telegram", max_length=16, sa_column_kwargs={"server_default": "telegram"}
+    )
+    address: str | None = Field(default=None, max_length=500)
     chat_id: int = _big()
     purpose: str = Field(max_length=32)
     payload: dict[str, Any] = _json_dict()

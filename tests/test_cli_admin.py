@@ -205,10 +205,14 @@ def test_ward_settings_show_change_and_refuse(tmp_path: Path, scratch_url: str) 
         "h7",
         "cadence.routine_hours=6",
         "shift_changes=07:00,15:00,23:00",
+        "escalation.critical.second_channel=3",
+        "webhook_url=https://gateway.h7.example/page",
         cwd=tmp_path,
         env=env,
     )
     assert changed.returncode == 0, changed.stderr
+    assert "second_channel 3" in changed.stdout
+    assert "webhook_url=https://gateway.h7.example/page" in changed.stdout
     assert "cadence.routine_hours=6" in changed.stdout
     assert "shift_changes=07:00,15:00,23:00" in changed.stdout
     for bad, named in (
@@ -216,6 +220,7 @@ def test_ward_settings_show_change_and_refuse(tmp_path: Path, scratch_url: str) 
         ("cadence.abnormal_hours=9", "abnormal_hours"),
         ("cadence.colour=blue", "unknown ward setting"),
         ("shift_changes=7am", "shift_changes"),
+        ("webhook_url=gateway.h7", "webhook_url: an http:// or https:// URL"),
     ):
         refused = run_cli("ward", "settings", "H7", bad, cwd=tmp_path, env=env)
         assert refused.returncode == 2, bad

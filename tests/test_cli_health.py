@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from bot import cli_health
 from bot.clinical import Urgency
@@ -19,7 +20,7 @@ from bot.config import Settings
 from bot.services.escalations import EscalationRunner
 from bot.services.outbox import Outbox
 from storage.db import Database
-from storage.models import CheckStatus, ScheduledCheck
+from storage.models import CheckStatus, Escalation, ScheduledCheck
 from tests.e2e.conftest import FakeClock
 from tests.services.test_escalations import T0, make_team, open_alert
 from tests.test_cli import run_cli
@@ -94,6 +95,19 @@ def test_a_check_prompt_nobody_sent_is_reported(db: Database) -> None:
     assert status == cli_health.OVERDUE
     assert lines == [
         "overdue: check prompts and reminders: 1, the oldest due 2026-11-24 09:00 (30 min ago)"
+    ]
+
+
+def test_a_second_channel_nobody_sent_is_reported(db: Database) -> None:
+    team = make_team(db)
+    open_alert(db, team.patient, Urgency.CRITICAL)  # off Telegram at T0 + 5 min if unanswered
+    with db.session() as session:  # the page is out, but no pass has run since
+        for escalation in session.exec(select(Escalation)).all():
+            escalation.next_step_at = T0 + dt.timedelta(hours=1)
+    status, lines = health(db, FakeClock(T0 + dt.timedelta(minutes=11)))
+    assert status == cli_health.OVERDUE
+    assert lines == [
+        "overdue: second-channel pages: 1, the oldest due 2026-11-24 09:05 (6 min ago)"
     ]
 
 

@@ -83,6 +83,32 @@ def test_deactivate_from_one_ward_then_altogether_then_reactivate(
     )
 
 
+def test_contact_sets_changes_and_clears_the_second_channel(
+    capsys: pytest.CaptureFixture[str], team: dict[str, int], db: Database
+) -> None:
+    status, out, err = neurocheck(
+        capsys, "staff", "contact", "--telegram-id", "701", "--email", "4711@pager.h7.example"
+    )
+    assert (status, err) == (0, "")
+    assert out == "Dr Pim: unacknowledged alerts also go by e-mail to 4711@pager.h7.example.\n"
+    status, out, _ = neurocheck(
+        capsys, "staff", "contact", "--telegram-id", "701", "--pager", "+49 30-4711"
+    )
+    assert out == "Dr Pim: unacknowledged alerts also go on pager +49304711.\n"
+    with db.session() as session:
+        pim = session.exec(select(Staff).where(Staff.telegram_user_id == 701)).one()
+        assert (pim.contact_channel, pim.contact_address) == ("pager", "+49304711")
+    status, out, _ = neurocheck(capsys, "staff", "contact", "--telegram-id", "701", "--clear")
+    assert out == "Dr Pim has no second channel: alerts reach them in Telegram only.\n"
+    with db.session() as session:
+        pim = session.exec(select(Staff).where(Staff.telegram_user_id == 701)).one()
+        assert (pim.contact_channel, pim.contact_address) == (None, None)
+        changes = session.exec(
+            select(AuditLog).where(AuditLog.action == "staff.contact_changed")
+        ).all()
+    assert [c.detail["channel"] for c in changes] == ["email", "pager", None]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -117,6 +143,23 @@ def test_deactivate_from_one_ward_then_altogether_then_reactivate(
             "not 'surgeon'",
         ),
         (
+            ("contact", "--telegram-id", "501", "--email", "ada at h7"),
+            "neurocheck: 'ada at h7' is not an e-mail address (name@host.domain)",
+        ),
+        (
+            ("contact", "--telegram-id", "501", "--pager", "47x1"),
+            "neurocheck: '47x1' is not a pager number (digits, optionally a leading +)",
+        ),
+        (
+            ("contact", "--telegram-id", "999", "--pager", "4711"),
+            "neurocheck: nobody with Telegram id 999 is enrolled; 'neurocheck staff list' "
+            "shows who is",
+        ),
+        (
+            ("contact", "--telegram-id", "501", "--pager", "4711", "--email", "a@b.org"),
+            "neurocheck staff contact: argument --email: not allowed with argument --pager",
+        ),
+        (
             ("reactivate", "--telegram-id", "501"),
             "neurocheck: Ada Lovelace is already active there",
         ),
@@ -127,7 +170,7 @@ def test_deactivate_from_one_ward_then_altogether_then_reactivate(
         (
             ("fire", "--telegram-id", "501"),
             "neurocheck staff: argument STAFF_COMMAND: invalid choice: 'fire' (choose from "
-            "'list', 'deactivate', 'reactivate', 'role')",
+            "'list', 'deactivate', 'reactivate', 'role', 'contact')",
         ),
     ],
 )

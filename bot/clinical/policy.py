@@ -11,8 +11,9 @@ changes an escalation already in flight.
 Product defaults (every number configurable per ward):
 
     critical   primary at once, everyone again every 5 min, backup at 5, attending at 10;
-               run out at 20 min
-    high       primary at once, again every 10 min, backup at 15; run out at 30 min
+               second channel at 5; run out at 20 min
+    high       primary at once, again every 10 min, backup at 15; second channel at 15;
+               run out at 30 min
     normal     primary at once, backup at 30; run out at 60 min
     info       primary once; no acknowledgement asked for
 """
@@ -51,8 +52,13 @@ class UrgencyPolicy:
     attending: int | None = None
     repeat: int | None = None
     give_up: int = 60
+    # Still unacknowledged at this minute: the alert also leaves Telegram (the second-channel
+    # address of whoever the current step pages, and the ward's webhook). A chain that runs
+    # out always does, whatever this says.
+    second_channel: int | None = None
 
     def first_page(self, role: PagedRole) -> int | None:
+        """When ``role`` is first paged (the role's own field)."""
         value: int | None = getattr(self, role.value)
         return value
 
@@ -80,13 +86,17 @@ class UrgencyPolicy:
             raise PolicyError("give_up must come after every role's first page")
         if self.repeat is not None and self.repeat < 1:
             raise PolicyError("repeat must be at least 1 minute (or off)")
+        if self.second_channel is not None and self.second_channel < 1:
+            raise PolicyError("second_channel must be at least 1 minute (or off)")
 
 
 FIELDS: Final = tuple(f.name for f in dataclasses.fields(UrgencyPolicy))
 
 DEFAULTS: Final[Mapping[Urgency, UrgencyPolicy]] = {
-    Urgency.CRITICAL: UrgencyPolicy(primary=0, backup=5, attending=10, repeat=5, give_up=20),
-    Urgency.HIGH: UrgencyPolicy(primary=0, backup=15, repeat=10, give_up=30),
+    Urgency.CRITICAL: UrgencyPolicy(
+        primary=0, backup=5, attending=10, repeat=5, give_up=20, second_channel=5
+    ),
+    Urgency.HIGH: UrgencyPolicy(primary=0, backup=15, repeat=10, give_up=30, second_channel=15),
     Urgency.NORMAL: UrgencyPolicy(primary=0, backup=30, give_up=60),
     Urgency.INFO: UrgencyPolicy(primary=0, give_up=0),
 }
@@ -135,6 +145,7 @@ def snapshot(urgency: Urgency, policy: UrgencyPolicy) -> dict[str, Any]:
         "urgency": urgency.value,
         "needs_ack": needs_ack,
         "give_up": policy.give_up,
+        "second_channel": policy.second_channel if needs_ack else None,
         "steps": [
             {"at": s.at, "roles": [r.value for r in s.roles]}
             for s in steps(policy, needs_ack=needs_ack)
@@ -157,6 +168,8 @@ def describe(policy: UrgencyPolicy) -> str:
     if policy.repeat is not None:
         parts.append(f"repeat {policy.repeat}")
     parts.append(f"give_up {policy.give_up}")
+    if policy.second_channel is not None:
+        parts.append(f"second_channel {policy.second_channel}")
     return ", ".join(parts)
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.clinical import Domain, IcansResult, Tool, Urgency, grade_icans
 from bot.clinical.protocols import Protocol
-from bot.services import board, crs_round, flow, grades, labs, outbox
+from bot.services import board, crs_round, flow, grades, labs, outbox, second_channel
 from bot.services.checks import CheckView, Rejected
 from bot.services.escalations import LIVE, audit_escalation, decisions_of, edit_copies
 from bot.services.history import ChartEvent, ChartPoint, HistoryService
@@ -202,6 +202,7 @@ class AlertService:
             kind=kind,
             by=actor.id,
         )
+        second_channel.acknowledged(session, escalation, actor.display_name, now)
         decider = actor.id if actor.role is Role.PHYSICIAN else None
         edit_copies(session, escalation, now, decide_for=decider)
         self._tell_nurse(session, escalation, now)

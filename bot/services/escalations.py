@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from bot.clinical import Triggers, Urgency
 from bot.clinical.policy import PagedRole, policy_for, snapshot, steps_of
-from bot.services import outbox
+from bot.services import outbox, second_channel
 from storage.db import Database
 from storage.models import (
     Assessment,
@@ -65,6 +65,7 @@ class EscalationReport:
     nobody: list[int] = field(default_factory=list)
     exhausted: int = 0
     follow_ups: int = 0
+    second_channel: int = 0
 
 
 def audit_escalation(
@@ -129,7 +130,9 @@ def open_escalation(
     assert patient.id is not None
     ward = session.get(Ward, patient.ward_id)
     reasons = list(reasons)
+    earlier = None  # a chain taken over leaves Telegram no later than it would have
     if urgency.needs_acknowledgement:
+        earlier = second_channel.earliest_due(live_for_patient(session, patient.id))
         urgency, reasons = _take_over(session, patient, urgency, reasons, now)
     overrides = (ward.settings if ward else {}).get("escalation", {}).get(urgency.value, {})
     escalation = Escalation(
@@ -144,6 +147,7 @@ def open_escalation(
         created_at=now,
         source=source,
     )
+    second_channel.schedule(escalation, no_later_than=earlier)
     session.add(escalation)
     session.flush()
     audit_escalation(
@@ -192,6 +196,7 @@ def close(session: Session, escalation: Escalation, reason: str, now: dt.datetim
         now,
         reason=reason,
     )
+    second_channel.withdraw(session, escalation, now)
     if reason != "information":
         edit_copies(session, escalation, now)
 
@@ -288,6 +293,8 @@ class EscalationRunner:
                 break
         with self._db.session() as session:
             self._follow_ups(session, now, report)
+        with self._db.session() as session:
+            report.second_channel = second_channel.run_due(session, now)
         return report
 
     @staticmethod
@@ -449,6 +456,7 @@ class EscalationRunner:
             now,
             told=[s.id for s in told],
         )
+        second_channel.send(session, escalation, now, event="exhausted")
 
     @staticmethod
     def _follow_ups(session: Session, now: dt.datetime, report: EscalationReport) -> None:

@@ -60,6 +60,11 @@ _WATCHED = (
         (Escalation.status == EscalationStatus.OPEN,),
     ),
     _Watched("alert follow-ups", col(Escalation.follow_up_at), ()),
+    _Watched(
+        "second-channel pages",
+        col(Escalation.second_channel_at),
+        (Escalation.status == EscalationStatus.OPEN,),
+    ),
     # Queued, not next attempt: a retry moves the attempt on, and a message retried for
     # minutes (Telegram unreachable) is as late for the physician as one never tried.
     _Watched(

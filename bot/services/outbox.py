@@ -10,6 +10,7 @@ repeat a message; it is as short as one UPDATE.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -46,14 +47,39 @@ MAX_ATTEMPTS: Final = 8
 BACKOFF_CAP: Final = dt.timedelta(minutes=5)
 
 
+TELEGRAM: Final = "telegram"
+
+
 @dataclass(frozen=True)
 class OutboxItem:
+    """A claimed message. ``chat_id`` addresses Telegram; other channels use ``address``."""
+
     id: int
     token: str
     chat_id: int
     purpose: str
     payload: Mapping[str, Any]
     attempts: int
+    channel: str = TELEGRAM
+    address: str | None = None
+
+
+class GiveUpError(Exception):
+    """A channel's sender will never deliver this message (refused, misaddressed)."""
+
+
+class TryLaterError(Exception):
+    """A channel's sender could not deliver now (down, busy); ``delay`` if it said when."""
+
+    def __init__(self, error: str, delay: dt.timedelta | None = None) -> None:
+        super().__init__(error)
+        self.delay = delay
+
+
+class ChannelSender(Protocol):
+    """Sends one claimed message on a channel besides Telegram (GiveUpError or TryLaterError)."""
+
+    async def send(self, item: OutboxItem) -> None: ...
 
 
 def enqueue(
@@ -64,9 +90,14 @@ def enqueue(
     payload: Mapping[str, Any],
     dedupe_key: str,
     now: dt.datetime,
+    channel: str = TELEGRAM,
+    address: str | None = None,
 ) -> None:
-    """Add a message in the caller's transaction; a second call with the same key is a no-op."""
+    """Add a message in the caller's transaction; a second call with the same key is a no-op.
+    A channel other than Telegram is addressed by ``address`` (``chat_id`` 0)."""
     values = {
+        "channel": channel,
+        "address": address,
         "chat_id": chat_id,
         "purpose": purpose,
         "payload": dict(payload),
@@ -115,7 +146,16 @@ class Outbox:
                 row.attempts += 1
                 assert row.id is not None
                 items.append(
-                    OutboxItem(row.id, token, row.chat_id, row.purpose, row.payload, row.attempts)
+                    OutboxItem(
+                        row.id,
+                        token,
+                        row.chat_id,
+                        row.purpose,
+                        row.payload,
+                        row.attempts,
+                        row.channel,
+                        row.address,
+                    )
                 )
             return items
 
@@ -132,6 +172,21 @@ class Outbox:
             return self.failed(item, f"gave up after {item.attempts} attempts: {error}")
         wait = delay or min(BACKOFF_CAP, dt.timedelta(seconds=2**item.attempts))
         return self._finish(item, OutboxStatus.PENDING, error=error, next_attempt_in=wait)
+
+    async def send_by_channel(self, item: OutboxItem, sender: ChannelSender | None) -> bool:
+        """Send a message of a channel other than Telegram and record how it went."""
+        try:
+            if sender is None:
+                raise GiveUpError(f"no sender for channel {item.channel!r} is configured")
+            await sender.send(item)
+        except GiveUpError as exc:
+            await asyncio.to_thread(self.failed, item, str(exc))
+            return False
+        except TryLaterError as exc:
+            await asyncio.to_thread(self.retry, item, str(exc), exc.delay)
+            return False
+        await asyncio.to_thread(self.sent, item, 0)
+        return True
 
     def _finish(
         self,

@@ -40,6 +40,7 @@ class StaffRefusal(StrEnum):
     NOT_ADMIN = "not_admin"
     NOT_YOUR_STAFF = "not_your_staff"
     SELF = "self"
+    BAD_CONTACT = "bad_contact"  # channel, address: not an e-mail address or pager number
 
 
 class StaffRefusedError(Exception):

@@ -28,7 +28,7 @@ MAX_PAGE: Final = 100
 
 # Detail keys that hold one staff id, or a list of them; they are shown as names.
 STAFF_KEYS: Final = frozenset({"by", "staff_id", "from_staff_id"})
-STAFF_LIST_KEYS: Final = frozenset({"recipients", "told"})
+STAFF_LIST_KEYS: Final = frozenset({"recipients", "told", "without"})
 
 
 @dataclass(frozen=True)

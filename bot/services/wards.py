@@ -125,6 +125,10 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
             settings["crs"] = _crs_ask(dict(settings.get("crs", {})), value)
             if not settings["crs"]:
                 settings.pop("crs")
+        elif key == "webhook_url":
+            settings.update(_webhook(value))
+            if not value:
+                settings.pop("webhook_url", None)
         elif key in ESCALATION_KEYS:
             _, urgency, name = key.split(".")
             escalation.setdefault(urgency, {})[name] = value or None
@@ -141,6 +145,7 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
                 [
                     "shift_changes",
                     f"{CRS_ASK} (on/off)",
+                    "webhook_url",
                     *(f"cadence.{f}" for f in CADENCE_FIELDS),
                     ESCALATION_HELP,
                 ]
@@ -172,6 +177,15 @@ def _crs_ask(crs: dict[str, Any], value: str) -> dict[str, Any]:
     return crs
 
 
+def _webhook(value: str) -> dict[str, str]:
+    """The ward's paging gateway: where unacknowledged alerts are posted (or nothing)."""
+    if not value:
+        return {}
+    if not value.startswith(("https://", "http://")) or len(value) > 500 or " " in value:
+        raise WardError("webhook_url: an http:// or https:// URL (empty to remove)")
+    return {"webhook_url": value}
+
+
 def _escalation_overrides(
     escalation: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, dict[str, Any]]:
@@ -194,6 +208,7 @@ def effective_settings(settings: Mapping[str, Any]) -> dict[str, object]:
     shown: dict[str, object] = {f"cadence.{f}": getattr(cadence, f) for f in CADENCE_FIELDS}
     shown["shift_changes"] = ",".join(settings.get("shift_changes", DEFAULT_SHIFT_CHANGES))
     shown[CRS_ASK] = "on" if settings.get("crs", {}).get("ask", True) else "off"
+    shown["webhook_url"] = settings.get("webhook_url", "-")
     overrides = settings.get("escalation", {})
     for urgency in ESCALATING:
         shown[f"escalation.{urgency.value}"] = describe(
@@ -206,6 +221,7 @@ CRS_ASK: Final = "crs.ask"
 CADENCE_FIELDS = tuple(f.name for f in dataclasses.fields(CadenceSettings))
 ESCALATION_KEYS = frozenset(f"escalation.{u.value}.{f}" for u in ESCALATING for f in FIELDS)
 ESCALATION_HELP = (
-    "escalation.<critical|high|normal|info>.<primary|backup|attending|repeat|give_up> "
+    "escalation.<critical|high|normal|info>."
+    "<primary|backup|attending|repeat|give_up|second_channel> "
     "(minutes after the alert, or off)"
 )

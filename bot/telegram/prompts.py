@@ -21,7 +21,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot import metrics
 from bot.services.checks import Rejected
-from bot.services.outbox import Outbox, OutboxItem
+from bot.services.outbox import TELEGRAM, ChannelSender, Outbox, OutboxItem
 from bot.services.prompts import PromptService, Snoozed
 from bot.telegram import callbacks, texts
 from bot.telegram.access import Access
@@ -105,11 +105,13 @@ class OutboxSender:
         zone: ZoneInfo,
         renderers: Mapping[str, Renderer] | None = None,
         actions: Mapping[str, Action] | None = None,
+        channels: Mapping[str, ChannelSender] | None = None,
     ) -> None:
         self._outbox = outbox
         self._zone = zone
         self._renderers = dict(renderers or {})  # purpose -> its words (prompts built in)
         self._actions = dict(actions or {})  # purpose -> a call made instead of a message
+        self._channels = dict(channels or {})  # channel -> its sender (Telegram is this class)
 
     async def send_pending(self, bot: Bot) -> SendReport:
         """Send what is due; reports how many were taken and how many delivered.
@@ -119,9 +121,16 @@ class OutboxSender:
         """
         items = await asyncio.to_thread(self._outbox.claim)
         by_chat: dict[int, list[OutboxItem]] = {}
+        others = []
         for item in items:
-            by_chat.setdefault(item.chat_id, []).append(item)
-        results = await asyncio.gather(*(self._send_chat(bot, queue) for queue in by_chat.values()))
+            if item.channel == TELEGRAM:
+                by_chat.setdefault(item.chat_id, []).append(item)
+            else:
+                others.append(item)
+        results = await asyncio.gather(
+            *(self._send_chat(bot, queue) for queue in by_chat.values()),
+            *(self._outbox.send_by_channel(i, self._channels.get(i.channel)) for i in others),
+        )
         return SendReport(handled=len(items), delivered=sum(results))
 
     async def _send_chat(self, bot: Bot, queue: list[OutboxItem]) -> int:

@@ -24,6 +24,7 @@ from bot.services.staff_admin import (
     StaffRefusedError,
     StaffRow,
 )
+from bot.services.staff_contact import ContactService
 from bot.telegram import staff_texts, texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
@@ -68,7 +69,9 @@ class StaffHandlers:
         admin: StaffAdminService,
         zone: ZoneInfo,
         on_change: OnChange | None = None,
+        contacts: ContactService | None = None,
     ) -> None:
+        self._contacts = contacts
         self._access = access
         self._admin = admin
         self._zone = zone
@@ -78,13 +81,16 @@ class StaffHandlers:
         app.add_handler(CommandHandler("staff", self.list))
         app.add_handler(CallbackQueryHandler(self.press, pattern=rf"^{KIND}:"))
 
-    async def list(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         staff = await self._access.staff_or_refuse(update, "staff")
         message = update.effective_message
         if staff is None or message is None:
             return
         if staff.role is not Role.ADMIN:
             await message.reply_text(staff_texts.NOT_ADMIN)
+            return
+        if context.args and context.args[0].lower() == "contact":
+            await message.reply_text(await self._contact(staff, context.args[1:]))
             return
         rows = await asyncio.to_thread(self._admin.list_for, staff)
         if not rows:
@@ -123,6 +129,20 @@ class StaffHandlers:
             assert isinstance(query.message, Message)
             text, markup = result
             await query.message.reply_text(text, reply_markup=markup)
+
+    async def _contact(self, actor: StaffView, args: Sequence[str]) -> str:
+        """``/staff contact <Telegram id> email <address> | pager <number> | clear``."""
+        request = staff_texts.parse_contact(args)
+        if request is None or self._contacts is None:
+            return staff_texts.CONTACT_USAGE
+        telegram_id, channel, address = request
+        try:
+            change = await asyncio.to_thread(
+                self._contacts.set_by, actor, telegram_id, channel, address
+            )
+        except StaffRefusedError as error:
+            return staff_texts.refusal(error)
+        return staff_texts.contact_text(change)
 
     def _act(
         self, actor: StaffView, staff_id: int, action: str

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.services.offboarding import Effects
 from bot.services.staff_admin import Change, StaffRefusal, StaffRefusedError, StaffRow
+from bot.services.staff_contact import ContactChange
 
 NOT_ADMIN = "Only a ward administrator can manage staff. Please ask yours."
 NO_STAFF = "Nobody is enrolled on your wards yet. Invite them with /invite."
@@ -30,6 +32,12 @@ def refusal(error: StaffRefusedError) -> str:
         StaffRefusal.NOT_ADMIN: NOT_ADMIN,
         StaffRefusal.NOT_YOUR_STAFF: "That person is not on any of your wards.",
         StaffRefusal.SELF: "You cannot deactivate yourself; ask another administrator.",
+        StaffRefusal.BAD_CONTACT: f"{facts.get('address')!r} is not "
+        + (
+            "an e-mail address (name@host.domain)"
+            if facts.get("channel") == "email"
+            else "a pager number (digits, optionally a leading +)"
+        ),
     }[error.code]
 
 
@@ -71,6 +79,32 @@ def effects_text(effects: Effects) -> str:
     ]
     said = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
     return "; ".join(said) or "no duties, pages or checks to hand over"
+
+
+CONTACT_USAGE = (
+    "Usage: /staff contact <Telegram id> email <address> | pager <number> | clear "
+    "(the id is in the /staff list)"
+)
+
+
+def parse_contact(args: Sequence[str]) -> tuple[int, str | None, str | None] | None:
+    """``501 email a@b.org``, ``501 pager 4711`` or ``501 clear``; None when malformed."""
+    if len(args) < 2 or not args[0].isdigit():
+        return None
+    how = args[1].lower()
+    if how == "clear" and len(args) == 2:
+        return int(args[0]), None, None
+    if how in ("email", "e-mail", "pager") and len(args) >= 3:
+        return int(args[0]), "pager" if how == "pager" else "email", " ".join(args[2:])
+    return None
+
+
+def contact_text(change: ContactChange) -> str:
+    """One line saying where a person's unacknowledged alerts now also go."""
+    if change.channel is None:
+        return f"{change.name} has no second channel: alerts reach them in Telegram only."
+    how = "by e-mail to" if change.channel == "email" else "on pager"
+    return f"{change.name}: unacknowledged alerts also go {how} {change.address}."
 
 
 def change_text(change: Change) -> str:

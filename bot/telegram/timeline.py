@@ -335,6 +335,36 @@ def _follow_up(entry: TimelineEntry, _zone: ZoneInfo) -> str:
     return f"{_alert(entry.facts)}: follow-up reminder sent"
 
 
+CHANNELS: Final[Mapping[str, str]] = {"email": "e-mail", "webhook": "the ward's webhook"}
+
+
+def _second_channel(entry: TimelineEntry, _zone: ZoneInfo) -> str:
+    """Left Telegram: who by which way, and who has no second channel."""
+    facts, alert = entry.facts, _alert(entry.facts)
+    if facts.get("event") == "acknowledged":
+        return f"{alert}: the ward's webhook is told of the acknowledgement"
+    why = "nobody acknowledged" if facts.get("event") == "exhausted" else "not acknowledged"
+    to = _people(facts.get("recipients"))
+    line = f"{alert} {why} for {facts.get('minutes')} min: off Telegram to {to}"
+    line += ", and the ward's webhook" if facts.get("webhook") else ", no ward webhook"
+    without = facts.get("without")
+    return line + (f" ({_people(without)}: no second channel)" if without else "")
+
+
+def _second_channel_result(entry: TimelineEntry, _zone: ZoneInfo) -> str:
+    facts = entry.facts
+    way = CHANNELS.get(str(facts.get("channel")), str(facts.get("channel")))
+    staff = facts.get("staff_id")
+    to = f"{way} of {_who(staff)}" if staff is not None else way
+    if entry.action.endswith("_delivered"):
+        return f"{_alert(facts)}: delivered by {to}"
+    return f"{_alert(facts)}: NOT delivered by {to}: {_short(facts.get('error'))}"
+
+
+def _second_channel_withdrawn(entry: TimelineEntry, _zone: ZoneInfo) -> str:
+    return f"{_alert(entry.facts)}: {entry.facts.get('count')} message(s) off Telegram withdrawn"
+
+
 WORDINGS: Final[Mapping[str, Wording]] = {
     "check.started": _check_started,
     "check.submitted": _check_submitted,
@@ -364,6 +394,10 @@ WORDINGS: Final[Mapping[str, Wording]] = {
     "escalation.decision": _decision,
     "grade.attributed": _attributed,
     "escalation.follow_up_reminder": _follow_up,
+    "escalation.second_channel": _second_channel,
+    "escalation.second_channel_delivered": _second_channel_result,
+    "escalation.second_channel_failed": _second_channel_result,
+    "escalation.second_channel_withdrawn": _second_channel_withdrawn,
 }
 
 

@@ -19,6 +19,7 @@ from bot.clinical.policy import (
     PolicyError,
     Step,
     UrgencyPolicy,
+    describe,
     missed_check_urgency,
     policy_for,
     snapshot,
@@ -69,8 +70,8 @@ def test_default_steps(urgency: Urgency, expected: list[tuple[int, str]], give_u
 
 
 def test_defaults_are_exactly_the_product_numbers() -> None:
-    assert DEFAULTS[Urgency.CRITICAL] == UrgencyPolicy(0, 5, 10, 5, 20)
-    assert DEFAULTS[Urgency.HIGH] == UrgencyPolicy(0, 15, None, 10, 30)
+    assert DEFAULTS[Urgency.CRITICAL] == UrgencyPolicy(0, 5, 10, 5, 20, second_channel=5)
+    assert DEFAULTS[Urgency.HIGH] == UrgencyPolicy(0, 15, None, 10, 30, second_channel=15)
     assert DEFAULTS[Urgency.NORMAL] == UrgencyPolicy(0, 30, None, None, 60)
     assert DEFAULTS[Urgency.INFO] == UrgencyPolicy(0, None, None, None, 0)
 
@@ -169,7 +170,7 @@ def test_up_to_a_day_is_accepted() -> None:
 
 def test_overrides_leave_the_defaults_alone() -> None:
     policy_for(Urgency.CRITICAL, {"backup": 1, "give_up": 90})
-    assert DEFAULTS[Urgency.CRITICAL] == UrgencyPolicy(0, 5, 10, 5, 20)
+    assert DEFAULTS[Urgency.CRITICAL] == UrgencyPolicy(0, 5, 10, 5, 20, second_channel=5)
 
 
 def test_info_pages_once_whatever_its_settings() -> None:
@@ -245,8 +246,22 @@ def test_a_snapshot_keeps_the_overridden_steps() -> None:
         "urgency": "high",
         "needs_ack": True,
         "give_up": 9,
+        "second_channel": 15,
         "steps": [{"at": 0, "roles": ["primary"]}, {"at": 3, "roles": ["backup"]}],
     }
+
+
+def test_the_second_channel_minute_is_ward_data_kept_in_the_snapshot() -> None:
+    policy = policy_for(Urgency.CRITICAL, {"second_channel": "3"})
+    assert policy.second_channel == 3
+    assert snapshot(Urgency.CRITICAL, policy)["second_channel"] == 3
+    assert policy_for(Urgency.CRITICAL, {"second_channel": "off"}).second_channel is None
+    assert policy_for(Urgency.NORMAL).second_channel is None
+    assert "second_channel 3" in describe(policy)
+    with pytest.raises(PolicyError, match="second_channel"):
+        policy_for(Urgency.CRITICAL, {"second_channel": "0"})
+    with pytest.raises(PolicyError, match="second_channel"):
+        policy_for(Urgency.CRITICAL, {"second_channel": "soon"})
 
 
 def test_an_info_snapshot_has_one_step_and_asks_for_no_acknowledgement() -> None:
@@ -254,6 +269,7 @@ def test_an_info_snapshot_has_one_step_and_asks_for_no_acknowledgement() -> None
         "urgency": "info",
         "needs_ack": False,
         "give_up": 0,
+        "second_channel": None,
         "steps": [{"at": 0, "roles": ["primary"]}],
     }
 

@@ -1152,3 +1152,14 @@ def test_discharge_closes_a_missed_check_alert_but_not_an_alert_about_findings(
     assert escalation(db, finding).status is EscalationStatus.OPEN  # still needs a physician
     clock.now = T0 + dt.timedelta(minutes=15)
     assert runner.run_due().steps == 1  # the finding climbs on; the missed check does not
+
+
+def test_a_chain_taken_over_leaves_telegram_no_later_than_the_first(db: Database) -> None:
+    team = make_team(db)
+    first = open_alert(db, team.patient, Urgency.CRITICAL)  # off Telegram at T0 + 5
+    second = open_alert(db, team.patient, Urgency.HIGH, T0 + dt.timedelta(minutes=4))
+    assert escalation(db, first).closed_reason == "superseded"
+    assert escalation(db, second).second_channel_at == T0 + dt.timedelta(minutes=5)
+    later = open_alert(db, team.patient, Urgency.HIGH, T0 + dt.timedelta(minutes=6))
+    # The minute has passed unsent (no pass ran): due at once, not 15 min after the newest.
+    assert escalation(db, later).second_channel_at == T0 + dt.timedelta(minutes=5)
