@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, CallbackQuery, Update
+from telegram import Bot, CallbackQuery, Message, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     Application,
@@ -26,6 +26,7 @@ from bot.services.checks import CheckService, CheckView, Held, Rejected, Shown, 
 from bot.services.staff import StaffView
 from bot.telegram import callbacks, check_views, texts
 from bot.telegram.access import Access
+from bot.telegram.picker import PatientPicker
 from storage.models import AssessmentStatus
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ class CheckHandlers:
         checks: CheckService,
         zone: ZoneInfo,
         on_submitted: OnSubmitted | None = None,
+        picker: PatientPicker | None = None,
     ) -> None:
+        self._picker = picker
         self._access = access
         self._checks = checks
         self._zone = zone
@@ -64,12 +67,27 @@ class CheckHandlers:
         if staff is None or message is None:
             return
         label = " ".join(context.args or []).strip()
+        if not label and self._picker is not None:
+            await self._picker.show(message, staff, "check")
+            return
         if not label:
             await message.reply_text(USAGE)
             return
         baseline = label.lower().endswith(" baseline")
         label = label[: -len(" baseline")] if baseline else label
+        if self._picker is not None:
+            resolved = await self._picker.resolve(message, staff, "check", label)
+            if resolved is None:
+                return
+            label = resolved
         result = await asyncio.to_thread(self._checks.start, staff, label=label, baseline=baseline)
+        await self.show_start(context.bot, message.chat_id, result)
+
+    async def for_label(
+        self, message: Message, context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
+    ) -> None:
+        """/check for a patient chosen in the picker."""
+        result = await asyncio.to_thread(self._checks.start, staff, label=label)
         await self.show_start(context.bot, message.chat_id, result)
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
