@@ -18,7 +18,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.clinical import IcansResult, Tool, Triggers, escalation, grade_icans, select_tool
-from bot.services import escalations, flow, grades
+from bot.services import escalations, flow, grades, prompt_copies
 from bot.services.grades import GradeSummary
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -75,6 +75,7 @@ class Shown:
     notice: str | None = None
     new_message: bool = False
     displaced: CheckView | None = None  # the previous holder's view after a take-over
+    resumed: bool = False  # the actor's own check, already open: lead back to its question
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,9 @@ class CheckService:
                 assert holder is not None
                 if running.holder_id == actor.id:
                     view = self._view(session, _Loaded(running, patient, holder))
-                    return Shown(view, notice="Resuming your check.", new_message=True)
+                    return Shown(
+                        view, notice="Resuming your check.", new_message=True, resumed=True
+                    )
                 return Held(
                     _id(running),
                     running.version,
@@ -365,6 +368,14 @@ class CheckService:
         if assessment.is_baseline:
             patient.baseline_assessment_id = assessment.id
         self._finish_scheduled(session, assessment, CheckStatus.DONE)
+        prompt_copies.queue_update(
+            session,
+            assessment,
+            prompt_copies.SUBMITTED,
+            now=now,
+            grade=result.icans_grade,
+            complete=result.complete,
+        )
         session.flush()
         escalations.escalate(
             session, patient, triggers, now, source="check", grade_result_id=grade_row.id
@@ -448,6 +459,7 @@ class CheckService:
             return
         row.status, row.assessment_id = CheckStatus.IN_PROGRESS, assessment.id
         assessment.scheduled_check_id = row.id
+        prompt_copies.queue_update(session, assessment, prompt_copies.STARTED, now=now)
 
     @staticmethod
     def _relink_scheduled(session: Session, assessment: Assessment) -> None:
@@ -475,6 +487,12 @@ class CheckService:
         else:
             row.status = CheckStatus.DUE if row.prompted_at is None else CheckStatus.PROMPTED
             row.assessment_id = None
+            state = (
+                prompt_copies.CANCELLED
+                if assessment.status is AssessmentStatus.CANCELLED
+                else prompt_copies.ABANDONED
+            )
+            prompt_copies.queue_update(session, assessment, state, now=assessment.updated_at)
 
     def _patient(
         self, session: Session, actor: StaffView, *, label: str | None, patient_id: int | None

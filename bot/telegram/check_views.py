@@ -362,3 +362,8 @@ def held_text(held: Held, zone: ZoneInfo) -> Rendered:
     data = Callback("to", held.assessment_id, held.version, "takeover").encode()
     button = InlineKeyboardButton(f"Take over the check on {held.label}", callback_data=data)
     return text, InlineKeyboardMarkup([[button]])
+
+
+def open_already(view: CheckView) -> str:
+    """The answer to a second Start of one's own open check (sent as a reply to it)."""
+    return f"Your check on {view.label} is already open: carry on in the question above."

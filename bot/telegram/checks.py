@@ -82,6 +82,12 @@ class CheckHandlers:
             label = resolved
         result = await asyncio.to_thread(self._checks.start, staff, label=label, baseline=baseline)
         await self.show_start(context.bot, message.chat_id, result)
+        self.started(context.application, result)
+
+    def started(self, app: Application, result: StartResult) -> None:  # type: ignore[type-arg]
+        """A new check may have queued edits of its prompts' copies: send them now."""
+        if isinstance(result, Shown) and self._on_submitted is not None:
+            self._on_submitted(app)
 
     async def for_label(
         self, message: Message, context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
@@ -89,6 +95,7 @@ class CheckHandlers:
         """/check for a patient chosen in the picker."""
         result = await asyncio.to_thread(self._checks.start, staff, label=label)
         await self.show_start(context.bot, message.chat_id, result)
+        self.started(context.application, result)
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -104,13 +111,15 @@ class CheckHandlers:
         elif data.kind == "ck":
             await query.answer()
             await self.show_start(context.bot, query.from_user.id, result)
+            self.started(context.application, result)
         else:
             assert not isinstance(result, Held)
             await self._show_press(context.bot, query, result)
-            submitted = (
-                isinstance(result, Shown) and result.view.status is AssessmentStatus.SUBMITTED
+            finished = isinstance(result, Shown) and result.view.status in (
+                AssessmentStatus.SUBMITTED,
+                AssessmentStatus.CANCELLED,
             )
-            if submitted and self._on_submitted is not None:
+            if finished and self._on_submitted is not None:
                 self._on_submitted(context.application)
 
     def _act(self, staff: StaffView, data: callbacks.Callback | None) -> StartResult | None:
@@ -163,8 +172,27 @@ class CheckHandlers:
         elif isinstance(result, Held):
             text, markup = check_views.held_text(result, self._zone)
             await bot.send_message(chat_id, text, reply_markup=markup, protect_content=True)
+        elif result.resumed and await self._lead_back(bot, chat_id, result.view):
+            return
         else:
             await self._send(bot, chat_id, result.view)
+
+    async def _lead_back(self, bot: Bot, chat_id: int, view: CheckView) -> bool:
+        """A second Start: point at the open question (a reply quotes it, one tap away)
+        instead of sending a copy with live buttons. False when that message is gone."""
+        if view.message_id is None or view.chat_id != chat_id:
+            return False
+        try:
+            await bot.send_message(
+                chat_id,
+                check_views.open_already(view),
+                reply_to_message_id=view.message_id,
+                allow_sending_without_reply=False,
+            )
+        except BadRequest as exc:
+            log.info("open check %s: question message gone (%s)", view.assessment_id, exc)
+            return False
+        return True
 
     async def _show_press(self, bot: Bot, query: CallbackQuery, result: Shown | Rejected) -> None:
         if isinstance(result, Rejected):
@@ -189,12 +217,25 @@ class CheckHandlers:
         await self._send(bot, chat_id, shown.view)
 
     async def _send(self, bot: Bot, chat_id: int, view: CheckView) -> None:
-        """A fresh question message; the old one's buttons go stale with the version."""
+        """A fresh question message; the old one loses its buttons, so only one copy of the
+        question can be answered (its buttons would go stale with the version anyway)."""
+        await self._drop_buttons(bot, view)
         text, markup = check_views.render(view, self._zone)
         sent = await bot.send_message(chat_id, text, reply_markup=markup, protect_content=True)
         await asyncio.to_thread(
             self._checks.remember_message, view.assessment_id, chat_id, sent.message_id
         )
+
+    @staticmethod
+    async def _drop_buttons(bot: Bot, view: CheckView) -> None:
+        if view.chat_id is None or view.message_id is None:
+            return
+        try:
+            await bot.edit_message_reply_markup(
+                chat_id=view.chat_id, message_id=view.message_id, reply_markup=None
+            )
+        except (BadRequest, Forbidden) as exc:  # already without buttons, or gone
+            log.debug("old question %s keeps no buttons: %s", view.message_id, exc)
 
     async def _edit(self, bot: Bot, view: CheckView) -> None:
         if view.chat_id is None or view.message_id is None:
