@@ -275,6 +275,8 @@ class CheckService:
                     entity_id=assessment_id,
                     patient_id=loaded.patient.id,
                     ward_id=loaded.patient.ward_id,
+                    step=state.step,
+                    scheduled_check_id=assessment.scheduled_check_id,
                 )
                 return Shown(self._view(session, loaded))
             if outcome.state.step != assessment.step or outcome.state.answers != state.answers:
@@ -322,6 +324,20 @@ class CheckService:
                 assessment.photo_file_id = photo_file_id
             self._touch(assessment, now)
             return Shown(self._view(session, loaded), new_message=True)
+
+    def open_check(self, actor: StaffView) -> CheckView | None:
+        """The actor's open check (the newest), for /cancel; changes nothing."""
+        with self._db.session() as session:
+            assessment = session.exec(
+                select(Assessment)
+                .where(
+                    Assessment.holder_id == actor.id,
+                    Assessment.status == AssessmentStatus.IN_PROGRESS,
+                )
+                .order_by(col(Assessment.updated_at).desc())
+            ).first()
+            loaded = self._load(session, _id(assessment)) if assessment is not None else None
+            return self._view(session, loaded) if loaded is not None else None
 
     def remember_message(self, assessment_id: int, chat_id: int, message_id: int) -> None:
         """The message that shows the question, so later answers edit it in place."""

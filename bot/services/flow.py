@@ -81,6 +81,7 @@ CANCEL: Final = "cancel"
 DONE: Final = "done"
 BACK: Final = "back"
 SKIP: Final = "skip"
+STAY: Final = "stay"  # "No, go on" after Cancel was pressed: the same question again
 
 
 class InvalidActionError(ValueError):
@@ -148,6 +149,10 @@ def previous_step(current: str, answers: Mapping[str, Any], tool: Tool) -> str |
 def apply(state: FlowState, action: str) -> Outcome:
     """Apply one button press; ``InvalidActionError`` if the step does not offer it."""
     answers = _copy(state.answers)
+    if action == CANCEL:  # at every step (the Telegram layer asks to confirm first)
+        return Outcome(state, cancel=True)
+    if action == STAY:
+        return Outcome(state)
     if action == BACK:
         return _back(state, answers)
     if state.step == SUMMARY:

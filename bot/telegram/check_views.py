@@ -106,6 +106,13 @@ URGENCY_ADVICE: Final[Mapping[Urgency, str]] = {
     Urgency.INFO: "Improvement: for the physician's information.",
 }
 
+# Pressing Cancel asks first; the answer is a real flow action (cancel or stay).
+CANCEL_ASK: Final = "cancel.ask"
+CANCEL_QUESTION: Final = (
+    "Cancel this check? Nothing of it will be recorded, and the scheduled check stays due."
+)
+CANCELLED_WORDS: Final = "nothing was recorded; a scheduled check is due again."
+
 Markup = InlineKeyboardMarkup | None
 Rendered = tuple[str, Markup]
 
@@ -116,13 +123,32 @@ def render(view: CheckView, zone: ZoneInfo) -> Rendered:
     if view.status is AssessmentStatus.SUBMITTED:
         return f"{header}\nSubmitted.\n\n{summary_text(view, zone)}", None
     if view.status is AssessmentStatus.CANCELLED:
-        return f"{header}\nCancelled: nothing was recorded.", None
+        return f"{header}\nCancelled: {CANCELLED_WORDS}", None
     if view.status is AssessmentStatus.ABANDONED:
         return f"{header}\nClosed after a long pause: nothing was recorded.", None
     body, rows = _step(view, zone)
     if view.step not in (flow.CONSCIOUSNESS, flow.SUMMARY):
-        rows.append([_button(view, "◀ Back", flow.BACK)])
+        rows.append([_button(view, "◀ Back", flow.BACK), _button(view, "✖ Cancel", CANCEL_ASK)])
+    elif view.step == flow.CONSCIOUSNESS:
+        rows.append([_button(view, "✖ Cancel", CANCEL_ASK)])
     return f"{header}\n\n{body}", InlineKeyboardMarkup(rows)
+
+
+def confirm_cancel(view: CheckView) -> Rendered:
+    """Cancel asks first: a mis-tap at 3 a.m. must not throw away a half-done check."""
+    return f"{_header(view)}\n\n{CANCEL_QUESTION}", InlineKeyboardMarkup(
+        [
+            [_button(view, "Yes, cancel the check", flow.CANCEL)],
+            [_button(view, "No, go on", flow.STAY)],
+        ]
+    )
+
+
+def cancel_reply(view: CheckView) -> str:
+    """What the confirmation sent by /cancel says once answered."""
+    if view.status is AssessmentStatus.CANCELLED:
+        return f"The check on {view.label} was cancelled: {CANCELLED_WORDS}"
+    return f"The check on {view.label} goes on: carry on in the question above."
 
 
 def _header(view: CheckView) -> str:
@@ -169,7 +195,7 @@ def _step(view: CheckView, zone: ZoneInfo) -> tuple[str, list[list[InlineKeyboar
         ] + [[_button(view, "Back to summary", "summary")]]
     return summary_text(view, zone) + "\n\nSubmit this check?", [
         [_button(view, "Submit", flow.SUBMIT)],
-        [_button(view, "Edit", "edit"), _button(view, "Cancel check", flow.CANCEL)],
+        [_button(view, "Edit", "edit"), _button(view, "Cancel check", CANCEL_ASK)],
     ]
 
 

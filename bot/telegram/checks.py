@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.services import flow
 from bot.services.checks import CheckService, CheckView, Held, Rejected, Shown, StartResult
 from bot.services.staff import StaffView
 from bot.telegram import callbacks, check_views, texts
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 USAGE = "Usage: /check <patient label>, e.g. /check Bed 4. /patients lists your patients."
 NO_CHECK_OPEN = "No check is open. Start one with /check <patient label>."
+NOTHING_TO_CANCEL = "You have no check open; nothing to cancel."
 
 
 OnSubmitted = Callable[[Application], None]  # type: ignore[type-arg]
@@ -55,6 +57,7 @@ class CheckHandlers:
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CommandHandler("check", self.check))
+        app.add_handler(CommandHandler("cancel", self.cancel))
         app.add_handler(CallbackQueryHandler(self.press, pattern=r"^(a|to|ck):"))
         app.add_handler(MessageHandler(filters.PHOTO & filters.ChatType.PRIVATE, self.photo))
         app.add_handler(
@@ -112,9 +115,13 @@ class CheckHandlers:
             await query.answer()
             await self.show_start(context.bot, query.from_user.id, result)
             self.started(context.application, result)
+        elif data.action == check_views.CANCEL_ASK and isinstance(result, Shown):
+            await self._ask_cancel(query, result.view)
         else:
             assert not isinstance(result, Held)
             await self._show_press(context.bot, query, result)
+            if data.action in (flow.CANCEL, flow.STAY) and isinstance(result, Shown):
+                await self._close_confirmation(query, result.view)
             finished = isinstance(result, Shown) and result.view.status in (
                 AssessmentStatus.SUBMITTED,
                 AssessmentStatus.CANCELLED,
@@ -132,7 +139,49 @@ class CheckHandlers:
             )
         if data.kind == "to":
             return self._checks.take_over(staff, data.target, data.version)
+        if data.action == check_views.CANCEL_ASK:  # nothing changes yet: check and show
+            return self._checks.press(staff, data.target, data.version, flow.STAY)
         return self._checks.press(staff, data.target, data.version, data.action)
+
+    async def cancel(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cancel: the open check's confirmation, as a reply to its question."""
+        staff = await self._access.staff_or_refuse(update, "cancel")
+        message = update.effective_message
+        if staff is None or message is None:
+            return
+        view = await asyncio.to_thread(self._checks.open_check, staff)
+        if view is None:
+            await message.reply_text(NOTHING_TO_CANCEL)
+            return
+        text, markup = check_views.confirm_cancel(view)
+        same_chat = view.chat_id == message.chat_id
+        await message.reply_text(
+            text,
+            reply_markup=markup,
+            protect_content=True,
+            reply_to_message_id=view.message_id if same_chat else None,
+            allow_sending_without_reply=True,
+        )
+
+    async def _ask_cancel(self, query: CallbackQuery, view: CheckView) -> None:
+        text, markup = check_views.confirm_cancel(view)
+        await query.answer()
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+
+    @staticmethod
+    async def _close_confirmation(query: CallbackQuery, view: CheckView) -> None:
+        """The confirmation /cancel sent (not the question itself) says how it ended."""
+        asked = query.message
+        if asked is None or asked.message_id == view.message_id:
+            return
+        try:
+            await query.edit_message_text(check_views.cancel_reply(view))
+        except BadRequest as exc:
+            log.debug("confirmation already closed: %s", exc)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         staff = await self._access.staff_or_refuse(update, "text")

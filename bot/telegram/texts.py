@@ -6,6 +6,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Enrol with an invite code, or see who you are"),
     ("help", "What this bot does and its commands"),
     ("check", "Start a neuro check: /check <patient>"),
+    ("cancel", "Cancel your open neuro check (asks first; a scheduled check stays due)"),
     ("event", "Report a seizure, weakness or imaging finding now: /event <patient>"),
     ("history", "Recent checks and grades: /history <patient>"),
     (

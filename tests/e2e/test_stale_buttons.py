@@ -63,7 +63,7 @@ async def test_a_cancelled_check_gives_the_prompt_its_buttons_back(
     question = await nurse.next_message()
     started = await reads(nurse, prompt, "Started by Nurse Ada at 09:00.")
     assert started.buttons == ()
-    await tap(nurse, question, *NORMAL_ADULT_CHECK, "Cancel check")
+    await tap(nurse, question, *NORMAL_ADULT_CHECK, "Cancel check", "Yes, cancel the check")
     again = await reads(nurse, started, "cancelled at 09:00: the check is due again.")
     assert again.button_texts() == [["Start check", "Snooze 15 min"]]
     await nurse.press(again, "Start check")
@@ -92,7 +92,7 @@ async def test_a_typed_note_takes_the_buttons_off_the_message_before(
     nurse = tg.user(NURSE)
     await nurse.send("/check Bed 4")
     question = await tap(nurse, await nurse.next_message(), *NORMAL_ADULT_CHECK[:-1])
-    assert [b for row in question.button_texts() for b in row] == ["Skip", "◀ Back"]
+    assert [b for row in question.button_texts() for b in row] == ["Skip", "◀ Back", "✖ Cancel"]
     await nurse.send("Calm, slept well")
     again = await nurse.next_message()
     assert "Calm, slept well" in (again.text or "")
