@@ -106,6 +106,10 @@ URGENCY_ADVICE: Final[Mapping[Urgency, str]] = {
     Urgency.INFO: "Improvement: for the physician's information.",
 }
 
+# One tap for what a normal check finds; each item is still recorded (and editable).
+ALL_CORRECT_LABEL: Final = "✓ All correct"
+OTHERS_CORRECT_LABEL: Final = "✓ The others correct"
+NO_FINDINGS_LABEL: Final = "No seizure, no motor or ICP findings"
 # Pressing Cancel asks first; the answer is a real flow action (cancel or stay).
 CANCEL_ASK: Final = "cancel.ask"
 CANCEL_QUESTION: Final = (
@@ -182,7 +186,8 @@ def _step(view: CheckView, zone: ZoneInfo) -> tuple[str, list[list[InlineKeyboar
         return _capd(view, step)
     if step == flow.SEIZURE:
         return "Seizure since the last check?", [
-            [_button(view, text, s.value)] for s, text in SEIZURE_LABELS.items()
+            [_button(view, NO_FINDINGS_LABEL, flow.NO_FINDINGS)],
+            *([_button(view, text, s.value)] for s, text in SEIZURE_LABELS.items()),
         ]
     if step in flow.TOGGLE_STEPS:
         return _toggles(view, step)
@@ -209,6 +214,10 @@ def _rows(view: CheckView, step: str) -> tuple[str, list[list[InlineKeyboardButt
             text = f"{'● ' if chosen else ''}{ITEM_LABELS[item]} {mark}"
             row.append(_button(view, text, f"{item.value}.{code}"))
         rows.append(row)
+    marked = [i for i in flow.ROW_STEPS[step] if i.value in given]
+    shortcut = ALL_CORRECT_LABEL if not marked else OTHERS_CORRECT_LABEL
+    if len(marked) < len(flow.ROW_STEPS[step]):
+        rows.insert(0, [_button(view, shortcut, flow.ALL_CORRECT)])
     rows.append([_button(view, "Done", flow.DONE)])
     if step == flow.ORIENTATION:
         prompt = "Orientation: ask the year, the month, the city and the hospital."
@@ -217,7 +226,11 @@ def _rows(view: CheckView, step: str) -> tuple[str, list[list[InlineKeyboardButt
             'Command: e.g. "show me two fingers". Writing: the standard sentence. '
             "Attention: count backwards from 100 in tens."
         )
-    return f"{prompt}\nMark each answer ✓ right, ✗ wrong or n/a (not assessable), then Done.", rows
+    return (
+        f"{prompt}\nMark each answer ✓ right, ✗ wrong or n/a (not assessable), then Done; "
+        f"or {ALL_CORRECT_LABEL} (after marking any wrong: {OTHERS_CORRECT_LABEL}).",
+        rows,
+    )
 
 
 def _reason(view: CheckView) -> tuple[str, list[list[InlineKeyboardButton]]]:
