@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.clinical import Domain, IcansResult, Tool, Urgency, grade_icans
 from bot.clinical.protocols import Protocol
-from bot.services import board, flow, grades, outbox
+from bot.services import board, escalations, flow, grades, outbox
 from bot.services.checks import CheckView, Rejected
 from bot.services.escalations import LIVE, audit_escalation, decisions_of, edit_copies
 from bot.services.history import ChartEvent, ChartPoint, HistoryService
@@ -42,6 +42,7 @@ from storage.models import (
     Staff,
     Ward,
 )
+from storage.repositories import alerts as alerts_repo
 from storage.repositories import audit
 
 Clock = Callable[[], dt.datetime]
@@ -103,6 +104,7 @@ class AlertView:
     regraded: IcansResult | None = None  # the current grade, when a physician re-attributed
     attributable: tuple[Domain, ...] = ()  # domains that count and may be attributed elsewhere
     reached: int = 0  # pages that reached someone
+    paged: tuple[tuple[str, dt.datetime], ...] = ()  # who was paged, when, first page first
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,20 @@ class AlertService:
                 .limit(20)
             ).all()
             return [self._view(session, row) for row in rows]
+
+    def remember_copy(self, escalation_id: int, chat_id: int, message_id: int) -> None:
+        """A copy of the alert shown by /alerts: acknowledgements edit it like a page."""
+        now = self._clock()
+        with self._db.session() as session:
+            outbox.record_sent(
+                session,
+                chat_id=chat_id,
+                purpose=escalations.SHOWN_COPY,
+                payload={"escalation_id": escalation_id},
+                dedupe_key=f"{escalations.SHOWN_COPY}:{escalation_id}:{chat_id}:{message_id}",
+                message_id=message_id,
+                now=now,
+            )
 
     # -- acting -----------------------------------------------------------------------------
 
@@ -393,6 +409,7 @@ class AlertService:
             ),
             attributable=_attributable(current) if current is not None else (),
             reached=_reached(session, escalation.id or 0),
+            paged=tuple(alerts_repo.paged(session, escalation_id=escalation.id or 0)),
             baseline=grades.baseline_check(session, patient),
         )
         return self._with_source(session, escalation, patient, first, view)

@@ -100,9 +100,10 @@ STEP_TITLES: Final[Mapping[str, str]] = {
     flow.CAPD_STEPS[0]: "CAPD",
 }
 URGENCY_ADVICE: Final[Mapping[Urgency, str]] = {
-    Urgency.CRITICAL: "CRITICAL: call the physician on call now.",
-    Urgency.HIGH: "HIGH: tell the physician on call promptly.",
-    Urgency.NORMAL: "Tell the physician on call at the next opportunity.",
+    # The bot pages on Submit; the line is replaced by who was paged as soon as a page is out.
+    Urgency.CRITICAL: "CRITICAL: paging the physician on call now; stay with the patient.",
+    Urgency.HIGH: "HIGH: paging the physician on call now.",
+    Urgency.NORMAL: "The physician on call is being told (not urgent).",
     Urgency.INFO: "Improvement: for the physician's information.",
 }
 

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, func, select
 
-from storage.models import CheckStatus, OutboundMessage, OutboxStatus, ScheduledCheck
+from storage.models import CheckStatus, OutboundMessage, ScheduledCheck
+from storage.repositories import outbox as outbox_repo
 
 
 def next_unprompted_due(session: Session, *, after: dt.datetime) -> dt.datetime | None:
@@ -37,13 +38,6 @@ def outbox_sending(session: Session) -> bool:
 def sent_prompts(session: Session, *, check_id: int) -> Sequence[OutboundMessage]:
     """Every prompt, reminder and alert sent for this scheduled check (each person's copy),
     oldest first: the copies whose buttons must change when the check starts or ends."""
-    return session.exec(
-        select(OutboundMessage)
-        .where(
-            OutboundMessage.purpose == "check_prompt",
-            col(OutboundMessage.dedupe_key).startswith(f"check:{check_id}:"),
-            OutboundMessage.status == OutboxStatus.SENT,
-            col(OutboundMessage.message_id).is_not(None),
-        )
-        .order_by(col(OutboundMessage.id))
-    ).all()
+    return outbox_repo.sent_with_prefix(
+        session, purpose="check_prompt", prefix=f"check:{check_id}:"
+    )
