@@ -83,6 +83,8 @@ def _configure_logging(settings: Settings) -> None:
     )
     # httpx logs every long poll at INFO; that would drown everything else.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler logs every job run at INFO (thousands a day): only its problems are news.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _cmd_grade(_args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.clinical import Domain, IcansResult, Tool, Urgency, grade_icans
 from bot.clinical.protocols import Protocol
-from bot.services import board, escalations, flow, grades, outbox
+from bot.services import board, escalations, flow, grades, oplog, outbox
 from bot.services.checks import CheckView, Rejected
 from bot.services.escalations import LIVE, audit_escalation, decisions_of, edit_copies
 from bot.services.history import ChartEvent, ChartPoint, HistoryService
@@ -215,6 +215,14 @@ class AlertService:
             by=actor.id,
         )
         decider = actor.id if actor.role is Role.PHYSICIAN else None
+        oplog.after_commit(
+            session,
+            "alert acknowledged",
+            escalation=escalation.id,
+            staff=actor.id,
+            ward=escalation.ward_id,
+            kind=kind,
+        )
         edit_copies(session, escalation, now, decide_for=decider)
         self._tell_nurse(session, escalation, now)
         return Acknowledged(self._view(session, escalation), first=True)

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.clinical import IcansResult, Tool, Triggers, escalation, grade_icans, select_tool
-from bot.services import escalations, flow, grades, prompt_copies
+from bot.services import escalations, flow, grades, oplog, prompt_copies
 from bot.services.grades import GradeSummary
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -417,6 +417,16 @@ class CheckService:
             reasons=[r.value for r in triggers.reasons],
             grade_result_id=grade_row.id,
             ruleset=result.ruleset,
+        )
+        oplog.after_commit(
+            session,
+            "check submitted",
+            assessment=assessment.id,
+            patient=patient.id,
+            ward=patient.ward_id,
+            grade=result.icans_grade,
+            complete=result.complete,
+            urgency=triggers.urgency.value,
         )
         loaded.extra.update(grade=result, previous=previous, baseline=baseline, triggers=triggers)
         return Shown(self._view(session, loaded))

@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from bot.clinical import Triggers, Urgency
 from bot.clinical.policy import PagedRole, policy_for, snapshot, steps_of
-from bot.services import check_followup, outbox
+from bot.services import check_followup, oplog, outbox
 from storage.db import Database
 from storage.models import (
     Assessment,
@@ -157,6 +157,14 @@ def open_escalation(
         reasons=reasons,
         source=source,
         policy=escalation.policy,
+    )
+    oplog.after_commit(
+        session,
+        "alert opened",
+        escalation=escalation.id,
+        ward=escalation.ward_id,
+        urgency=urgency.value,
+        source=source,
     )
     return escalation
 
@@ -578,6 +586,14 @@ def delivery_outcome(
     delivery.sent_at = now if sent else None
     if sent:
         check_followup.queue_edit(session, escalation, now, change=f"paged:{delivery.id}")
+        oplog.after_commit(
+            session,
+            "page sent",
+            escalation=escalation.id,
+            delivery=delivery.id,
+            staff=delivery.staff_id,
+            ward=escalation.ward_id,
+        )
     audit_escalation(
         session,
         escalation,

@@ -27,6 +27,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", "Ward admins: export a period as a file: /export FROM TO [csv|fhir|summary]"),
 )
 
+HANDLER_ERROR = "Something went wrong. Nothing was lost; please try again."
+
 NOT_ENROLLED = (
     "This bot is for enrolled ward staff only. Ask your ward administrator for an invite link."
 )
