@@ -51,6 +51,7 @@ from bot.telegram.plans import PlanHandlers
 from bot.telegram.prompts import OutboxSender, Outgoing, PromptHandlers, Renderer
 from bot.telegram.staff import StaffHandlers
 from bot.telegram.timeline import TimelineHandlers
+from bot.telegram.updates import PerChatUpdateProcessor
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         .base_file_url(settings.file_url)
         .rate_limiter(rate_limiter())
         .post_init(register_commands)
+        .concurrent_updates(PerChatUpdateProcessor())  # chats at once, each chat in order
         .build()
     )
     rules = ScheduleRules.shipped(settings.zone)
