@@ -30,6 +30,7 @@ from bot.services.labs import LabService
 from bot.services.menus import MenuService
 from bot.services.outbox import ChannelSender, Outbox, OutboxItem
 from bot.services.patients import PatientService
+from bot.services.picker import PickerService
 from bot.services.plans import PlanService
 from bot.services.prompts import PromptService
 from bot.services.roster import RosterService
@@ -51,10 +52,12 @@ from bot.telegram.export import ExportHandlers
 from bot.telegram.handlers import CoreHandlers, FallbackHandlers
 from bot.telegram.labs import LabHandlers
 from bot.telegram.patients import PatientHandlers, shift_board
+from bot.telegram.picker import PatientPicker
 from bot.telegram.plans import PlanHandlers
 from bot.telegram.prompts import OutboxSender, Outgoing, PromptHandlers, Renderer
 from bot.telegram.staff import StaffHandlers
 from bot.telegram.timeline import TimelineHandlers
+from bot.telegram.updates import PerChatUpdateProcessor
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -91,6 +94,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         .base_file_url(settings.file_url)
         .rate_limiter(rate_limiter())
         .post_init(register_commands)
+        .concurrent_updates(PerChatUpdateProcessor())  # chats at once, each chat in order
         .build()
     )
     rules = ScheduleRules.shipped(settings.zone)
@@ -98,10 +102,14 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     staff = StaffService(db, clock)
     patients = PatientService(db, clock, zone=settings.zone, protocols=protocols)
     access = Access(staff)
+    picker = PatientPicker(access, PickerService(db, clock), settings.zone)
+    picker.register(application)
     # Before CoreHandlers: enrolment takes `/start <code>`, plain /start falls through.
     enrolment = EnrolmentService(db, clock, default_ttl_hours=settings.invite_ttl_hours)
     EnrolmentHandlers(access, staff, enrolment, settings.zone).register(application)
-    PatientHandlers(access, patients, settings.zone).register(application)
+    patient_handlers = PatientHandlers(access, patients, settings.zone, picker)
+    patient_handlers.register(application)
+    picker.add("discharge", patient_handlers.discharge_for)
     CoreHandlers(access).register(application)
     rescheduler = Rescheduler(db, clock, rules)
     checks = CheckService(db, clock, settings.zone, rules)
@@ -110,23 +118,32 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         """After a submit, an event or an acknowledgement: escalate and send now."""
         scheduler.kick(app)
 
-    check_handlers = CheckHandlers(access, checks, settings.zone, on_submitted=kick)
+    check_handlers = CheckHandlers(access, checks, settings.zone, on_submitted=kick, picker=picker)
+    picker.add("check", check_handlers.for_label)
     PromptHandlers(
         access, PromptService(db, clock, checks, rules), check_handlers, settings.zone
     ).register(application)
-    EventHandlers(
+    event_handlers = EventHandlers(
         access,
         EventService(db, clock, settings.zone, rules),
         HistoryService(db, clock),
         settings.zone,
         on_reported=kick,
-    ).register(application)
-    TimelineHandlers(access, TimelineService(db, clock), settings.zone).register(application)
+        picker=picker,
+    )
+    event_handlers.register(application)
+    picker.add("event", event_handlers.event_for)
+    picker.add("history", event_handlers.history_for)
+    timeline_handlers = TimelineHandlers(access, TimelineService(db, clock), settings.zone, picker)
+    timeline_handlers.register(application)
+    picker.add("timeline", timeline_handlers.for_label)
     # A plan change recomputes the patient's next check (after the plan's transaction).
     plans = PlanService(
         db, clock, zone=settings.zone, protocols=protocols, on_change=rescheduler.patient_changed
     )
-    PlanHandlers(access, plans, settings.zone).register(application)
+    plan_handlers = PlanHandlers(access, plans, settings.zone, picker)
+    plan_handlers.register(application)
+    picker.add("plan", plan_handlers.plan_for)
     DutyHandlers(access, DutyService(db, clock, zone=settings.zone), settings.zone).register(
         application
     )

@@ -129,7 +129,10 @@ def _configure_logging(settings: Settings) -> None:
     everything else."""
     from bot import logs
 
-    logs.configure(settings.log_level, [settings.require_token()])
+    token = settings.bot_token
+    logs.configure(settings.log_level, [token.get_secret_value()] if token else [])
+    # APScheduler logs every job run at INFO (thousands a day): only its problems are news.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _cmd_grade(_args: argparse.Namespace) -> int:

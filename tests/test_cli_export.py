@@ -62,7 +62,8 @@ def test_a_fhir_export_to_a_named_folder(
     seeded: Seeded, operator: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert neurocheck("export", "--ward", "H7", *DAY, "--format", "fhir", "--out", "ehr") == 0
-    assert capsys.readouterr().out.startswith("written: ehr (bundles 2, resources 10)")
+    # 2 questionnaires, 2 bundles: patients, responses, ICANS and (in the window) CRS grades
+    assert capsys.readouterr().out.startswith("written: ehr (bundles 2, resources 12)")
     assert len(list((operator / "ehr" / "bundles").glob("*.json"))) == 2
 
 

@@ -20,7 +20,17 @@ from sqlmodel import Session, col, func, select
 
 from bot.clinical import Domain, IcansResult, Tool, Urgency, grade_icans
 from bot.clinical.protocols import Protocol
-from bot.services import board, crs_round, flow, grades, labs, outbox, second_channel
+from bot.services import (
+    board,
+    crs_round,
+    escalations,
+    flow,
+    grades,
+    labs,
+    oplog,
+    outbox,
+    second_channel,
+)
 from bot.services.checks import CheckView, Rejected
 from bot.services.escalations import LIVE, audit_escalation, decisions_of, edit_copies
 from bot.services.history import ChartEvent, ChartPoint, HistoryService
@@ -42,6 +52,7 @@ from storage.models import (
     Staff,
     Ward,
 )
+from storage.repositories import alerts as alerts_repo
 from storage.repositories import audit
 
 Clock = Callable[[], dt.datetime]
@@ -105,6 +116,7 @@ class AlertView:
     attributable: tuple[Domain, ...] = ()  # domains that count and may be attributed elsewhere
     reached: int = 0  # pages that reached someone
     labs: tuple[labs.LabPoint, ...] = ()  # the latest of each test: shown, never a trigger
+    paged: tuple[tuple[str, dt.datetime], ...] = ()  # who was paged, when, first page first
 
 
 @dataclass(frozen=True)
@@ -167,6 +179,20 @@ class AlertService:
             ).all()
             return [self._view(session, row) for row in rows]
 
+    def remember_copy(self, escalation_id: int, chat_id: int, message_id: int) -> None:
+        """A copy of the alert shown by /alerts: acknowledgements edit it like a page."""
+        now = self._clock()
+        with self._db.session() as session:
+            outbox.record_sent(
+                session,
+                chat_id=chat_id,
+                purpose=escalations.SHOWN_COPY,
+                payload={"escalation_id": escalation_id},
+                dedupe_key=f"{escalations.SHOWN_COPY}:{escalation_id}:{chat_id}:{message_id}",
+                message_id=message_id,
+                now=now,
+            )
+
     # -- acting -----------------------------------------------------------------------------
 
     def acknowledge(
@@ -204,6 +230,14 @@ class AlertService:
         )
         second_channel.acknowledged(session, escalation, actor.display_name, now)
         decider = actor.id if actor.role is Role.PHYSICIAN else None
+        oplog.after_commit(
+            session,
+            "alert acknowledged",
+            escalation=escalation.id,
+            staff=actor.id,
+            ward=escalation.ward_id,
+            kind=kind,
+        )
         edit_copies(session, escalation, now, decide_for=decider)
         self._tell_nurse(session, escalation, now)
         return Acknowledged(self._view(session, escalation), first=True)
@@ -402,6 +436,7 @@ class AlertService:
             attributable=_attributable(current) if current is not None else (),
             reached=_reached(session, escalation.id or 0),
             labs=labs.latest(session, patient.id),
+            paged=tuple(alerts_repo.paged(session, escalation_id=escalation.id or 0)),
             baseline=grades.baseline_check(session, patient),
         )
         return self._with_source(session, escalation, patient, first, view)

@@ -27,7 +27,15 @@ from bot.clinical import (
     select_tool,
 )
 from bot.clinical.crs_triggers import join
-from bot.services import crs_round, escalations, flow, flow_crs, grades
+from bot.services import (
+    crs_round,
+    escalations,
+    flow,
+    flow_crs,
+    grades,
+    oplog,
+    prompt_copies,
+)
 from bot.services.grades import GradeSummary
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -85,6 +93,7 @@ class Shown:
     notice: str | None = None
     new_message: bool = False
     displaced: CheckView | None = None  # the previous holder's view after a take-over
+    resumed: bool = False  # the actor's own check, already open: lead back to its question
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,9 @@ class CheckService:
                 assert holder is not None
                 if running.holder_id == actor.id:
                     view = self._view(session, _Loaded(running, patient, holder))
-                    return Shown(view, notice="Resuming your check.", new_message=True)
+                    return Shown(
+                        view, notice="Resuming your check.", new_message=True, resumed=True
+                    )
                 return Held(
                     _id(running),
                     running.version,
@@ -283,6 +294,8 @@ class CheckService:
                     entity_id=assessment_id,
                     patient_id=loaded.patient.id,
                     ward_id=loaded.patient.ward_id,
+                    step=state.step,
+                    scheduled_check_id=assessment.scheduled_check_id,
                 )
                 return Shown(self._view(session, loaded))
             if outcome.state.step != assessment.step or outcome.state.answers != state.answers:
@@ -353,6 +366,20 @@ class CheckService:
         self._touch(assessment, now)
         return Shown(self._view(session, loaded), new_message=True)
 
+    def open_check(self, actor: StaffView) -> CheckView | None:
+        """The actor's open check (the newest), for /cancel; changes nothing."""
+        with self._db.session() as session:
+            assessment = session.exec(
+                select(Assessment)
+                .where(
+                    Assessment.holder_id == actor.id,
+                    Assessment.status == AssessmentStatus.IN_PROGRESS,
+                )
+                .order_by(col(Assessment.updated_at).desc())
+            ).first()
+            loaded = self._load(session, _id(assessment)) if assessment is not None else None
+            return self._view(session, loaded) if loaded is not None else None
+
     def remember_message(self, assessment_id: int, chat_id: int, message_id: int) -> None:
         """The message that shows the question, so later answers edit it in place."""
         with self._db.session() as session:
@@ -406,6 +433,14 @@ class CheckService:
         if assessment.is_baseline:
             patient.baseline_assessment_id = assessment.id
         self._finish_scheduled(session, assessment, CheckStatus.DONE)
+        prompt_copies.queue_update(
+            session,
+            assessment,
+            prompt_copies.SUBMITTED,
+            now=now,
+            grade=result.icans_grade,
+            complete=result.complete,
+        )
         session.flush()
         escalations.escalate(
             session, patient, triggers, now, source="check", grade_result_id=grade_row.id
@@ -433,6 +468,16 @@ class CheckService:
             ruleset=result.ruleset,
             crs_grade=grade_row.crs_grade,
             temperature_c=grade_row.temperature_c,
+        )
+        oplog.after_commit(
+            session,
+            "check submitted",
+            assessment=assessment.id,
+            patient=patient.id,
+            ward=patient.ward_id,
+            grade=result.icans_grade,
+            complete=result.complete,
+            urgency=triggers.urgency.value,
         )
         loaded.extra.update(grade=result, previous=previous, baseline=baseline, triggers=triggers)
         return Shown(self._view(session, loaded))
@@ -491,6 +536,7 @@ class CheckService:
             return
         row.status, row.assessment_id = CheckStatus.IN_PROGRESS, assessment.id
         assessment.scheduled_check_id = row.id
+        prompt_copies.queue_update(session, assessment, prompt_copies.STARTED, now=now)
 
     def _ask_crs(
         self, session: Session, assessment: Assessment, patient: Patient, now: dt.datetime
@@ -533,6 +579,12 @@ class CheckService:
         else:
             row.status = CheckStatus.DUE if row.prompted_at is None else CheckStatus.PROMPTED
             row.assessment_id = None
+            state = (
+                prompt_copies.CANCELLED
+                if assessment.status is AssessmentStatus.CANCELLED
+                else prompt_copies.ABANDONED
+            )
+            prompt_copies.queue_update(session, assessment, state, now=assessment.updated_at)
 
     def _patient(
         self, session: Session, actor: StaffView, *, label: str | None, patient_id: int | None

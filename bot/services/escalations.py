@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from bot.clinical import Triggers, Urgency
 from bot.clinical.policy import PagedRole, policy_for, snapshot, steps_of
-from bot.services import outbox, second_channel
+from bot.services import check_followup, oplog, outbox, second_channel
 from storage.db import Database
 from storage.models import (
     Assessment,
@@ -45,6 +45,7 @@ from storage.models import (
 from storage.models import Urgency as StoredUrgency
 from storage.repositories import audit
 from storage.repositories import duty as duty_repo
+from storage.repositories import outbox as outbox_repo
 from storage.repositories import staff as staff_repo
 
 Clock = Callable[[], dt.datetime]
@@ -56,6 +57,7 @@ ROLE_DUTY: Final = {
 }
 LIVE: Final = (EscalationStatus.OPEN, EscalationStatus.EXHAUSTED)
 MISSED_CHECK: Final = "missed_check"
+SHOWN_COPY: Final = "alert_copy"  # an alert shown by /alerts (recorded, never sent again)
 
 
 @dataclass
@@ -160,6 +162,14 @@ def open_escalation(
         source=source,
         policy=escalation.policy,
     )
+    oplog.after_commit(
+        session,
+        "alert opened",
+        escalation=escalation.id,
+        ward=escalation.ward_id,
+        urgency=urgency.value,
+        source=source,
+    )
     return escalation
 
 
@@ -233,6 +243,7 @@ def edit_copies(
     once (a unique key per change; replays of the same change are the outbox's job).
     """
     change = uuid.uuid4().hex
+    check_followup.queue_edit(session, escalation, now, change=change)
     for delivery in session.exec(
         select(EscalationDelivery).where(
             EscalationDelivery.escalation_id == escalation.id,
@@ -251,6 +262,21 @@ def edit_copies(
                 "decide": delivery.staff_id == decide_for,
             },
             dedupe_key=f"alert-edit:{delivery.id}:{change}",
+            now=now,
+        )
+    for copy in outbox_repo.sent_with_prefix(
+        session, purpose=SHOWN_COPY, prefix=f"{SHOWN_COPY}:{escalation.id}:"
+    ):  # the copies /alerts showed: they change with the alert too
+        outbox.enqueue(
+            session,
+            chat_id=copy.chat_id,
+            purpose="alert_edit",
+            payload={
+                "escalation_id": escalation.id,
+                "message_id": copy.message_id,
+                "decide": False,
+            },
+            dedupe_key=f"alert-edit:c{copy.id}:{change}",
             now=now,
         )
 
@@ -571,6 +597,16 @@ def delivery_outcome(
     delivery.status = DeliveryStatus.SENT if sent else DeliveryStatus.FAILED
     delivery.message_id, delivery.error = message_id, (error or None) and str(error)[:500]
     delivery.sent_at = now if sent else None
+    if sent:
+        check_followup.queue_edit(session, escalation, now, change=f"paged:{delivery.id}")
+        oplog.after_commit(
+            session,
+            "page sent",
+            escalation=escalation.id,
+            delivery=delivery.id,
+            staff=delivery.staff_id,
+            ward=escalation.ward_id,
+        )
     audit_escalation(
         session,
         escalation,

@@ -83,6 +83,10 @@ CANCEL: Final = "cancel"
 DONE: Final = "done"
 BACK: Final = "back"
 SKIP: Final = "skip"
+STAY: Final = "stay"  # "No, go on" after Cancel was pressed: the same question again
+# Shortcuts for a normal check; each still records every item it answers.
+ALL_CORRECT: Final = "allc"  # a row step: every item not yet marked is correct, then Done
+NO_FINDINGS: Final = "nofind"  # the seizure step: no seizure, no motor, no ICP findings
 
 
 class InvalidActionError(ValueError):
@@ -151,6 +155,10 @@ def previous_step(current: str, answers: Mapping[str, Any], tool: Tool) -> str |
 def apply(state: FlowState, action: str) -> Outcome:
     """Apply one button press; ``InvalidActionError`` if the step does not offer it."""
     answers = _copy(state.answers)
+    if action == CANCEL:  # at every step (the Telegram layer asks to confirm first)
+        return Outcome(state, cancel=True)
+    if action == STAY:
+        return Outcome(state)
     if action == BACK:
         return _back(state, answers)
     if state.step == SUMMARY:
@@ -196,6 +204,10 @@ def _rows(state: FlowState, answers: Answers, action: str) -> Outcome:
     """Orientation and tasks: one row per item (correct / wrong / not assessable), then Done."""
     items = ROW_STEPS[state.step]
     ice: dict[str, str] = answers.setdefault("ice", {})
+    if action == ALL_CORRECT:  # the items already marked (e.g. one wrong) are kept
+        for item in items:
+            ice.setdefault(item.value, ItemAnswer.CORRECT.value)
+        action = DONE
     if action == DONE:
         unanswered = [i for i in items if i.value not in ice]
         if unanswered:
@@ -262,6 +274,12 @@ def _reason(state: FlowState, answers: Answers, action: str) -> Outcome:
 
 
 def _seizure(state: FlowState, answers: Answers, action: str) -> Outcome:
+    if action == NO_FINDINGS:
+        answers["seizure"] = Seizure.NONE.value
+        answers[MOTOR], answers[ICP] = [], []
+        done = answers.setdefault("done", [])
+        done += [s for s in (SEIZURE, MOTOR) if s not in done]
+        return _complete(state, answers, ICP)
     answers["seizure"] = _enum(Seizure, action).value
     return _complete(state, answers, SEIZURE)
 

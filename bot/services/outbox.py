@@ -220,3 +220,30 @@ class Outbox:
                     now=now,
                 )
             return True
+
+
+def record_sent(
+    session: Session,
+    *,
+    chat_id: int,
+    purpose: str,
+    payload: Mapping[str, Any],
+    dedupe_key: str,
+    message_id: int,
+    now: dt.datetime,
+) -> None:
+    """Record a message a handler sent itself (e.g. an alert shown by /alerts) as sent, so
+    whatever edits every copy of something later finds this one too. Never claimed."""
+    session.add(
+        OutboundMessage(
+            chat_id=chat_id,
+            purpose=purpose,
+            payload=dict(payload),
+            dedupe_key=dedupe_key,
+            status=OutboxStatus.SENT,
+            next_attempt_at=now,
+            message_id=message_id,
+            sent_at=now,
+            created_at=now,
+        )
+    )

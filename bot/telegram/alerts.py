@@ -20,6 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import metrics
 from bot.clinical import TriggerReason, Urgency
+from bot.services import check_followup
 from bot.services.alerts import (
     DECISIONS,
     Acknowledged,
@@ -35,7 +36,14 @@ from bot.telegram import callbacks, texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
 from bot.telegram.charts import render_history_chart
-from bot.telegram.check_views import grade_line, grade_words, reference_line, summary_text
+from bot.telegram.check_views import (
+    URGENCY_ADVICE,
+    grade_line,
+    grade_words,
+    reference_line,
+    summary_text,
+)
+from bot.telegram.check_views import render as render_check
 from bot.telegram.events import finding_label
 from bot.telegram.labs import labs_lines
 from bot.telegram.prompts import Outgoing, Renderer
@@ -98,8 +106,10 @@ LABEL_REFERENCE: Final = (
 
 def render_alert(view: AlertView, zone: ZoneInfo, *, repeat: bool = False) -> str:
     """The alert as every recipient sees it, current state included."""
-    lines = [_headline(view, repeat)]
-    if view.reasons:  # first, for a physician reading it on a lock screen
+    # The first three lines are what a lock screen shows: who and how urgent, the grade and
+    # its change, why.
+    lines = [_headline(view, repeat), grade_change(view)]
+    if view.reasons:
         lines.append("Why: " + "; ".join(REASONS.get(r, r) for r in view.reasons))
     lines += [_course(view), *_source(view, zone)]
     if view.seizures:
@@ -111,6 +121,17 @@ def render_alert(view: AlertView, zone: ZoneInfo, *, repeat: bool = False) -> st
     if view.urgency is not Urgency.INFO:
         lines += ["", LABEL_REFERENCE]
     return "\n".join(lines)[:MAX_TEXT]
+
+
+def grade_change(view: AlertView) -> str:
+    """ "ICANS grade 3 (was grade 1)": the grade that raised the alert against the last one."""
+    check = view.check
+    result = check.grade if check is not None and check.grade is not None else view.result
+    previous = check.previous if check is not None else view.previous
+    before = f"was {grade_words(previous.result)}" if previous else "no earlier check"
+    if result is None:  # a missed check: no new grade
+        return f"No new grade: the check was not done ({before.replace('was', 'last')})"
+    return f"ICANS {grade_words(result)} ({before})"
 
 
 def _headline(view: AlertView, repeat: bool) -> str:
@@ -202,10 +223,9 @@ def keyboard(view: AlertView, *, decide: bool) -> InlineKeyboardMarkup | None:
     if not decide or view.status.value != "acknowledged":
         return None
     names = list(DECISIONS)
-    rows = [
-        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[:4]],
-        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[4:7]],
-        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[7:]],
+    rows = [  # two to a row: the words must be readable on a phone, not cut off
+        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[i : i + 2]]
+        for i in range(0, len(names), 2)
     ]
     if view.attributable:
         rows.append([_button(view, "A finding has another cause…", "attr")])
@@ -247,6 +267,42 @@ def follow_up_text(view: AlertView, zone: ZoneInfo) -> str:
         f"{_time(view.acknowledged_at or view.created_at, zone)}; no neuro check has been "
         "recorded since. Ask for a check now (/check in the nurse's chat)."
     )
+
+
+def reach_lines(view: AlertView, zone: ZoneInfo) -> list[str]:
+    """Who has been paged and who has it: what the nurse needs instead of "call now"."""
+    lines = []
+    if view.paged:
+        names = ", ".join(f"{name} at {_clock(at, zone)}" for name, at in view.paged)
+        lines.append(f"📟 Paged: {names}.")
+    if view.acknowledged_by is not None and view.acknowledged_at is not None:
+        coming = ", coming to the bedside" if view.ack_kind == "coming" else ""
+        lines.append(
+            f"✅ Acknowledged by {view.acknowledged_by} at "
+            f"{_clock(view.acknowledged_at, zone)}{coming}."
+        )
+    elif view.status.value == "exhausted":
+        lines.append("⚠️ Nobody has acknowledged: call the physicians directly.")
+    elif view.paged:
+        lines.append("Waiting for an acknowledgement.")
+    return lines
+
+
+def followup_text(view: AlertView, zone: ZoneInfo) -> str:
+    """The nurse's submitted check, its advice replaced by the alert's reach."""
+    assert view.check is not None
+    text, _ = render_check(view.check, zone)
+    advice = [a for a in URGENCY_ADVICE.values() if a in text]
+    reach = "\n".join(reach_lines(view, zone))
+    if not reach:
+        return text
+    for line in advice:
+        text = text.replace(line, reach)
+    return text if advice else f"{text}\n\n{reach}"
+
+
+def _clock(at: dt.datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%H:%M")
 
 
 def nurse_text(view: AlertView, zone: ZoneInfo) -> str:
@@ -291,10 +347,13 @@ class AlertHandlers:
         )
         for view in views:
             buttons = may_acknowledge(staff.role, view.status)
-            await update.effective_message.reply_text(
+            sent = await update.effective_message.reply_text(
                 render_alert(view, self._zone),
                 reply_markup=keyboard(view, decide=False) if buttons else None,
                 protect_content=True,
+            )
+            await asyncio.to_thread(
+                self._alerts.remember_copy, view.escalation_id, sent.chat_id, sent.message_id
             )
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -400,6 +459,13 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
             edit_message_id=int(item.payload["message_id"]),
         )
 
+    async def followup(item: OutboxItem) -> Outgoing | None:
+        view = await current(item)
+        if view is None or view.check is None:
+            return None
+        text = followup_text(view, zone)
+        return Outgoing(text, None, edit_message_id=int(item.payload["message_id"]))
+
     def simple(words: Callable[[AlertView, ZoneInfo], str], buttons: bool = False) -> Renderer:
         async def render(item: OutboxItem) -> Outgoing | None:
             view = await current(item)
@@ -415,6 +481,7 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         "alert_exhausted": simple(exhausted_text, buttons=True),
         "alert_follow_up": simple(follow_up_text),
         "alert_ack_nurse": simple(nurse_text),
+        check_followup.PURPOSE: followup,
     }
 
 

@@ -102,11 +102,23 @@ STEP_TITLES: Final[Mapping[str, str]] = {
     **crs_views.TITLES,
 }
 URGENCY_ADVICE: Final[Mapping[Urgency, str]] = {
-    Urgency.CRITICAL: "CRITICAL: call the physician on call now.",
-    Urgency.HIGH: "HIGH: tell the physician on call promptly.",
-    Urgency.NORMAL: "Tell the physician on call at the next opportunity.",
+    # The bot pages on Submit; the line is replaced by who was paged as soon as a page is out.
+    Urgency.CRITICAL: "CRITICAL: paging the physician on call now; stay with the patient.",
+    Urgency.HIGH: "HIGH: paging the physician on call now.",
+    Urgency.NORMAL: "The physician on call is being told (not urgent).",
     Urgency.INFO: "Improvement: for the physician's information.",
 }
+
+# One tap for what a normal check finds; each item is still recorded (and editable).
+ALL_CORRECT_LABEL: Final = "✓ All correct"
+OTHERS_CORRECT_LABEL: Final = "✓ The others correct"
+NO_FINDINGS_LABEL: Final = "No seizure, no motor or ICP findings"
+# Pressing Cancel asks first; the answer is a real flow action (cancel or stay).
+CANCEL_ASK: Final = "cancel.ask"
+CANCEL_QUESTION: Final = (
+    "Cancel this check? Nothing of it will be recorded, and the scheduled check stays due."
+)
+CANCELLED_WORDS: Final = "nothing was recorded; a scheduled check is due again."
 
 Markup = InlineKeyboardMarkup | None
 Rendered = tuple[str, Markup]
@@ -118,13 +130,32 @@ def render(view: CheckView, zone: ZoneInfo) -> Rendered:
     if view.status is AssessmentStatus.SUBMITTED:
         return f"{header}\nSubmitted.\n\n{summary_text(view, zone)}", None
     if view.status is AssessmentStatus.CANCELLED:
-        return f"{header}\nCancelled: nothing was recorded.", None
+        return f"{header}\nCancelled: {CANCELLED_WORDS}", None
     if view.status is AssessmentStatus.ABANDONED:
         return f"{header}\nClosed after a long pause: nothing was recorded.", None
     body, rows = _step(view, zone)
     if view.step not in (flow.CONSCIOUSNESS, flow.SUMMARY):
-        rows.append([_button(view, "◀ Back", flow.BACK)])
+        rows.append([_button(view, "◀ Back", flow.BACK), _button(view, "✖ Cancel", CANCEL_ASK)])
+    elif view.step == flow.CONSCIOUSNESS:
+        rows.append([_button(view, "✖ Cancel", CANCEL_ASK)])
     return f"{header}\n\n{body}", InlineKeyboardMarkup(rows)
+
+
+def confirm_cancel(view: CheckView) -> Rendered:
+    """Cancel asks first: a mis-tap at 3 a.m. must not throw away a half-done check."""
+    return f"{_header(view)}\n\n{CANCEL_QUESTION}", InlineKeyboardMarkup(
+        [
+            [_button(view, "Yes, cancel the check", flow.CANCEL)],
+            [_button(view, "No, go on", flow.STAY)],
+        ]
+    )
+
+
+def cancel_reply(view: CheckView) -> str:
+    """What the confirmation sent by /cancel says once answered."""
+    if view.status is AssessmentStatus.CANCELLED:
+        return f"The check on {view.label} was cancelled: {CANCELLED_WORDS}"
+    return f"The check on {view.label} goes on: carry on in the question above."
 
 
 def _header(view: CheckView) -> str:
@@ -158,7 +189,8 @@ def _step(view: CheckView, zone: ZoneInfo) -> tuple[str, list[list[InlineKeyboar
         return _capd(view, step)
     if step == flow.SEIZURE:
         return "Seizure since the last check?", [
-            [_button(view, text, s.value)] for s, text in SEIZURE_LABELS.items()
+            [_button(view, NO_FINDINGS_LABEL, flow.NO_FINDINGS)],
+            *([_button(view, text, s.value)] for s, text in SEIZURE_LABELS.items()),
         ]
     if step in flow.TOGGLE_STEPS:
         return _toggles(view, step)
@@ -173,7 +205,7 @@ def _step(view: CheckView, zone: ZoneInfo) -> tuple[str, list[list[InlineKeyboar
         ] + [[_button(view, "Back to summary", "summary")]]
     return summary_text(view, zone) + "\n\nSubmit this check?", [
         [_button(view, "Submit", flow.SUBMIT)],
-        [_button(view, "Edit", "edit"), _button(view, "Cancel check", flow.CANCEL)],
+        [_button(view, "Edit", "edit"), _button(view, "Cancel check", CANCEL_ASK)],
     ]
 
 
@@ -187,6 +219,10 @@ def _rows(view: CheckView, step: str) -> tuple[str, list[list[InlineKeyboardButt
             text = f"{'● ' if chosen else ''}{ITEM_LABELS[item]} {mark}"
             row.append(_button(view, text, f"{item.value}.{code}"))
         rows.append(row)
+    marked = [i for i in flow.ROW_STEPS[step] if i.value in given]
+    shortcut = ALL_CORRECT_LABEL if not marked else OTHERS_CORRECT_LABEL
+    if len(marked) < len(flow.ROW_STEPS[step]):
+        rows.insert(0, [_button(view, shortcut, flow.ALL_CORRECT)])
     rows.append([_button(view, "Done", flow.DONE)])
     if step == flow.ORIENTATION:
         prompt = "Orientation: ask the year, the month, the city and the hospital."
@@ -195,7 +231,11 @@ def _rows(view: CheckView, step: str) -> tuple[str, list[list[InlineKeyboardButt
             'Command: e.g. "show me two fingers". Writing: the standard sentence. '
             "Attention: count backwards from 100 in tens."
         )
-    return f"{prompt}\nMark each answer ✓ right, ✗ wrong or n/a (not assessable), then Done.", rows
+    return (
+        f"{prompt}\nMark each answer ✓ right, ✗ wrong or n/a (not assessable), then Done; "
+        f"or {ALL_CORRECT_LABEL} (after marking any wrong: {OTHERS_CORRECT_LABEL}).",
+        rows,
+    )
 
 
 def _reason(view: CheckView) -> tuple[str, list[list[InlineKeyboardButton]]]:
@@ -370,3 +410,8 @@ def held_text(held: Held, zone: ZoneInfo) -> Rendered:
     data = Callback("to", held.assessment_id, held.version, "takeover").encode()
     button = InlineKeyboardButton(f"Take over the check on {held.label}", callback_data=data)
     return text, InlineKeyboardMarkup([[button]])
+
+
+def open_already(view: CheckView) -> str:
+    """The answer to a second Start of one's own open check (sent as a reply to it)."""
+    return f"Your check on {view.label} is already open: carry on in the question above."

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, CallbackQuery, Update
+from telegram import Bot, CallbackQuery, Message, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     Application,
@@ -22,16 +22,19 @@ from telegram.ext import (
     filters,
 )
 
+from bot.services import flow
 from bot.services.checks import CheckService, CheckView, Held, Rejected, Shown, StartResult
 from bot.services.staff import StaffView
 from bot.telegram import callbacks, check_views, texts
 from bot.telegram.access import Access
+from bot.telegram.picker import PatientPicker
 from storage.models import AssessmentStatus
 
 log = logging.getLogger(__name__)
 
 USAGE = "Usage: /check <patient label>, e.g. /check Bed 4. /patients lists your patients."
 NO_CHECK_OPEN = "No check is open. Start one with /check <patient label>."
+NOTHING_TO_CANCEL = "You have no check open; nothing to cancel."
 
 
 OnSubmitted = Callable[[Application], None]  # type: ignore[type-arg]
@@ -44,7 +47,9 @@ class CheckHandlers:
         checks: CheckService,
         zone: ZoneInfo,
         on_submitted: OnSubmitted | None = None,
+        picker: PatientPicker | None = None,
     ) -> None:
+        self._picker = picker
         self._access = access
         self._checks = checks
         self._zone = zone
@@ -52,6 +57,7 @@ class CheckHandlers:
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CommandHandler("check", self.check))
+        app.add_handler(CommandHandler("cancel", self.cancel))
         app.add_handler(CallbackQueryHandler(self.press, pattern=r"^(a|to|ck):"))
         app.add_handler(MessageHandler(filters.PHOTO & filters.ChatType.PRIVATE, self.photo))
         app.add_handler(
@@ -64,13 +70,35 @@ class CheckHandlers:
         if staff is None or message is None:
             return
         label = " ".join(context.args or []).strip()
+        if not label and self._picker is not None:
+            await self._picker.show(message, staff, "check")
+            return
         if not label:
             await message.reply_text(USAGE)
             return
         baseline = label.lower().endswith(" baseline")
         label = label[: -len(" baseline")] if baseline else label
+        if self._picker is not None:
+            resolved = await self._picker.resolve(message, staff, "check", label)
+            if resolved is None:
+                return
+            label = resolved
         result = await asyncio.to_thread(self._checks.start, staff, label=label, baseline=baseline)
         await self.show_start(context.bot, message.chat_id, result)
+        self.started(context.application, result)
+
+    def started(self, app: Application, result: StartResult) -> None:  # type: ignore[type-arg]
+        """A new check may have queued edits of its prompts' copies: send them now."""
+        if isinstance(result, Shown) and self._on_submitted is not None:
+            self._on_submitted(app)
+
+    async def for_label(
+        self, message: Message, context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
+    ) -> None:
+        """/check for a patient chosen in the picker."""
+        result = await asyncio.to_thread(self._checks.start, staff, label=label)
+        await self.show_start(context.bot, message.chat_id, result)
+        self.started(context.application, result)
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -86,13 +114,19 @@ class CheckHandlers:
         elif data.kind == "ck":
             await query.answer()
             await self.show_start(context.bot, query.from_user.id, result)
+            self.started(context.application, result)
+        elif data.action == check_views.CANCEL_ASK and isinstance(result, Shown):
+            await self._ask_cancel(query, result.view)
         else:
             assert not isinstance(result, Held)
             await self._show_press(context.bot, query, result)
-            submitted = (
-                isinstance(result, Shown) and result.view.status is AssessmentStatus.SUBMITTED
+            if data.action in (flow.CANCEL, flow.STAY) and isinstance(result, Shown):
+                await self._close_confirmation(query, result.view)
+            finished = isinstance(result, Shown) and result.view.status in (
+                AssessmentStatus.SUBMITTED,
+                AssessmentStatus.CANCELLED,
             )
-            if submitted and self._on_submitted is not None:
+            if finished and self._on_submitted is not None:
                 self._on_submitted(context.application)
 
     def _act(self, staff: StaffView, data: callbacks.Callback | None) -> StartResult | None:
@@ -105,7 +139,49 @@ class CheckHandlers:
             )
         if data.kind == "to":
             return self._checks.take_over(staff, data.target, data.version)
+        if data.action == check_views.CANCEL_ASK:  # nothing changes yet: check and show
+            return self._checks.press(staff, data.target, data.version, flow.STAY)
         return self._checks.press(staff, data.target, data.version, data.action)
+
+    async def cancel(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cancel: the open check's confirmation, as a reply to its question."""
+        staff = await self._access.staff_or_refuse(update, "cancel")
+        message = update.effective_message
+        if staff is None or message is None:
+            return
+        view = await asyncio.to_thread(self._checks.open_check, staff)
+        if view is None:
+            await message.reply_text(NOTHING_TO_CANCEL)
+            return
+        text, markup = check_views.confirm_cancel(view)
+        same_chat = view.chat_id == message.chat_id
+        await message.reply_text(
+            text,
+            reply_markup=markup,
+            protect_content=True,
+            reply_to_message_id=view.message_id if same_chat else None,
+            allow_sending_without_reply=True,
+        )
+
+    async def _ask_cancel(self, query: CallbackQuery, view: CheckView) -> None:
+        text, markup = check_views.confirm_cancel(view)
+        await query.answer()
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+
+    @staticmethod
+    async def _close_confirmation(query: CallbackQuery, view: CheckView) -> None:
+        """The confirmation /cancel sent (not the question itself) says how it ended."""
+        asked = query.message
+        if asked is None or asked.message_id == view.message_id:
+            return
+        try:
+            await query.edit_message_text(check_views.cancel_reply(view))
+        except BadRequest as exc:
+            log.debug("confirmation already closed: %s", exc)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         staff = await self._access.staff_or_refuse(update, "text")
@@ -145,8 +221,27 @@ class CheckHandlers:
         elif isinstance(result, Held):
             text, markup = check_views.held_text(result, self._zone)
             await bot.send_message(chat_id, text, reply_markup=markup, protect_content=True)
+        elif result.resumed and await self._lead_back(bot, chat_id, result.view):
+            return
         else:
             await self._send(bot, chat_id, result.view)
+
+    async def _lead_back(self, bot: Bot, chat_id: int, view: CheckView) -> bool:
+        """A second Start: point at the open question (a reply quotes it, one tap away)
+        instead of sending a copy with live buttons. False when that message is gone."""
+        if view.message_id is None or view.chat_id != chat_id:
+            return False
+        try:
+            await bot.send_message(
+                chat_id,
+                check_views.open_already(view),
+                reply_to_message_id=view.message_id,
+                allow_sending_without_reply=False,
+            )
+        except BadRequest as exc:
+            log.info("open check %s: question message gone (%s)", view.assessment_id, exc)
+            return False
+        return True
 
     async def _show_press(self, bot: Bot, query: CallbackQuery, result: Shown | Rejected) -> None:
         if isinstance(result, Rejected):
@@ -171,12 +266,25 @@ class CheckHandlers:
         await self._send(bot, chat_id, shown.view)
 
     async def _send(self, bot: Bot, chat_id: int, view: CheckView) -> None:
-        """A fresh question message; the old one's buttons go stale with the version."""
+        """A fresh question message; the old one loses its buttons, so only one copy of the
+        question can be answered (its buttons would go stale with the version anyway)."""
+        await self._drop_buttons(bot, view)
         text, markup = check_views.render(view, self._zone)
         sent = await bot.send_message(chat_id, text, reply_markup=markup, protect_content=True)
         await asyncio.to_thread(
             self._checks.remember_message, view.assessment_id, chat_id, sent.message_id
         )
+
+    @staticmethod
+    async def _drop_buttons(bot: Bot, view: CheckView) -> None:
+        if view.chat_id is None or view.message_id is None:
+            return
+        try:
+            await bot.edit_message_reply_markup(
+                chat_id=view.chat_id, message_id=view.message_id, reply_markup=None
+            )
+        except (BadRequest, Forbidden) as exc:  # already without buttons, or gone
+            log.debug("old question %s keeps no buttons: %s", view.message_id, exc)
 
     async def _edit(self, bot: Bot, view: CheckView) -> None:
         if view.chat_id is None or view.message_id is None:

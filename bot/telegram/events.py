@@ -9,17 +9,19 @@ import asyncio
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.clinical import Seizure
 from bot.services.checks import NO_PATIENT, Rejected
 from bot.services.events import FINDINGS, EventReport, EventService
 from bot.services.history import CHART_DAYS, History, HistoryService
+from bot.services.staff import StaffView
 from bot.telegram import callbacks, charts, check_views, texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
 from bot.telegram.labs import labs_lines
+from bot.telegram.picker import PatientPicker
 
 CHOOSE, CONFIRM = 0, 1
 CANCEL = "cancel"
@@ -40,7 +42,9 @@ class EventHandlers:
         history: HistoryService,
         zone: ZoneInfo,
         on_reported: Callable[[Application], None] | None = None,  # type: ignore[type-arg]
+        picker: PatientPicker | None = None,
     ) -> None:
+        self._picker = picker
         self._on_reported = on_reported  # an event may have raised an alert
         self._access = access
         self._events = events
@@ -57,10 +61,30 @@ class EventHandlers:
         message = update.effective_message
         if staff is None or message is None:
             return
-        label = " ".join(context.args or []).strip()
+        label = await self._label(message, staff, "event", " ".join(context.args or []))
         if not label:
-            await message.reply_text("Usage: /event <patient label>, e.g. /event Bed 4")
+            if label == "":
+                await message.reply_text("Usage: /event <patient label>, e.g. /event Bed 4")
             return
+        await self.event_for(message, context, staff, label)
+
+    async def _label(
+        self, message: Message, staff: StaffView, command: str, typed: str
+    ) -> str | None:
+        """The label to act on; None once the picker has answered; "" when none was given
+        and there is no picker."""
+        typed = typed.strip()
+        if self._picker is None:
+            return typed
+        if not typed:
+            await self._picker.show(message, staff, command)
+            return None
+        return await self._picker.resolve(message, staff, command, typed)
+
+    async def event_for(
+        self, message: Message, _context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
+    ) -> None:
+        """The findings to choose from, for a patient typed or picked."""
         found = await asyncio.to_thread(self._events.find_patient, staff, label)
         if found is None:
             await message.reply_text(NO_PATIENT)
@@ -140,10 +164,17 @@ class EventHandlers:
         message = update.effective_message
         if staff is None or message is None:
             return
-        label = " ".join(context.args or []).strip()
+        label = await self._label(message, staff, "history", " ".join(context.args or []))
         if not label:
-            await message.reply_text("Usage: /history <patient label>, e.g. /history Bed 4")
+            if label == "":
+                await message.reply_text("Usage: /history <patient label>, e.g. /history Bed 4")
             return
+        await self.history_for(message, context, staff, label)
+
+    async def history_for(
+        self, message: Message, context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
+    ) -> None:
+        """The grades and the chart of a patient typed or picked."""
         result = await asyncio.to_thread(self._history.history, staff, label)
         if isinstance(result, Rejected):
             await message.reply_text(result.notice)

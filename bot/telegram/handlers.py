@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -69,9 +69,29 @@ class FallbackHandlers:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Known Telegram conditions are logged briefly; anything else with its traceback."""
+    """Known Telegram conditions are logged briefly; anything else with its traceback, once,
+    and the person is told: silence after a tap at 3 a.m. reads as "it worked"."""
     error = context.error
+    update_id = getattr(update, "update_id", None)
     if isinstance(error, RetryAfter | Forbidden | NetworkError):
-        log.warning("telegram: %s (update %s)", error, getattr(update, "update_id", None))
+        log.warning("telegram: %s (update %s)", error, update_id)
         return
-    log.error("unhandled error in handler", exc_info=error)
+    log.error("unhandled error in handler (update %s)", update_id, exc_info=error)
+    if isinstance(update, Update):
+        await _tell(update, context)
+
+
+async def _tell(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A pop-up for a press (a message when the press was answered already); best effort:
+    the error is logged already, a failure to tell is one more line."""
+    try:
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer(texts.HANDLER_ERROR, show_alert=True)
+                return
+            except BadRequest:  # answered before the error: the chat is left
+                pass
+        if update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, texts.HANDLER_ERROR)
+    except TelegramError as exc:
+        log.warning("could not tell the person about the error: %s", exc)

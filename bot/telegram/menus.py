@@ -22,7 +22,16 @@ from bot.telegram.prompts import Action
 from storage.models import Role
 
 DEFAULT: Final = ("start", "help")
-_CLINICAL: Final = ("check", "event", "history", "timeline", "patients", "admit", "discharge")
+_CLINICAL: Final = (
+    "check",
+    "cancel",
+    "event",
+    "history",
+    "timeline",
+    "patients",
+    "admit",
+    "discharge",
+)
 _NURSING: Final = (*_CLINICAL, "plan", "onduty", "offduty", "duty", "alerts", "oncall")
 ROLE_COMMANDS: Final[Mapping[Role, tuple[str, ...]]] = {
     Role.NURSE: (*DEFAULT, *_NURSING),

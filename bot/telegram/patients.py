@@ -31,9 +31,11 @@ from bot.clinical.risk import HIGH_RISK_AGE
 from bot.clinical.tool import tool_for_age
 from bot.services.board import BoardInfo
 from bot.services.patients import PatientError, PatientService, PatientView, Problem
+from bot.services.staff import StaffView
 from bot.telegram import texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
+from bot.telegram.picker import PatientPicker
 from storage.models import WeightBand
 
 log = logging.getLogger(__name__)
@@ -220,7 +222,14 @@ def admitted_text(view: PatientView) -> str:
 
 
 class PatientHandlers:
-    def __init__(self, access: Access, patients: PatientService, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        access: Access,
+        patients: PatientService,
+        zone: ZoneInfo,
+        picker: PatientPicker | None = None,
+    ) -> None:
+        self._picker = picker
         self._access = access
         self._patients = patients
         self._zone = zone
@@ -281,10 +290,29 @@ class PatientHandlers:
         if staff is None or message is None:
             return
         fields = [" ".join(f.split()) for f in command_arguments(message).split(",")]
+        if self._picker is not None and fields == [""]:
+            await self._picker.show(message, staff, "discharge")
+            return
         if not any(fields) or len(fields) > 2 or not all(fields):
             await message.reply_text(texts.DISCHARGE_USAGE)
             return
         ward_code, label = (fields[0], fields[1]) if len(fields) == 2 else (None, fields[0])
+        if self._picker is not None and ward_code is None:
+            resolved = await self._picker.resolve(message, staff, "discharge", label)
+            if resolved is None:
+                return
+            label = resolved
+        await self._confirm_discharge(message, staff, label, ward_code)
+
+    async def discharge_for(
+        self, message: Message, _context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
+    ) -> None:
+        """The discharge confirmation for a patient picked from the list."""
+        await self._confirm_discharge(message, staff, label, None)
+
+    async def _confirm_discharge(
+        self, message: Message, staff: StaffView, label: str, ward_code: str | None
+    ) -> None:
         try:
             view = await asyncio.to_thread(
                 self._patients.find_for_discharge, staff.id, label, ward_code

@@ -38,6 +38,7 @@ from bot.telegram import texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
 from bot.telegram.patients import command_arguments, local_time
+from bot.telegram.picker import PatientPicker
 from storage.models import InfusionEventKind, PlanStatus
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,14 @@ def _rows(buttons: Sequence[InlineKeyboardButton]) -> InlineKeyboardMarkup:
 
 
 class PlanHandlers:
-    def __init__(self, access: Access, plans: PlanService, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        access: Access,
+        plans: PlanService,
+        zone: ZoneInfo,
+        picker: PatientPicker | None = None,
+    ) -> None:
+        self._picker = picker
         self._access = access
         self._plans = plans
         self._zone = zone
@@ -162,14 +170,30 @@ class PlanHandlers:
         message = update.effective_message
         if staff is None or message is None:
             return
-        request = parse_plan(command_arguments(message))
+        arguments = command_arguments(message)
+        if self._picker is not None and not arguments.strip():
+            await self._picker.show(message, staff, "plan")
+            return
+        request = parse_plan(arguments)
         if request is None:
             await message.reply_text(texts.PLAN_USAGE)
             return
+        if self._picker is not None and request.ward_code is None:
+            # With a ward code the label is meant exactly; without, complete it.
+            label = await self._picker.resolve(message, staff, "plan", request.label)
+            if label is None:
+                return
+            request = PlanRequest(None, label, request.new)
         if request.new is None:
             await self._show(message, staff, request)
         else:
             await self._create(message, staff, request, request.new)
+
+    async def plan_for(
+        self, message: Message, _context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
+    ) -> None:
+        """The plan of a patient picked from the list."""
+        await self._show(message, staff, PlanRequest(None, label, None))
 
     async def _show(self, message: Message, staff: StaffView, request: PlanRequest) -> None:
         try:

@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot import metrics
+from bot.services import prompt_copies
 from bot.services.checks import Rejected
 from bot.services.outbox import TELEGRAM, ChannelSender, Outbox, OutboxItem
 from bot.services.prompts import PromptService, Snoozed
@@ -64,6 +65,25 @@ def render_prompt(payload: Mapping[str, Any], zone: ZoneInfo) -> tuple[str, Inli
     if level <= REMIND:
         rows[0].append(_button(check_id, level, "Snooze 15 min", "snooze"))
     return text, InlineKeyboardMarkup(rows)
+
+
+def render_prompt_update(
+    payload: Mapping[str, Any], zone: ZoneInfo
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A prompt already sent, as it must read now: started or submitted (no buttons), or due
+    again after a cancel (its buttons back, saying what happened)."""
+    prompt = payload["prompt"]
+    state, by = str(payload["state"]), str(payload["by"])
+    at = dt.datetime.fromisoformat(str(payload["at"])).astimezone(zone).strftime("%H:%M")
+    text, markup = render_prompt(prompt, zone)
+    if state == prompt_copies.STARTED:
+        return f"{text}\n\nStarted by {by} at {at}.", None
+    if state == prompt_copies.SUBMITTED:
+        grade = payload.get("grade")
+        words = f"ICANS grade {grade}" + ("" if payload.get("complete") else " or worse")
+        return f"{text}\n\nSubmitted by {by} at {at}: {words}.", None
+    how = "cancelled" if state == prompt_copies.CANCELLED else "closed unanswered"
+    return f"{text}\n\nStarted by {by}, {how} at {at}: the check is due again.", markup
 
 
 def _button(check_id: int, level: int, text: str, action: str) -> InlineKeyboardButton:
@@ -212,6 +232,9 @@ class OutboxSender:
         if item.purpose == "check_prompt":
             text, markup = render_prompt(item.payload, self._zone)
             return Outgoing(text, markup)
+        if item.purpose == prompt_copies.PURPOSE:
+            words, keys = render_prompt_update(item.payload, self._zone)
+            return Outgoing(words, keys, edit_message_id=int(item.payload["message_id"]))
         renderer = self._renderers.get(item.purpose)
         if renderer is not None:
             return await renderer(item)
@@ -246,6 +269,7 @@ class PromptHandlers:
             if done is not None:
                 await query.answer()
                 await self._checks.show_start(context.bot, query.from_user.id, done[1])
+                self._checks.started(context.application, done[1])
             return
         snoozed = await self._access.run_as(
             update, "prompt_snooze", lambda s: self._prompts.snooze(s, data.target, data.version)

@@ -6,6 +6,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Enrol with an invite code, or see who you are"),
     ("help", "What this bot does and its commands"),
     ("check", "Start a neuro check: /check <patient>"),
+    ("cancel", "Cancel your open neuro check (asks first; a scheduled check stays due)"),
     ("event", "Report a seizure, weakness or imaging finding now: /event <patient>"),
     ("history", "Recent checks and grades: /history <patient>"),
     ("labs", "Record IL-6, CRP or ferritin: /labs <patient>"),
@@ -26,6 +27,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("oncall", "Who is on call; physicians: /oncall primary|backup|attending <hours> [override]"),
     ("export", "Ward admins: export a period as a file: /export FROM TO [csv|fhir|summary]"),
 )
+
+HANDLER_ERROR = "Something went wrong. Nothing was lost; please try again."
 
 NOT_ENROLLED = (
     "This bot is for enrolled ward staff only. Ask your ward administrator for an invite link."

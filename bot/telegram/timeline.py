@@ -21,12 +21,14 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.clinical.labs import LabTest, shown
+from bot.services.staff import StaffView
 from bot.services.timeline import STAFF_LIST_KEYS, Timeline, TimelineEntry, TimelineService
 from bot.telegram import texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
 from bot.telegram.events import finding_label
 from bot.telegram.patients import command_arguments, local_time, split_blocks
+from bot.telegram.picker import PatientPicker
 
 log = logging.getLogger(__name__)
 
@@ -457,7 +459,14 @@ def older_button(page: Timeline) -> InlineKeyboardMarkup | None:
 
 
 class TimelineHandlers:
-    def __init__(self, access: Access, timeline: TimelineService, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        access: Access,
+        timeline: TimelineService,
+        zone: ZoneInfo,
+        picker: PatientPicker | None = None,
+    ) -> None:
+        self._picker = picker
         self._access = access
         self._timeline = timeline
         self._zone = zone
@@ -471,10 +480,22 @@ class TimelineHandlers:
         message = update.effective_message
         if staff is None or message is None:
             return
-        label = " ".join(command_arguments(message).split())
+        label: str | None = " ".join(command_arguments(message).split())
+        if self._picker is not None and not label:
+            await self._picker.show(message, staff, "timeline")
+            return
         if not label:
             await message.reply_text(USAGE)
             return
+        if self._picker is not None:
+            label = await self._picker.resolve(message, staff, "timeline", label)
+        if label is not None:
+            await self.for_label(message, context, staff, label)
+
+    async def for_label(
+        self, message: Message, context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
+    ) -> None:
+        """The newest page of a patient typed or picked."""
         page = await asyncio.to_thread(self._timeline.timeline, staff, label)
         if page is None:
             await message.reply_text(NO_PATIENT)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from typing import Final
 
 from sqlmodel import Session, col, func, select
 
-from storage.models import GradeResult, Patient, PatientStatus
+from storage.models import CheckStatus, GradeResult, Patient, PatientStatus, ScheduledCheck
+
+# A scheduled check still to be done: what the picker orders patients by.
+OPEN_CHECK_STATUSES: Final = (CheckStatus.DUE, CheckStatus.PROMPTED, CheckStatus.IN_PROGRESS)
 
 
 def active_by_label(session: Session, *, ward_ids: Sequence[int], label: str) -> Patient | None:
@@ -79,3 +84,39 @@ def active_with_label(
         )
         .order_by(col(Patient.ward_id))
     ).all()
+
+
+def active_by_urgency(
+    session: Session, *, ward_ids: Sequence[int], label_start: str = ""
+) -> Sequence[tuple[Patient, dt.datetime | None]]:
+    """Active patients on these wards whose label starts with ``label_start`` (any case), each
+    with the due time of their earliest open check, most urgent first.
+
+    One query for every command that takes a patient: ordering by the open check's due time
+    puts the overdue first (they are due earliest), then the due soonest; patients without an
+    open check come last, by label. The start is matched literally (no LIKE wildcards), so a
+    label with "%" or "_" in it cannot widen the match.
+    """
+    if not ward_ids:
+        return []
+    due = (
+        select(
+            col(ScheduledCheck.patient_id).label("patient_id"),
+            func.min(ScheduledCheck.due_at).label("due_at"),
+        )
+        .where(col(ScheduledCheck.status).in_(OPEN_CHECK_STATUSES))
+        .group_by(col(ScheduledCheck.patient_id))
+        .subquery()
+    )
+    start = " ".join(label_start.split()).lower()
+    query = (
+        select(Patient, due.c.due_at)
+        .outerjoin(due, col(Patient.id) == due.c.patient_id)
+        .where(col(Patient.ward_id).in_(ward_ids), Patient.status == PatientStatus.ACTIVE)
+    )
+    if start:
+        query = query.where(func.substr(func.lower(Patient.label), 1, len(start)) == start)
+    rows = session.exec(
+        query.order_by(due.c.due_at.is_(None), due.c.due_at, func.lower(Patient.label))
+    ).all()
+    return [(patient, at) for patient, at in rows]

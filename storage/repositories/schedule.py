@@ -8,10 +8,12 @@ let the next pass claim that message again, which in real time cannot happen.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlmodel import Session, col, func, select
 
 from storage.models import CheckStatus, OutboundMessage, ScheduledCheck
+from storage.repositories import outbox as outbox_repo
 
 
 def next_unprompted_due(session: Session, *, after: dt.datetime) -> dt.datetime | None:
@@ -31,3 +33,11 @@ def outbox_sending(session: Session) -> bool:
         select(OutboundMessage.id).where(col(OutboundMessage.claim_token).is_not(None)).limit(1)
     ).first()
     return claimed is not None
+
+
+def sent_prompts(session: Session, *, check_id: int) -> Sequence[OutboundMessage]:
+    """Every prompt, reminder and alert sent for this scheduled check (each person's copy),
+    oldest first: the copies whose buttons must change when the check starts or ends."""
+    return outbox_repo.sent_with_prefix(
+        session, purpose="check_prompt", prefix=f"check:{check_id}:"
+    )

@@ -41,7 +41,7 @@ async def test_seizure_event_is_graded_at_once_and_stored_once(
     done = await tap(nurse, confirm, "Report now")
     text = done.text or ""
     assert "ICANS at least grade 4 (incomplete)" in text
-    assert "CRITICAL: call the physician on call now." in text
+    assert "CRITICAL: paging the physician on call now; stay with the patient." in text
     doubled = await nurse.press_data(done, report_data)
     assert (await nurse.wait_answer(doubled)).text == "Already reported."
     with db.session() as session:

@@ -3,6 +3,7 @@ the bot does and reads how late the work is."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
 from collections.abc import Iterator
@@ -107,6 +108,12 @@ async def test_pages_and_acknowledgement_latency_are_counted(
     alert = await grade_1_paged(nurse, primary, clock)
     await settled(db)
     assert sample(face, "neurocheck_messages_sent_total", purpose="alert") == pages_before + 1
+    # The page sent, the nurse's summary is edited to say who was paged: a message of its own
+    # that the outbox sends a moment later. The depth falls to 0 once it has.
+    for _ in range(100):
+        if sample(face, "neurocheck_outbox_pending") == 0:
+            break
+        await asyncio.sleep(0.05)
     assert sample(face, "neurocheck_outbox_pending") == 0
     clock.advance(minutes=4)
     await primary.wait_answer(await primary.press(alert, "Acknowledge"))

@@ -11,6 +11,7 @@ from bot.sandbox.fake_telegram import FakeTelegram, SimUser
 from bot.services.patients import NO_SUCH_PATIENT, PatientService
 from bot.telegram import texts
 from bot.telegram.callbacks import Callback
+from bot.telegram.picker import choose_text
 from storage.db import Database
 from storage.models import AuditLog, GradeResult, Patient, PatientStatus, Role
 from tests.e2e.conftest import FakeClock
@@ -198,7 +199,7 @@ async def test_discharge_cancel_keeps_the_patient(
     await nurse.press(confirm, "Cancel")
     assert (await nurse.wait_edit(confirm)).text == texts.discharge_cancelled("Bed 4")
     assert stored(db)[0].status == PatientStatus.ACTIVE
-    assert await ask(nurse, "/discharge") == texts.DISCHARGE_USAGE
+    assert await ask(nurse, "/discharge") == choose_text("discharge")  # the picker
 
 
 async def test_forged_discharge_button_from_another_ward(

@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from bot.telegram import texts
-from bot.telegram.timeline import ALREADY_SHOWN, NO_PATIENT, USAGE
+from bot.telegram.picker import choose_text
+from bot.telegram.timeline import ALREADY_SHOWN, NO_PATIENT
 from storage.db import Database
 from storage.models import Patient, Role, Staff
 from storage.repositories import audit
@@ -262,7 +263,7 @@ async def test_refusals_and_answers_without_a_trail(
 ) -> None:
     nurse = tg.user(NURSE)
     await nurse.send("/timeline")
-    assert (await nurse.next_message()).text == USAGE
+    assert (await nurse.next_message()).text == choose_text("timeline")  # the picker
     await nurse.send("/timeline Bed 7")
     assert (await nurse.next_message()).text == NO_PATIENT
     await nurse.send("/timeline Bed 4")

@@ -226,7 +226,7 @@ def test_the_summary_counts_checks_and_times_to_acknowledgement(
         "alerts high: 1; acknowledged: 1; time to acknowledgement median 4.0 min, "
         "90th percentile 4.0 min" in lines
     )
-    assert lines[-1].startswith("second channel: 0 pages (not available")
+    assert lines[-1].startswith("second channel: 1 alert also left Telegram")  # not acked in time
     export(db, clock, tmp_path / "x")
     assert (tmp_path / "x" / "summary.txt").read_text(encoding="utf-8").strip() == "\n".join(lines)
 

@@ -18,7 +18,6 @@ from bot.services.export.rows import minutes_to_ack, prompt_timeliness
 from storage.models import Urgency
 
 URGENCIES = (Urgency.CRITICAL, Urgency.HIGH, Urgency.NORMAL, Urgency.INFO)
-SECOND_CHANNEL_NOTE = "not available: every page goes by Telegram until a second channel exists"
 
 
 @dataclass
@@ -35,7 +34,8 @@ class Summary:
     alerts: Counter[str] = field(default_factory=Counter)
     acknowledged: Counter[str] = field(default_factory=Counter)
     waits: dict[str, list[float]] = field(default_factory=dict)
-    second_channel_pages: int = 0
+    second_channel: int = 0
+    """Alerts that also left Telegram (not acknowledged by the policy's minute, or run out)."""
 
     def add(self, rows: PatientRows, *, on_time_within: dt.timedelta, now: dt.datetime) -> None:
         self.patients += 1
@@ -46,6 +46,7 @@ class Summary:
         for alert in rows.alerts:
             urgency = alert.row.urgency.value
             self.alerts[urgency] += 1
+            self.second_channel += alert.row.second_channel_sent_at is not None
             waited = minutes_to_ack(alert)
             if waited is not None:
                 self.acknowledged[urgency] += 1
@@ -75,7 +76,11 @@ class Summary:
             count = self.alerts[urgency.value]
             if count:
                 lines.append(f"alerts {urgency.value}: {count}; {self._ack_text(urgency.value)}")
-        lines.append(f"second channel: {self.second_channel_pages} pages ({SECOND_CHANNEL_NOTE})")
+        lines.append(
+            f"second channel: {self.second_channel} alert{'' if self.second_channel == 1 else 's'}"
+            " also left Telegram "
+            "(not acknowledged in time, or nobody acknowledged)"
+        )
         return "\n".join(lines)
 
     def _ack_text(self, urgency: str) -> str:

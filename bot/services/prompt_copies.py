@@ -1,0 +1,56 @@
+"""The check prompts already in people's chats follow the check: once it is started nobody
+should press Start or Snooze on it again, once it is submitted it says so, and when it is
+cancelled (or closed unanswered) its buttons come back, because the check is due again.
+
+The edits are queued in the outbox in the same transaction as the change they describe, so
+they are sent (and retried) like any message, and never claim something that was rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+from sqlmodel import Session
+
+from bot.services import outbox
+from storage.models import Assessment, Staff
+from storage.repositories import schedule as schedule_repo
+
+PURPOSE: Final = "prompt_update"
+STARTED, SUBMITTED, CANCELLED, ABANDONED = "started", "submitted", "cancelled", "abandoned"
+
+
+def queue_update(
+    session: Session,
+    assessment: Assessment,
+    state: str,
+    *,
+    now: dt.datetime,
+    grade: int | None = None,
+    complete: bool = True,
+) -> int:
+    """Queue an edit of every sent copy of the check's prompts; returns how many."""
+    if assessment.scheduled_check_id is None:
+        return 0
+    holder = session.get(Staff, assessment.holder_id)
+    copies = schedule_repo.sent_prompts(session, check_id=assessment.scheduled_check_id)
+    for copy in copies:
+        assert copy.id is not None and copy.message_id is not None
+        outbox.enqueue(
+            session,
+            chat_id=copy.chat_id,
+            purpose=PURPOSE,
+            payload={
+                "message_id": copy.message_id,
+                "prompt": copy.payload,
+                "state": state,
+                "by": holder.display_name if holder is not None else "",
+                "at": now.isoformat(),
+                "grade": grade,
+                "complete": complete,
+            },
+            dedupe_key=f"{PURPOSE}:{copy.id}:{assessment.id}:{state}",
+            now=now,
+        )
+    return len(copies)
