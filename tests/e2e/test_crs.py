@@ -64,7 +64,7 @@ async def test_fever_and_one_vasopressor_is_crs_grade_3_and_a_critical_alert_wit
     assert "CRS: 38.5 °C, one vasopressor, no oxygen, no antipyretic/tocilizumab/steroid" in text
     assert "ICANS grade 0 · CRS grade 3 (ASTCT)" in text
     done = await tap(nurse, summary, "Submit")
-    assert "CRITICAL: call the physician on call now." in (done.text or "")
+    assert "CRITICAL: paging the physician on call now" in (done.text or "")
 
     row = graded(db)
     assert (row.icans_grade, row.crs_grade, row.temperature_c) == (0, 3, 38.5)
