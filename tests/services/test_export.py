@@ -94,7 +94,9 @@ def test_every_table_matches_the_database_row_for_row(
             select(ScheduledCheck).where(col(ScheduledCheck.patient_id).in_(labels))
         ).all()
         decisions = session.exec(
-            select(AuditLog).where(AuditLog.action == "escalation.decision")
+            select(AuditLog)
+            .where(AuditLog.action == "escalation.decision")
+            .order_by(col(AuditLog.entity_id), col(AuditLog.id))
         ).all()
 
     patients = table(out, "patients")
