@@ -5,6 +5,10 @@ so the command line can use it without loading the bot."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+
+Clock = Callable[[], dt.datetime]
+"""What services take: a function returning now (``system_clock`` or a test's fake)."""
 
 
 def system_clock() -> dt.datetime:

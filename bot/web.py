@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from prometheus_client import make_wsgi_app
 
-from bot import metrics
+from bot import metrics, metrics_db
 from bot.cli_health import verdict
 from bot.services import health
 from bot.services.staff import Clock
@@ -42,7 +42,7 @@ class HttpFace:
         self._clock = clock
         self._zone = zone
         self._metrics = make_wsgi_app(metrics.REGISTRY)
-        self._collector = metrics.DatabaseCollector(db, clock)
+        self._collector = metrics_db.DatabaseCollector(db, clock)
         self._server: WSGIServer | None = None
         self._thread: threading.Thread | None = None
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.services.errors import RefusedError
+from bot.services.errors import LegacyRefusedError
 from bot.services.localtime import TimeInputError, parse_local_time
 from bot.services.staff import Clock
 from bot.services.wards import normalise_code
@@ -61,7 +61,7 @@ class Problem(StrEnum):
     DUTY = "duty"
 
 
-class DutyError(RefusedError[Problem]):
+class DutyError(LegacyRefusedError[Problem]):
     """A refused request; the message is for the person (chat or command line) as it is."""
 
 

@@ -21,7 +21,7 @@ from bot.clinical.risk import is_high_risk
 from bot.clinical.tool import age_on
 from bot.services import escalations
 from bot.services.board import BoardInfo, board
-from bot.services.errors import RefusedError
+from bot.services.errors import LegacyRefusedError
 from bot.services.schedule import OPEN_UNSTARTED
 from bot.services.staff import Clock
 from bot.services.wards import normalise_code
@@ -84,7 +84,7 @@ class Problem(StrEnum):
     NO_SUCH_PATIENT = "no_such_patient"
 
 
-class PatientError(RefusedError[Problem]):
+class PatientError(LegacyRefusedError[Problem]):
     """A refused request; the message is for the person (chat or command line) as it is."""
 
 

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.services.errors import RefusedError
+from bot.services.errors import LegacyRefusedError
 from bot.services.localtime import TimeInputError, parse_local_time
 from bot.services.staff import Clock
 from bot.services.wards import normalise_code
@@ -120,7 +120,7 @@ class Problem(StrEnum):
     NEW_CYCLE_NEEDED = "new_cycle_needed"
 
 
-class PlanError(RefusedError[Problem]):
+class PlanError(LegacyRefusedError[Problem]):
     """A refused request; the message is for the person (chat or command line) as it is."""
 
 

@@ -1,0 +1,40 @@
+"""The catalogue: every refusal's words, keyed by its code.
+
+Each area keeps its own module here (``patients``, ``checks`` ...) with a ``REFUSALS`` dict from
+code value to words: a ``str.format`` template over the refusal's facts, or a function of the
+facts where a template cannot say it (a date in the ward's time, a list). This module merges
+them; ``tests/telegram/test_words.py`` fails when a code has no words or words have no code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from bot.services.errors import RefusedError
+from bot.telegram.words import alerts, checks, common, duty, patients, plans, staff
+
+Words = str | Callable[..., str]
+
+REFUSALS: Mapping[str, Words] = {
+    **common.REFUSALS,
+    **patients.REFUSALS,
+    **plans.REFUSALS,
+    **checks.REFUSALS,
+    **alerts.REFUSALS,
+    **duty.REFUSALS,
+    **staff.REFUSALS,
+}
+
+
+def refusal(refused: RefusedError) -> str:
+    """The sentence for a refusal, for a chat or the command line."""
+    words = REFUSALS[refused.code.value]
+    if isinstance(words, str):
+        return words.format(**refused.facts)
+    return words(**refused.facts)
+
+
+def facts_of(refused: RefusedError) -> dict[str, Any]:
+    """The facts as given (for an audit row or a log line: never words)."""
+    return dict(refused.facts)

@@ -1,0 +1,7 @@
+"""Words of the plans area's refusals (see ``bot.telegram.words``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+REFUSALS: dict[str, str | Callable[..., str]] = {}
