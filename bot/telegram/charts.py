@@ -18,10 +18,12 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from bot.clinical.labs import CANONICAL_UNIT, NAMES, LabTest
 from bot.services.history import ChartEvent, ChartPoint
 from bot.services.labs import LabPoint
+from bot.telegram import chart_fonts
 
 __all__ = ["ChartEvent", "ChartPoint", "render_history_chart", "score_tool"]
 
@@ -99,6 +101,18 @@ def _xs(points: Sequence[ChartPoint]) -> list[float]:
     return [_x(p.at) for p in points]
 
 
+def title(figure: Figure, label: str) -> Text:
+    """The ward label on top, in fonts that have its glyphs (any script); where none is
+    installed, question marks and a line saying so rather than empty boxes."""
+    fonts = chart_fonts.for_text(label)
+    text = fonts.drawable(label)
+    if fonts.missing:
+        text += "\n(no font here for some characters: the label is in the caption)"
+    return figure.suptitle(
+        text, fontsize=FONT + 4, fontweight="bold", fontfamily=list(fonts.families)
+    )
+
+
 def _scores_of(points: Sequence[ChartPoint]) -> list[float]:
     return [float(p.score) for p in points if p.score is not None]
 
@@ -123,7 +137,7 @@ def render_history_chart(
     ratios = (3, 2, 2) if labs else (3, 2)
     axes = list(figure.subplots(len(ratios), 1, sharex=True, height_ratios=ratios))
     score_ax, grade_ax = axes[0], axes[1]
-    figure.suptitle(label, fontsize=FONT + 4, fontweight="bold")
+    title(figure, label)
 
     tool = score_tool(points)
     _scores(score_ax, [p for p in points if p.tool == tool or p.score is None], tool)
