@@ -17,7 +17,8 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 
 from bot.services.menus import MenuService, MenuTarget
 from bot.services.outbox import OutboxItem
-from bot.telegram import texts
+from bot.telegram import i18n, texts
+from bot.telegram.i18n import N_
 from bot.telegram.prompts import Action
 from storage.models import Role
 
@@ -52,30 +53,47 @@ ROLE_COMMANDS: Final[Mapping[Role, tuple[str, ...]]] = {
         "staff",
     ),
 }
-ONCALL_VIEW: Final = "Who is on call on your wards, now and in the next 24 hours"
+ONCALL_VIEW: Final = N_("Who is on call on your wards, now and in the next 24 hours")
 """/oncall for those who may only look (the physicians' entry explains taking a duty)."""
 
 
-def commands_for(role: Role | None) -> list[BotCommand]:
+def commands_for(role: Role | None, language: str = i18n.ENGLISH) -> list[BotCommand]:
     """The menu of a role (None: the default, for strangers and deactivated people)."""
     described = dict(texts.COMMANDS)
     if role is not Role.PHYSICIAN:
         described["oncall"] = ONCALL_VIEW
     names = DEFAULT if role is None else ROLE_COMMANDS[role]
-    return [BotCommand(name, described[name]) for name in names]
+    return [BotCommand(name, i18n.gettext(language, described[name])) for name in names]
+
+
+def _variants() -> list[tuple[str, str | None]]:
+    """(language, Bot API ``language_code``) of each menu: English for every app language
+    (no code), then each translation for the apps set to its language. Telegram shows the
+    variant of the person's app language, so nobody has to choose one first."""
+    return [
+        (language, None if language == i18n.ENGLISH else i18n.TELEGRAM_CODES[language])
+        for language in i18n.LANGUAGES
+    ]
 
 
 async def publish_default(bot: Bot) -> None:
-    await bot.set_my_commands(commands_for(None), scope=BotCommandScopeDefault())
+    for language, code in _variants():
+        await bot.set_my_commands(
+            commands_for(None, language), scope=BotCommandScopeDefault(), language_code=code
+        )
 
 
 async def publish(bot: Bot, target: MenuTarget) -> None:
-    """One person's menu; a deactivated person's is deleted (the default shows again)."""
+    """One person's menu, in each language; a deactivated person's is deleted (the default
+    shows again)."""
     scope = BotCommandScopeChat(target.chat_id)
-    if target.role is None:
-        await bot.delete_my_commands(scope=scope)
-    else:
-        await bot.set_my_commands(commands_for(target.role), scope=scope)
+    for language, code in _variants():
+        if target.role is None:
+            await bot.delete_my_commands(scope=scope, language_code=code)
+        else:
+            await bot.set_my_commands(
+                commands_for(target.role, language), scope=scope, language_code=code
+            )
 
 
 def publisher(menus: MenuService) -> Action:

@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
+from bot.telegram.i18n import N_
+
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Enrol with an invite code, or see who you are"),
-    ("help", "What this bot does and its commands"),
-    ("check", "Start a neuro check: /check <patient>"),
-    ("cancel", "Cancel your open neuro check (asks first; a scheduled check stays due)"),
-    ("event", "Report a seizure, weakness or imaging finding now: /event <patient>"),
-    ("history", "Recent checks and grades: /history <patient>"),
-    ("labs", "Record IL-6, CRP or ferritin: /labs <patient>"),
+    ("start", N_("Enrol with an invite code, or see who you are")),
+    ("help", N_("What this bot does and its commands")),
+    ("check", N_("Start a neuro check: /check <patient>")),
+    ("cancel", N_("Cancel your open neuro check (asks first; a scheduled check stays due)")),
+    ("event", N_("Report a seizure, weakness or imaging finding now: /event <patient>")),
+    ("history", N_("Recent checks and grades: /history <patient>")),
+    ("labs", N_("Record IL-6, CRP or ferritin: /labs <patient>")),
     (
         "timeline",
-        "The audit trail of a patient: checks, alerts, acknowledgements: /timeline <patient>",
+        N_("The audit trail of a patient: checks, alerts, acknowledgements: /timeline <patient>"),
     ),
-    ("patients", "Your ward's patients and their last check"),
-    ("admit", "Admit a patient: /admit label, date of birth, weight band[, flags]"),
-    ("discharge", "Discharge a patient: /discharge <label>"),
-    ("invite", "Administrators: invite staff: /invite <role> [ward]"),
-    ("staff", "Administrators: your wards' staff; deactivate or reactivate someone"),
-    ("plan", "Infusion plan: /plan <patient> [new rr|mrd <cycle> <start>]"),
-    ("onduty", "Go on duty on your wards: /onduty [hours]"),
-    ("offduty", "End your duty now"),
-    ("duty", "Who is on duty on your wards now"),
-    ("alerts", "Open alerts on your wards, with their Acknowledge buttons"),
-    ("oncall", "Who is on call; physicians: /oncall primary|backup|attending <hours> [override]"),
-    ("export", "Ward admins: export a period as a file: /export FROM TO [csv|fhir|summary]"),
+    ("patients", N_("Your ward's patients and their last check")),
+    ("admit", N_("Admit a patient: /admit label, date of birth, weight band[, flags]")),
+    ("discharge", N_("Discharge a patient: /discharge <label>")),
+    ("invite", N_("Administrators: invite staff: /invite <role> [ward]")),
+    ("staff", N_("Administrators: your wards' staff; deactivate or reactivate someone")),
+    ("plan", N_("Infusion plan: /plan <patient> [new rr|mrd <cycle> <start>]")),
+    ("onduty", N_("Go on duty on your wards: /onduty [hours]")),
+    ("offduty", N_("End your duty now")),
+    ("duty", N_("Who is on duty on your wards now")),
+    ("alerts", N_("Open alerts on your wards, with their Acknowledge buttons")),
+    (
+        "oncall",
+        N_("Who is on call; physicians: /oncall primary|backup|attending <hours> [override]"),
+    ),
+    ("export", N_("Ward admins: export a period as a file: /export FROM TO [csv|fhir|summary]")),
 )
 
 HANDLER_ERROR = "Something went wrong. Nothing was lost; please try again."

@@ -178,6 +178,7 @@ async def test_each_role_gets_its_own_command_menu(
     assert status == 0, err.getvalue()
     await neurocheck.tick()
     assert chat_menu(tg, PHYSICIAN) == {}, "a deactivated person's menu is removed"
+    assert tg.commands_for({"type": "chat", "chat_id": PHYSICIAN}, "zh") == [], "in each language"
     assert list(chat_menu(tg, NURSE)) == [c.command for c in menus.commands_for(Role.CHARGE_NURSE)]
 
     tg.api.commands.clear()  # as after a release: start-up publishes every menu again
