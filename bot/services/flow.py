@@ -300,7 +300,9 @@ def _toggles(state: FlowState, answers: Answers, action: str) -> Outcome:
 
 def _crs(state: FlowState, answers: Answers, action: str) -> Outcome:
     """One tap per CRS question; the temperature may also come typed (the service turns the
-    text into the same ``t38.4`` action, validated by the same rule)."""
+    text into the same ``t38.4`` action, validated by the same rule). On the blood-pressure
+    question one tap may answer it and the two after it: no support, no oxygen, nothing
+    given (the usual answers, each still stored and editable)."""
     if state.step == flow_crs.TEMPERATURE:
         if action == flow_crs.TYPE_IT:
             return Outcome(state, message="Type the temperature in C, e.g. 38.4")
@@ -308,6 +310,11 @@ def _crs(state: FlowState, answers: Answers, action: str) -> Outcome:
         if value is None:
             raise InvalidActionError(action)
         answers.setdefault("crs", {})[flow_crs.TEMPERATURE] = value
+    elif state.step == flow_crs.PRESSURE and action == flow_crs.NONE_GIVEN:
+        answers.setdefault("crs", {}).update(flow_crs.NONE_GIVEN_ANSWERS)
+        done = answers.setdefault("done", [])
+        done += [s for s in (flow_crs.PRESSURE, flow_crs.OXYGEN) if s not in done]
+        return _complete(state, answers, flow_crs.TREATED)
     elif flow_crs.is_choice(state.step, action):
         answers.setdefault("crs", {})[state.step] = action
     else:

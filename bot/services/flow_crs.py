@@ -27,6 +27,14 @@ OXYGEN: Final = "oxygen"
 TREATED: Final = "treated"
 STEPS: Final = (TEMPERATURE, PRESSURE, OXYGEN, TREATED)
 TYPE_IT: Final = "type"  # the "type it" button: no change, a hint
+# The blood-pressure step's shortcut for the usual answer: no support, no oxygen, nothing
+# given. Each of the three answers is still recorded (and editable from the summary).
+NONE_GIVEN: Final = "nonegiven"
+NONE_GIVEN_ANSWERS: Final[Mapping[str, str]] = {
+    PRESSURE: Hypotension.NONE.value,
+    OXYGEN: Oxygen.NONE.value,
+    TREATED: "no",
+}
 
 LOWEST_C: Final = 34.0
 HIGHEST_C: Final = 43.0

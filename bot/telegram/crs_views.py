@@ -33,6 +33,8 @@ TREATED_LABELS: Final[Mapping[str, str]] = {
     "yes": "Given: antipyretic, tocilizumab or steroid",
     "no": "None of these given",
 }
+# One tap for the usual answers of the three questions after the temperature.
+NONE_GIVEN_LABEL: Final = "No support, no oxygen, nothing given"
 TITLES: Final[Mapping[str, str]] = {
     flow_crs.TEMPERATURE: "CRS: temperature",
     flow_crs.PRESSURE: "CRS: blood pressure support",
@@ -63,9 +65,10 @@ def step(step: str, answers: Mapping[str, Any], button: Button) -> tuple[str, Ro
             [row[:3], row[3:], [button("Type it", flow_crs.TYPE_IT)]],
         )
     if step == flow_crs.PRESSURE:
-        return "CRS. Blood pressure: what support does the patient need?", _choices(
-            step, PRESSURE_LABELS, button
-        )
+        return "CRS. Blood pressure: what support does the patient need?", [
+            [button(NONE_GIVEN_LABEL, flow_crs.NONE_GIVEN)],
+            *_choices(step, PRESSURE_LABELS, button),
+        ]
     if step == flow_crs.OXYGEN:
         return "CRS. Oxygen: what does the patient need?", _choices(step, OXYGEN_LABELS, button)
     return (

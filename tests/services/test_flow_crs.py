@@ -44,6 +44,27 @@ def test_the_crs_questions_follow_the_icans_domains_when_asked() -> None:
     assert rows["temperature"] == "38.5" and rows["pressure"] == "one_vasopressor"
 
 
+def test_one_tap_after_the_temperature_records_no_support_no_oxygen_nothing_given() -> None:
+    state = answered(True, "t37.0", flow_crs.NONE_GIVEN)
+    assert state.step == flow.NOTE
+    assert state.answers["crs"] == {
+        "temperature": 37.0,
+        "pressure": "none",
+        "oxygen": "none",
+        "treated": "no",
+    }
+    rows = {r.item: r.value for r in flow.answered_items(state.answers, Tool.ICE)}
+    assert (rows["pressure"], rows["oxygen"], rows["treated"]) == ("none", "none", "no")
+    summary = flow.apply(state, "skip").state
+    edit = flow.apply(flow.apply(summary, "edit").state, "go.treated").state
+    assert flow.apply(edit, "yes").state.answers["crs"]["treated"] == "yes"
+
+
+def test_the_shortcut_is_only_offered_on_the_blood_pressure_question() -> None:
+    with pytest.raises(flow.InvalidActionError):
+        flow.apply(answered(True, "t37.0", "none"), flow_crs.NONE_GIVEN)
+
+
 @pytest.mark.parametrize("action", ["t45.0", "t33.9", "tnan", "xyz", "comfort"])
 def test_a_forged_or_impossible_answer_is_refused(action: str) -> None:
     with pytest.raises(flow.InvalidActionError):
