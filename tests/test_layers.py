@@ -52,7 +52,6 @@ LARGE = {
     "bot.services.plans",
     "bot.services.roster",
     "bot.telegram.alerts",
-    "bot.telegram.timeline",
     "storage.models",
 }
 
