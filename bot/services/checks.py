@@ -57,7 +57,7 @@ from storage.repositories import staff as staff_repo
 if TYPE_CHECKING:
     from bot.services.schedule import ScheduleRules
 
-__all__ = [
+__all__ = [  # the results live in check_results; callers import them from here too
     "CheckRefusal",
     "CheckService",
     "CheckView",
