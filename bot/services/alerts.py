@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, func, select
 
 from bot.clinical import Domain, IcansResult, Tool, Urgency, grade_icans
+from bot.clinical.check_answers import to_assessment
 from bot.clinical.protocols import Protocol
 from bot.services import (
     board,
     crs_round,
     escalations,
-    flow,
     grades,
     labs,
     oplog,
@@ -326,7 +326,7 @@ class AlertService:
         tool = Tool(assessment.tool or Tool.ICE)
         attributed = frozenset(Domain(d) for d in grade.attributed_elsewhere) | {domain}
         clinical = dataclasses.replace(
-            flow.to_assessment(assessment.answers, tool), attributed_elsewhere=attributed
+            to_assessment(assessment.answers, tool), attributed_elsewhere=attributed
         )
         result = grade_icans(clinical)
         new = grades.to_row(

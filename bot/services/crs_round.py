@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sqlmodel import Session
 
-from bot.clinical import FEVER_THRESHOLD_C, CrsResult, grade_crs
+from bot.clinical import FEVER_THRESHOLD_C, CrsResult, check_crs, grade_crs
 from bot.clinical.crs_triggers import CrsChange
 from bot.clinical.vocabulary import Flag
-from bot.services import flow_crs
 from storage.models import CheckKind, GradeResult, Patient, ScheduledCheck, Ward
 from storage.repositories import grades as grades_repo
 from storage.repositories import plans as plans_repo
@@ -58,7 +57,7 @@ def opening_answers(session: Session, patient: Patient) -> dict[str, Any]:
 
 def result(answers: Mapping[str, Any]) -> CrsResult | None:
     """The CRS grade of a check's answers; None when CRS was not asked (or not finished)."""
-    observations = flow_crs.crs_input(answers)
+    observations = check_crs.crs_input(answers)
     return None if observations is None else grade_crs(observations)
 
 
@@ -67,7 +66,7 @@ def change(
 ) -> CrsChange | None:
     """The new CRS grade against the last one and the cycle's earlier fevers (read before the
     new grade is stored)."""
-    observations = flow_crs.crs_input(answers)
+    observations = check_crs.crs_input(answers)
     if observations is None:
         return None
     patient_id = patient.id or 0
@@ -93,7 +92,7 @@ def cycle_start(session: Session, patient: Patient) -> dt.datetime:
 
 def store(row: GradeResult, answers: Mapping[str, Any], crs: CrsResult | None) -> None:
     """The CRS grade and what it was graded from, on the check's grade row."""
-    observations = flow_crs.crs_input(answers)
+    observations = check_crs.crs_input(answers)
     if crs is None or observations is None:
         return
     row.crs_grade = crs.crs_grade

@@ -26,7 +26,7 @@ from bot.clinical import (
     select_tool,
 )
 from bot.services import escalations, grades
-from bot.services.checks import NO_PATIENT, Rejected
+from bot.services.checks import Rejected
 from bot.services.schedule import ScheduleRules
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -36,6 +36,8 @@ from storage.repositories import events as events_repo
 from storage.repositories import patients as patients_repo
 
 Clock = Callable[[], dt.datetime]
+# Until the plans area's patient.* refusal lands (issue 12): the sentence lived in checks.
+NO_PATIENT = "No such patient on your wards. /patients lists them."
 
 # Finding code (as carried by the button) -> (event kind, what it adds to the assessment).
 FINDINGS: Final[Mapping[str, ClinicalEventKind]] = {

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clinical import Domain, Flag, IcansResult, Seizure, Tool
 from storage.models import Assessment, GradeResult, Patient
+from storage.repositories import grades as grades_repo
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,7 @@ def latest_checks(
 ) -> Sequence[GradeResult]:
     """Current grades of submitted checks (not events), newest first (graded before
     ``before``, when given: what a check was compared with at the time)."""
-    query = select(GradeResult).where(
-        GradeResult.patient_id == patient_id,
-        col(GradeResult.current),
-        col(GradeResult.assessment_id).is_not(None),
-    )
-    if before is not None:
-        query = query.where(col(GradeResult.graded_at) < before)
-    return session.exec(
-        query.order_by(col(GradeResult.graded_at).desc(), col(GradeResult.id).desc()).limit(limit)
-    ).all()
+    return grades_repo.latest_checks(session, patient_id=patient_id, limit=limit, before=before)
 
 
 def previous_check(session: Session, patient_id: int) -> GradeSummary | None:
@@ -86,12 +78,7 @@ def previous_check(session: Session, patient_id: int) -> GradeSummary | None:
 def baseline_check(session: Session, patient: Patient) -> GradeSummary | None:
     if patient.baseline_assessment_id is None:
         return None
-    row = session.exec(
-        select(GradeResult).where(
-            GradeResult.assessment_id == patient.baseline_assessment_id,
-            col(GradeResult.current),
-        )
-    ).first()
+    row = grades_repo.current_of_assessment(session, assessment_id=patient.baseline_assessment_id)
     return GradeSummary(row.graded_at, from_row(row)) if row else None
 
 

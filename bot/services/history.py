@@ -6,27 +6,26 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
-from bot.clinical import IcansResult, Seizure
+from bot.clinical import IcansResult
+from bot.clock import Clock
 from bot.services import grades, labs
-from bot.services.checks import NO_PATIENT, Rejected
+from bot.services.check_results import CheckRefusal
+from bot.services.errors import RefusedError
 from bot.services.labs import LabPoint
-from bot.services.staff import Clock, StaffView
+from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import (
     Assessment,
     ClinicalEvent,
-    ClinicalEventKind,
     GradeResult,
-    InfusionEvent,
-    InfusionPlan,
     Staff,
 )
+from storage.repositories import history as history_repo
 from storage.repositories import patients as patients_repo
 
 CHART_DAYS = 14
-CHART_MAX_ROWS = 1000  # a bound, far above 14 days of checks and events
 
 
 @dataclass(frozen=True)
@@ -79,40 +78,22 @@ class HistoryService:
         self._db = db
         self._clock = clock
 
-    def history(self, actor: StaffView, label: str, limit: int = 10) -> History | Rejected:
+    def history(self, actor: StaffView, label: str, limit: int = 10) -> History:
+        """``RefusedError`` when the patient is not on the actor's wards."""
         with self._db.session() as session:
             patient = patients_repo.active_by_label(session, ward_ids=actor.ward_ids, label=label)
             if patient is None or patient.id is None:
-                return Rejected(NO_PATIENT)
+                raise RefusedError(CheckRefusal.NO_PATIENT)
             since = self._clock() - dt.timedelta(days=CHART_DAYS)
-            rows = session.exec(
-                select(GradeResult)
-                .where(GradeResult.patient_id == patient.id, col(GradeResult.current))
-                .order_by(col(GradeResult.graded_at).desc(), col(GradeResult.id).desc())
-                .limit(limit)
-            ).all()
+            rows = history_repo.current_grades(session, patient_id=patient.id, limit=limit)
             return History(
                 label=patient.label,
                 rows=[self._row(session, row) for row in rows],
-                worst_grade=session.exec(
-                    select(func.max(GradeResult.icans_grade)).where(
-                        GradeResult.patient_id == patient.id, col(GradeResult.current)
-                    )
-                ).one(),
-                seizure_events=session.exec(
-                    select(func.count()).where(
-                        ClinicalEvent.patient_id == patient.id,
-                        ClinicalEvent.kind == ClinicalEventKind.SEIZURE,
-                    )
-                ).one(),
-                checks_with_seizure=session.exec(
-                    select(func.count()).where(
-                        GradeResult.patient_id == patient.id,
-                        col(GradeResult.current),
-                        col(GradeResult.assessment_id).is_not(None),
-                        GradeResult.recorded_seizure != Seizure.NONE.value,
-                    )
-                ).one(),
+                worst_grade=history_repo.worst_grade(session, patient_id=patient.id),
+                seizure_events=history_repo.seizure_events(session, patient_id=patient.id),
+                checks_with_seizure=history_repo.checks_with_seizure(
+                    session, patient_id=patient.id
+                ),
                 points=self.chart_points(session, patient.id, since),
                 infusion_events=self.infusion_events(session, patient.id, since),
                 labs=labs.series(session, patient.id, since),
@@ -121,18 +102,8 @@ class HistoryService:
 
     @staticmethod
     def chart_points(session: Session, patient_id: int, since: dt.datetime) -> list[ChartPoint]:
-        rows = session.exec(
-            select(GradeResult)
-            .where(
-                GradeResult.patient_id == patient_id,
-                col(GradeResult.current),
-                col(GradeResult.graded_at) >= since,
-            )
-            .order_by(col(GradeResult.graded_at).desc(), col(GradeResult.id).desc())
-            .limit(CHART_MAX_ROWS)
-        ).all()
         points = []
-        for row in reversed(rows):
+        for row in history_repo.grades_since(session, patient_id=patient_id, since=since):
             tool = row.tool or "ice"
             points.append(
                 ChartPoint(
@@ -147,14 +118,8 @@ class HistoryService:
 
     @staticmethod
     def infusion_events(session: Session, patient_id: int, since: dt.datetime) -> list[ChartEvent]:
-        rows = session.exec(
-            select(InfusionEvent)
-            .join(InfusionPlan, col(InfusionPlan.id) == InfusionEvent.plan_id)
-            .where(InfusionPlan.patient_id == patient_id, col(InfusionEvent.at) >= since)
-            .order_by(col(InfusionEvent.at).desc(), col(InfusionEvent.id).desc())
-            .limit(CHART_MAX_ROWS)
-        ).all()
-        return [ChartEvent(at=e.at, kind=str(e.kind)) for e in reversed(rows)]
+        rows = history_repo.infusion_events_since(session, patient_id=patient_id, since=since)
+        return [ChartEvent(at=e.at, kind=str(e.kind)) for e in rows]
 
     @staticmethod
     def _row(session: Session, row: GradeResult) -> HistoryRow:

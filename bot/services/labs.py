@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.clinical.labs import LabInputError, LabTest, LabValue, normalise
-from bot.services.checks import NO_PATIENT, Rejected
+from bot.clock import Clock
+from bot.services.check_results import CheckRefusal
+from bot.services.errors import RefusalCode, RefusedError
 from bot.services.labs_csv import LabRow, parse_labs, sample_time
-from bot.services.staff import Clock, StaffView
+from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import LabResult, Patient
 from storage.models import LabTest as StoredLabTest
@@ -29,6 +31,13 @@ from storage.repositories import patients as patients_repo
 from storage.repositories import wards as wards_repo
 
 _CLOCK_TIME: Final = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class LabRefusal(RefusalCode):
+    """Why a value typed in the chat was not recorded."""
+
+    # ``reason``: the lab parser's explanation (bot.clinical.labs), until it gives codes too
+    INVALID_INPUT = "lab.invalid_input"
 
 
 class LabImportError(ValueError):
@@ -88,28 +97,27 @@ class LabService:
         self._zone = zone
 
     def find_patient(self, actor: StaffView, label: str) -> tuple[int, str, tuple[LabPoint, ...]]:
-        """The patient (id, label) and its latest values; LabInputError when not on the
+        """The patient (id, label) and its latest values; ``RefusedError`` when not on the
         actor's wards."""
         with self._db.session() as session:
             patient = patients_repo.active_by_label(session, ward_ids=actor.ward_ids, label=label)
             if patient is None or patient.id is None:
-                raise LabInputError(NO_PATIENT)
+                raise RefusedError(CheckRefusal.NO_PATIENT)
             return patient.id, patient.label, latest(session, patient.id)
 
-    def record(
-        self, actor: StaffView, patient_id: int, test: LabTest, text: str
-    ) -> LabRecorded | Rejected:
+    def record(self, actor: StaffView, patient_id: int, test: LabTest, text: str) -> LabRecorded:
         """``text`` is what the nurse typed: ``850``, ``4.2 mg/dL``, ``850 06:30`` or
-        ``4.2 mg/dL 2026-11-24 06:30``; the sample time defaults to now."""
+        ``4.2 mg/dL 2026-11-24 06:30``; the sample time defaults to now. ``RefusedError``
+        when it cannot be read, or the patient is not on the actor's wards."""
         now = self._clock()
         try:
             value, sampled = self._parse(test, text, now)
         except LabInputError as error:
-            return Rejected(str(error))
+            raise RefusedError(LabRefusal.INVALID_INPUT, reason=str(error)) from error
         with self._db.session() as session:
             patient = session.get(Patient, patient_id)
             if patient is None or patient.ward_id not in actor.ward_ids:
-                return Rejected(NO_PATIENT)
+                raise RefusedError(CheckRefusal.NO_PATIENT)
             self._add(session, patient, value, sampled, now, source="chat", actor_id=actor.id)
             entered = f"{value.entered_value} {value.entered_unit}"
             return LabRecorded(patient.label, LabPoint(test, value.value, sampled), entered)

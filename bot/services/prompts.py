@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from bot.services.checks import NO_PATIENT, CheckService, Rejected, StartResult
+from bot.clock import Clock
+from bot.services.checks import CheckRefusal, CheckService, StartResult
+from bot.services.errors import RefusedError
 from bot.services.schedule import ScheduleRules
 from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import CheckStatus, Patient, ScheduledCheck, Ward
 from storage.repositories import audit
 
-Clock = Callable[[], dt.datetime]
 SNOOZE: Final = dt.timedelta(minutes=15)
-ALREADY_DONE = "This check has already been done."
 
 
 @dataclass(frozen=True)
@@ -35,14 +34,15 @@ class PromptService:
         self._rules = rules
 
     def start(self, actor: StaffView, check_id: int) -> StartResult:
-        """Start (or resume, or be told who holds) the check this prompt asked for."""
+        """Start (or resume, or be told who holds) the check this prompt asked for;
+        ``RefusedError`` when the prompt is not the actor's to answer or its check is done."""
         with self._db.session() as session:
             row = session.get(ScheduledCheck, check_id)
             patient = session.get(Patient, row.patient_id) if row else None
             if row is None or patient is None or patient.ward_id not in actor.ward_ids:
-                return Rejected(NO_PATIENT)
+                raise RefusedError(CheckRefusal.NO_PATIENT)
             if row.status in (CheckStatus.DONE, CheckStatus.CANCELLED):
-                return Rejected(ALREADY_DONE)
+                raise RefusedError(CheckRefusal.ALREADY_DONE)
             patient_id = patient.id
         return self._checks.start(
             actor,
@@ -51,18 +51,19 @@ class PromptService:
             scheduled_check_id=check_id,
         )
 
-    def snooze(self, actor: StaffView, check_id: int, level: int) -> Snoozed | Rejected:
-        """Delay the nurse's reminder; never the charge nurse's or the physician's alert."""
+    def snooze(self, actor: StaffView, check_id: int, level: int) -> Snoozed:
+        """Delay the nurse's reminder; never the charge nurse's or the physician's alert
+        (``RefusedError`` then, and for a prompt that has moved on)."""
         now = self._clock()
         with self._db.session() as session:
             row = session.get(ScheduledCheck, check_id, with_for_update=True)
             patient = session.get(Patient, row.patient_id) if row else None
             if row is None or patient is None or patient.ward_id not in actor.ward_ids:
-                return Rejected(NO_PATIENT)
+                raise RefusedError(CheckRefusal.NO_PATIENT)
             if row.status is not CheckStatus.PROMPTED or row.reminder_level > level + 1:
-                return Rejected("This prompt has moved on; nothing was snoozed.")
+                raise RefusedError(CheckRefusal.PROMPT_MOVED_ON)
             if row.reminder_level > 1 or row.next_action_at is None:
-                return Rejected("The charge nurse has been alerted; this can no longer wait.")
+                raise RefusedError(CheckRefusal.CANNOT_WAIT)
             settings = self._rules.settings_for(session.get(Ward, patient.ward_id))
             charge_at = row.due_at + dt.timedelta(minutes=settings.alert_charge_minutes)
             # The reminder may wait, up to the charge nurse's alert, which never moves.

@@ -10,16 +10,18 @@ the Telegram adapter's business: entries carry the action name and raw facts onl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session
 
-from bot.services.staff import Clock, StaffView
+from bot.clock import Clock
+from bot.services.staff import StaffView
 from storage.db import Database
-from storage.models import AuditLog, Patient, PatientStatus, Staff, Ward
+from storage.models import AuditLog, Patient, PatientStatus, Ward
 from storage.repositories import patients as patients_repo
+from storage.repositories import timeline as timeline_repo
 
 # A discharged patient's trail stays reachable for the review that follows a discharge.
 DISCHARGED_VISIBLE_FOR: Final = dt.timedelta(days=30)
@@ -96,16 +98,12 @@ class TimelineService:
         active = patients_repo.active_by_label(session, ward_ids=actor.ward_ids, label=label)
         if active is not None or not actor.ward_ids:
             return active
-        return session.exec(
-            select(Patient)
-            .where(
-                col(Patient.ward_id).in_(actor.ward_ids),
-                Patient.status == PatientStatus.DISCHARGED,
-                func.lower(Patient.label) == label.strip().lower(),
-                col(Patient.discharged_at) >= self._clock() - DISCHARGED_VISIBLE_FOR,
-            )
-            .order_by(col(Patient.discharged_at).desc(), col(Patient.id).desc())
-        ).first()
+        return timeline_repo.discharged_by_label(
+            session,
+            ward_ids=actor.ward_ids,
+            label=label,
+            since=self._clock() - DISCHARGED_VISIBLE_FOR,
+        )
 
     def _visible(self, patient: Patient, actor: StaffView) -> bool:
         if patient.ward_id not in actor.ward_ids:
@@ -119,9 +117,11 @@ class TimelineService:
 def _page(session: Session, patient: Patient, before_id: int | None, limit: int) -> Timeline:
     assert patient.id is not None
     limit = max(1, min(limit, MAX_PAGE))
-    rows = _rows(session, patient.id, before_id, limit + 1)
+    rows = timeline_repo.audit_page(
+        session, patient_id=patient.id, before_id=before_id, count=limit + 1
+    )
     shown = rows[:limit]
-    names = _names(session, _staff_ids(shown))
+    names = timeline_repo.staff_names(session, ids=_staff_ids(shown))
     ward = session.get(Ward, patient.ward_id)
     return Timeline(
         patient_id=patient.id,
@@ -131,30 +131,6 @@ def _page(session: Session, patient: Patient, before_id: int | None, limit: int)
         entries=tuple(_entry(row, names) for row in shown),
         has_older=len(rows) > limit,
     )
-
-
-def _rows(
-    session: Session, patient_id: int, before_id: int | None, count: int
-) -> Sequence[AuditLog]:
-    """Newest first by time, then id (rows recorded in one transaction share a time).
-
-    Paging is by keyset on (at, id) so rows added while someone reads never shift a page. A
-    cursor that is not this patient's row gives an empty page: it is forged or confused.
-    """
-    query = select(AuditLog).where(AuditLog.patient_id == patient_id)
-    if before_id is not None:
-        cursor = session.get(AuditLog, before_id)
-        if cursor is None or cursor.patient_id != patient_id:
-            return []
-        query = query.where(
-            or_(
-                col(AuditLog.at) < cursor.at,
-                (col(AuditLog.at) == cursor.at) & (col(AuditLog.id) < before_id),
-            )
-        )
-    return session.exec(
-        query.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc()).limit(count)
-    ).all()
 
 
 def _staff_ids(rows: Iterable[AuditLog]) -> set[int]:
@@ -169,14 +145,6 @@ def _staff_ids(rows: Iterable[AuditLog]) -> set[int]:
             elif key in STAFF_LIST_KEYS and isinstance(value, list):
                 ids.update(v for v in value if _is_id(v))
     return ids
-
-
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    """Display names for a page's staff ids, in one query."""
-    if not ids:
-        return {}
-    rows = session.exec(select(Staff.id, Staff.display_name).where(col(Staff.id).in_(ids))).all()
-    return {staff_id: name for staff_id, name in rows if staff_id is not None}
 
 
 def _entry(row: AuditLog, names: Mapping[int, str]) -> TimelineEntry:

@@ -1,7 +1,9 @@
 """Telegram adapters for the neuro check: parse, call ``CheckService``, render.
 
-Conversation state is in the database (see ``bot/services/flow.md``), so these handlers hold
-none: a press after a restart, or on another instance, works the same.
+Conversation state is in the database (see ``bot/clinical/check_flow.md``), so these handlers
+hold none: a press after a restart, or on another instance, works the same. A refusal
+(``RefusedError``) is caught inside the worker thread's transaction, so that the audit row of
+a refused press is kept, and worded here.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, CallbackQuery, Message, Update
@@ -22,12 +25,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services import flow
-from bot.services.checks import CheckService, CheckView, Held, Rejected, Shown, StartResult
+from bot.clinical import check_flow
+from bot.services.checks import CheckService, CheckView, Held, Shown, StartResult
+from bot.services.errors import RefusedError
 from bot.services.staff import StaffView
-from bot.telegram import callbacks, check_views, texts
+from bot.telegram import callbacks, check_views, texts, words
 from bot.telegram.access import Access
 from bot.telegram.picker import PatientPicker
+from bot.telegram.words import checks as check_words
 from storage.models import AssessmentStatus
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,16 @@ NOTHING_TO_CANCEL = "You have no check open; nothing to cancel."
 
 
 OnSubmitted = Callable[[Application], None]  # type: ignore[type-arg]
+T = TypeVar("T")
+
+
+def caught(work: Callable[[], T]) -> T | RefusedError:
+    """The use case's result, or its refusal as a value: run inside the transaction, so
+    that what the refusal wrote (its audit row) is committed rather than rolled back."""
+    try:
+        return work()
+    except RefusedError as refused:
+        return refused
 
 
 class CheckHandlers:
@@ -83,11 +98,17 @@ class CheckHandlers:
             if resolved is None:
                 return
             label = resolved
-        result = await asyncio.to_thread(self._checks.start, staff, label=label, baseline=baseline)
+        result = await asyncio.to_thread(
+            caught, lambda: self._checks.start(staff, label=label, baseline=baseline)
+        )
         await self.show_start(context.bot, message.chat_id, result)
         self.started(context.application, result)
 
-    def started(self, app: Application, result: StartResult) -> None:  # type: ignore[type-arg]
+    def started(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        result: StartResult | RefusedError,
+    ) -> None:
         """A new check may have queued edits of its prompts' copies: send them now."""
         if isinstance(result, Shown) and self._on_submitted is not None:
             self._on_submitted(app)
@@ -96,7 +117,7 @@ class CheckHandlers:
         self, message: Message, context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
     ) -> None:
         """/check for a patient chosen in the picker."""
-        result = await asyncio.to_thread(self._checks.start, staff, label=label)
+        result = await asyncio.to_thread(caught, lambda: self._checks.start(staff, label=label))
         await self.show_start(context.bot, message.chat_id, result)
         self.started(context.application, result)
 
@@ -120,7 +141,7 @@ class CheckHandlers:
         else:
             assert not isinstance(result, Held)
             await self._show_press(context.bot, query, result)
-            if data.action in (flow.CANCEL, flow.STAY) and isinstance(result, Shown):
+            if data.action in (check_flow.CANCEL, check_flow.STAY) and isinstance(result, Shown):
                 await self._close_confirmation(query, result.view)
             finished = isinstance(result, Shown) and result.view.status in (
                 AssessmentStatus.SUBMITTED,
@@ -129,10 +150,15 @@ class CheckHandlers:
             if finished and self._on_submitted is not None:
                 self._on_submitted(context.application)
 
-    def _act(self, staff: StaffView, data: callbacks.Callback | None) -> StartResult | None:
+    def _act(
+        self, staff: StaffView, data: callbacks.Callback | None
+    ) -> StartResult | RefusedError | None:
         """The service call for a press (runs in the worker thread with the staff lookup)."""
         if data is None:
             return None
+        return caught(lambda: self._call(staff, data))
+
+    def _call(self, staff: StaffView, data: callbacks.Callback) -> StartResult:
         if data.kind == "ck":
             return self._checks.start(
                 staff, patient_id=data.target, baseline=data.action == "baseline"
@@ -140,7 +166,7 @@ class CheckHandlers:
         if data.kind == "to":
             return self._checks.take_over(staff, data.target, data.version)
         if data.action == check_views.CANCEL_ASK:  # nothing changes yet: check and show
-            return self._checks.press(staff, data.target, data.version, flow.STAY)
+            return self._checks.press(staff, data.target, data.version, check_flow.STAY)
         return self._checks.press(staff, data.target, data.version, data.action)
 
     async def cancel(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -214,10 +240,10 @@ class CheckHandlers:
 
     # -- rendering ------------------------------------------------------------------------
 
-    async def show_start(self, bot: Bot, chat_id: int, result: Shown | Rejected | Held) -> None:
+    async def show_start(self, bot: Bot, chat_id: int, result: StartResult | RefusedError) -> None:
         """Draw the outcome of starting a check: the first question, who holds it, or why not."""
-        if isinstance(result, Rejected):
-            await bot.send_message(chat_id, result.notice)
+        if isinstance(result, RefusedError):
+            await bot.send_message(chat_id, words.refusal(result))
         elif isinstance(result, Held):
             text, markup = check_views.held_text(result, self._zone)
             await bot.send_message(chat_id, text, reply_markup=markup, protect_content=True)
@@ -243,26 +269,29 @@ class CheckHandlers:
             return False
         return True
 
-    async def _show_press(self, bot: Bot, query: CallbackQuery, result: Shown | Rejected) -> None:
-        if isinstance(result, Rejected):
-            await query.answer(result.notice, show_alert=True)
+    async def _show_press(
+        self, bot: Bot, query: CallbackQuery, result: Shown | RefusedError
+    ) -> None:
+        if isinstance(result, RefusedError):
+            await query.answer(words.refusal(result), show_alert=True)
             return
+        notice = check_words.notice(result.notice)
         if result.displaced is not None:
             await self._displace(bot, result.displaced, result.view.holder_name)
         if result.new_message:
-            await query.answer(result.notice or None)
+            await query.answer(notice)
             await self._send(bot, query.from_user.id, result.view)
         else:
             # Independent calls, the edit first: the changed question is what the nurse waits
             # for (the buttons she pressed go with it); the answer stops the spinner just after.
-            await asyncio.gather(self._edit(bot, result.view), query.answer(result.notice or None))
+            await asyncio.gather(self._edit(bot, result.view), query.answer(notice))
 
     async def _show_input(self, bot: Bot, chat_id: int, shown: Shown | None) -> None:
         if shown is None:
             await bot.send_message(chat_id, NO_CHECK_OPEN)
             return
-        if shown.notice:
-            await bot.send_message(chat_id, shown.notice)
+        if shown.notice is not None:
+            await bot.send_message(chat_id, check_words.notice(shown.notice) or "")
         await self._send(bot, chat_id, shown.view)
 
     async def _send(self, bot: Bot, chat_id: int, view: CheckView) -> None:

@@ -11,8 +11,7 @@ from typing import Any, Final
 
 from telegram import InlineKeyboardButton
 
-from bot.clinical import CrsResult, Flag, Hypotension, Oxygen
-from bot.services import flow_crs
+from bot.clinical import CrsResult, Flag, Hypotension, Oxygen, check_crs
 
 Button = Callable[[str, str], InlineKeyboardButton]
 Rows = list[list[InlineKeyboardButton]]
@@ -33,11 +32,13 @@ TREATED_LABELS: Final[Mapping[str, str]] = {
     "yes": "Given: antipyretic, tocilizumab or steroid",
     "no": "None of these given",
 }
+# One tap for the usual answers of the three questions after the temperature.
+NONE_GIVEN_LABEL: Final = "No support, no oxygen, nothing given"
 TITLES: Final[Mapping[str, str]] = {
-    flow_crs.TEMPERATURE: "CRS: temperature",
-    flow_crs.PRESSURE: "CRS: blood pressure support",
-    flow_crs.OXYGEN: "CRS: oxygen",
-    flow_crs.TREATED: "CRS: treatment given",
+    check_crs.TEMPERATURE: "CRS: temperature",
+    check_crs.PRESSURE: "CRS: blood pressure support",
+    check_crs.OXYGEN: "CRS: oxygen",
+    check_crs.TREATED: "CRS: treatment given",
 }
 _SHORT: Final[Mapping[str, str]] = {
     Hypotension.NONE: "no BP support",
@@ -53,20 +54,21 @@ _SHORT: Final[Mapping[str, str]] = {
 
 def step(step: str, answers: Mapping[str, Any], button: Button) -> tuple[str, Rows]:
     """The question and its buttons for one CRS step."""
-    if step == flow_crs.TEMPERATURE:
-        values = flow_crs.temperature_buttons(answers.get("crs_last_c"))
-        row = [button(f"{v:.1f} °C", flow_crs.temperature_action(v)) for v in values]
+    if step == check_crs.TEMPERATURE:
+        values = check_crs.temperature_buttons(answers.get("crs_last_c"))
+        row = [button(f"{v:.1f} °C", check_crs.temperature_action(v)) for v in values]
         last = answers.get("crs_last_c")
         since = f" (last recorded {last:.1f} °C)" if last is not None else ""
         return (
             f"CRS. Temperature now{since}? Tap it, or type it (34.0-43.0, e.g. 38.4).",
-            [row[:3], row[3:], [button("Type it", flow_crs.TYPE_IT)]],
+            [row[:3], row[3:], [button("Type it", check_crs.TYPE_IT)]],
         )
-    if step == flow_crs.PRESSURE:
-        return "CRS. Blood pressure: what support does the patient need?", _choices(
-            step, PRESSURE_LABELS, button
-        )
-    if step == flow_crs.OXYGEN:
+    if step == check_crs.PRESSURE:
+        return "CRS. Blood pressure: what support does the patient need?", [
+            [button(NONE_GIVEN_LABEL, check_crs.NONE_GIVEN)],
+            *_choices(step, PRESSURE_LABELS, button),
+        ]
+    if step == check_crs.OXYGEN:
         return "CRS. Oxygen: what does the patient need?", _choices(step, OXYGEN_LABELS, button)
     return (
         "CRS. Since the last check, was an antipyretic (e.g. paracetamol), tocilizumab or a "
@@ -76,12 +78,12 @@ def step(step: str, answers: Mapping[str, Any], button: Button) -> tuple[str, Ro
 
 
 def _choices(step: str, labels: Mapping[str, str], button: Button) -> Rows:
-    return [[button(labels[value], value)] for value in flow_crs.CHOICES[step]]
+    return [[button(labels[value], value)] for value in check_crs.CHOICES[step]]
 
 
 def summary_lines(answers: Mapping[str, Any], crs: CrsResult | None) -> list[str]:
     """What the nurse reviews: the answers, and the grade once all four are in."""
-    if not flow_crs.asked(answers):
+    if not check_crs.asked(answers):
         return []
     given: Mapping[str, Any] = answers.get("crs", {})
     if crs is None:

@@ -13,11 +13,12 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.clinical import Seizure
-from bot.services.checks import NO_PATIENT, Rejected
-from bot.services.events import FINDINGS, EventReport, EventService
+from bot.services.checks import Rejected
+from bot.services.errors import RefusedError
+from bot.services.events import FINDINGS, NO_PATIENT, EventReport, EventService
 from bot.services.history import CHART_DAYS, History, HistoryService
 from bot.services.staff import StaffView
-from bot.telegram import callbacks, charts, check_views, texts
+from bot.telegram import callbacks, charts, check_views, texts, words
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
 from bot.telegram.labs import labs_lines
@@ -175,9 +176,10 @@ class EventHandlers:
         self, message: Message, context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
     ) -> None:
         """The grades and the chart of a patient typed or picked."""
-        result = await asyncio.to_thread(self._history.history, staff, label)
-        if isinstance(result, Rejected):
-            await message.reply_text(result.notice)
+        try:
+            result = await asyncio.to_thread(self._history.history, staff, label)
+        except RefusedError as refused:
+            await message.reply_text(words.refusal(refused))
             return
         await message.reply_text(self._history_text(result), protect_content=True)
         if any(point.grade is not None for point in result.points):

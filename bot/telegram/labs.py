@@ -29,10 +29,10 @@ from telegram.ext import (
 )
 
 from bot.clinical.labs import CANONICAL_UNIT, NAMES, LabInputError, LabTest, parse_test, shown
-from bot.services.checks import Rejected
+from bot.services.errors import RefusedError
 from bot.services.labs import LabPoint, LabService
 from bot.services.staff import StaffView
-from bot.telegram import callbacks, texts
+from bot.telegram import callbacks, texts, words
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
 
@@ -90,8 +90,8 @@ class LabHandlers:
             patient_id, patient_label, latest = await asyncio.to_thread(
                 self._labs.find_patient, staff, label
             )
-        except LabInputError as error:
-            await message.reply_text(str(error))
+        except RefusedError as refused:
+            await message.reply_text(words.refusal(refused))
             return
         if test is not None and rest:
             _, reply = await self._record(staff, patient_id, test, rest)
@@ -151,9 +151,11 @@ class LabHandlers:
         self, staff: StaffView, patient_id: int, test: LabTest, text: str
     ) -> tuple[bool, str]:
         """Whether it was recorded, and the reply."""
-        result = await asyncio.to_thread(self._labs.record, staff, patient_id, test, text)
-        if isinstance(result, Rejected):
-            return False, f"Not recorded: {result.notice}. Type it again, or /labs to start over."
+        try:
+            result = await asyncio.to_thread(self._labs.record, staff, patient_id, test, text)
+        except RefusedError as refused:
+            why = words.refusal(refused)
+            return False, f"Not recorded: {why}. Type it again, or /labs to start over."
         point = result.point
         converted = "" if result.entered.endswith(CANONICAL_UNIT[test]) else f" ({result.entered})"
         return True, (

@@ -21,13 +21,13 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot import metrics
 from bot.services import prompt_copies
-from bot.services.checks import Rejected
+from bot.services.errors import RefusedError
 from bot.services.outbox import TELEGRAM, ChannelSender, Outbox, OutboxItem
 from bot.services.prompts import PromptService, Snoozed
-from bot.telegram import callbacks, texts
+from bot.telegram import callbacks, texts, words
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
-from bot.telegram.checks import CheckHandlers
+from bot.telegram.checks import CheckHandlers, caught
 
 log = logging.getLogger(__name__)
 PROMPT, REMIND, CHARGE, PHYSICIAN = 0, 1, 2, 3
@@ -264,7 +264,9 @@ class PromptHandlers:
             return
         if data.action == "start":
             done = await self._access.run_as(
-                update, "prompt_start", lambda s: self._prompts.start(s, data.target)
+                update,
+                "prompt_start",
+                lambda s: caught(lambda: self._prompts.start(s, data.target)),
             )
             if done is not None:
                 await query.answer()
@@ -272,13 +274,15 @@ class PromptHandlers:
                 self._checks.started(context.application, done[1])
             return
         snoozed = await self._access.run_as(
-            update, "prompt_snooze", lambda s: self._prompts.snooze(s, data.target, data.version)
+            update,
+            "prompt_snooze",
+            lambda s: caught(lambda: self._prompts.snooze(s, data.target, data.version)),
         )
         if snoozed is None:
             return
         result = snoozed[1]
-        if isinstance(result, Rejected):
-            await query.answer(result.notice, show_alert=True)
+        if isinstance(result, RefusedError):
+            await query.answer(words.refusal(result), show_alert=True)
             return
         assert isinstance(result, Snoozed)
         until = result.until.astimezone(self._zone).strftime("%H:%M")

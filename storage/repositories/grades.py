@@ -87,3 +87,29 @@ def fever_since(session: Session, *, patient_id: int, since: dt.datetime, thresh
         ).first()
         is not None
     )
+
+
+def latest_checks(
+    session: Session, *, patient_id: int, limit: int, before: dt.datetime | None = None
+) -> Sequence[GradeResult]:
+    """Current grades of submitted checks (not events), newest first (graded before
+    ``before``, when given: what a check was compared with at the time)."""
+    query = select(GradeResult).where(
+        GradeResult.patient_id == patient_id,
+        col(GradeResult.current),
+        col(GradeResult.assessment_id).is_not(None),
+    )
+    if before is not None:
+        query = query.where(col(GradeResult.graded_at) < before)
+    return session.exec(
+        query.order_by(col(GradeResult.graded_at).desc(), col(GradeResult.id).desc()).limit(limit)
+    ).all()
+
+
+def current_of_assessment(session: Session, *, assessment_id: int) -> GradeResult | None:
+    """The current grade of a submitted check."""
+    return session.exec(
+        select(GradeResult).where(
+            GradeResult.assessment_id == assessment_id, col(GradeResult.current)
+        )
+    ).first()

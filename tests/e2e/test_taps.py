@@ -45,6 +45,11 @@ ABNORMAL = (
 )
 
 
+# In the intensive window: the temperature, then one tap for no blood-pressure support, no
+# oxygen and nothing given (each still recorded).
+CRS_QUICK = ("37.0 °C", "No support, no oxygen, nothing given")
+
+
 class Walker:
     """Presses buttons the nurse can see, on whatever message shows them, and counts."""
 
@@ -130,11 +135,34 @@ async def test_every_item_stays_editable_from_the_summary(
     assert [i for i in items if i.startswith("motor_")] == ["motor_tremor"]
 
 
-async def test_in_the_intensive_window_the_crs_questions_add_four_taps(
+async def test_in_the_intensive_window_the_crs_questions_add_two_taps(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database
+) -> None:
+    walker = await prompt(tg, neurocheck, db, crs=True)
+    done = await walker.press(*NORMAL[:-2], *CRS_QUICK, *NORMAL[-2:])
+    print(f"\ntaps for a normal adult check with the CRS questions: {walker.taps}")
+    assert walker.taps == 10 <= 11
+    assert "CRS grade 0" in (done.text or "")
+    _, items = stored(db)
+    assert (items["temperature"], items["pressure"]) == ("37.0", "none")
+    assert (items["oxygen"], items["treated"]) == ("none", "no")
+
+
+async def test_the_crs_answers_one_by_one_take_four_taps(
     tg: FakeTelegram, neurocheck: Neurocheck, db: Database
 ) -> None:
     walker = await prompt(tg, neurocheck, db, crs=True)
     done = await walker.press(*NORMAL[:-2], *CRS_NORMAL.values(), *NORMAL[-2:])
-    print(f"\ntaps for a normal adult check with the CRS questions: {walker.taps}")
     assert walker.taps == 12
     assert "CRS grade 0" in (done.text or "")
+
+
+async def test_the_crs_answers_of_the_shortcut_stay_editable_from_the_summary(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database
+) -> None:
+    walker = await prompt(tg, neurocheck, db, crs=True)
+    summary = await walker.press(*NORMAL[:-2], *CRS_QUICK, "Skip")
+    assert "Submit this check?" in (summary.text or "")
+    await walker.press("Edit", "CRS: oxygen", "O2: low-flow, 6 L/min or less", "Submit")
+    _, items = stored(db)
+    assert (items["oxygen"], items["pressure"], items["treated"]) == ("low_flow", "none", "no")

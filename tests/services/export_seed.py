@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from bot.services import flow_crs
+from bot.clinical import check_crs
 from bot.services.alerts import Acknowledged, AlertService
 from bot.services.checks import CheckService, Shown
 from bot.services.enrolment import EnrolmentService
@@ -107,13 +107,13 @@ def do_check(
 
 
 CRS_NORMAL = {
-    flow_crs.TEMPERATURE: flow_crs.temperature_action(37.0),
-    flow_crs.PRESSURE: "none",
-    flow_crs.OXYGEN: "none",
-    flow_crs.TREATED: "no",
+    check_crs.TEMPERATURE: check_crs.temperature_action(37.0),
+    check_crs.PRESSURE: "none",
+    check_crs.OXYGEN: "none",
+    check_crs.TREATED: "no",
 }
 """The CRS answers of an afebrile patient without support, step by step."""
-CRS_ANSWERS = {**flow_crs.CHOICES, flow_crs.TEMPERATURE: ()}
+CRS_ANSWERS = {**check_crs.CHOICES, check_crs.TEMPERATURE: ()}
 
 
 def open_due(db: Database, patient_id: int) -> ScheduledCheck:

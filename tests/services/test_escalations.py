@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from bot.clinical import IceItem, Tool, Urgency, grade_icans
+from bot.clinical import IceItem, Tool, Urgency, check_answers, grade_icans
 from bot.clinical.policy import DEFAULTS, snapshot, steps_of
-from bot.services import flow, grades
+from bot.services import grades
 from bot.services.alerts import NO_ALERT, Acknowledged, AlertService
 from bot.services.checks import Rejected
 from bot.services.escalations import (
@@ -250,7 +250,7 @@ def graded_check(
         )
         session.add(check)
         session.flush()
-        result = grade_icans(flow.to_assessment(answers, Tool.ICE))
+        result = grade_icans(check_answers.to_assessment(answers, Tool.ICE))
         row = grades.to_row(result, patient_id=team.patient, at=at, assessment_id=check.id)
         session.add(row)
         session.flush()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.clinical import Tool
-from bot.services import flow, flow_crs
-from bot.services.flow_crs import TemperatureError, parse_temperature, temperature_buttons
+from bot.clinical import Tool, check_answers, check_crs, check_flow
+from bot.clinical.check_crs import TemperatureError, parse_temperature, temperature_buttons
+from bot.services.check_results import HINT_NOTICES, Notice
 from bot.services.wards import WardError, apply_setting_changes, effective_settings
+from bot.telegram.words import checks as check_words
 
 ICANS_NORMAL = (
     "alert",
@@ -20,55 +21,77 @@ ICANS_NORMAL = (
 )
 
 
-def answered(asks: bool, *actions: str) -> flow.FlowState:
-    state = flow.start(Tool.ICE)
+def answered(asks: bool, *actions: str) -> check_flow.FlowState:
+    state = check_flow.start(Tool.ICE)
     if asks:
-        state = flow.FlowState(state.step, state.tool, {**state.answers, "crs_ask": True})
+        state = check_flow.FlowState(state.step, state.tool, {**state.answers, "crs_ask": True})
     for action in (*ICANS_NORMAL, *actions):
-        state = flow.apply(state, action).state
+        state = check_flow.apply(state, action).state
     return state
 
 
 def test_the_crs_questions_follow_the_icans_domains_when_asked() -> None:
-    assert answered(True).step == flow_crs.TEMPERATURE
-    assert answered(False).step == flow.NOTE
+    assert answered(True).step == check_crs.TEMPERATURE
+    assert answered(False).step == check_flow.NOTE
     state = answered(True, "t38.5", "one_vasopressor", "none", "no")
-    assert state.step == flow.NOTE
+    assert state.step == check_flow.NOTE
     assert state.answers["crs"] == {
         "temperature": 38.5,
         "pressure": "one_vasopressor",
         "oxygen": "none",
         "treated": "no",
     }
-    rows = {r.item: r.value for r in flow.answered_items(state.answers, Tool.ICE)}
+    rows = {r.item: r.value for r in check_answers.answered_items(state.answers, Tool.ICE)}
     assert rows["temperature"] == "38.5" and rows["pressure"] == "one_vasopressor"
+
+
+def test_one_tap_after_the_temperature_records_no_support_no_oxygen_nothing_given() -> None:
+    state = answered(True, "t37.0", check_crs.NONE_GIVEN)
+    assert state.step == check_flow.NOTE
+    assert state.answers["crs"] == {
+        "temperature": 37.0,
+        "pressure": "none",
+        "oxygen": "none",
+        "treated": "no",
+    }
+    rows = {r.item: r.value for r in check_answers.answered_items(state.answers, Tool.ICE)}
+    assert (rows["pressure"], rows["oxygen"], rows["treated"]) == ("none", "none", "no")
+    summary = check_flow.apply(state, "skip").state
+    edit = check_flow.apply(check_flow.apply(summary, "edit").state, "go.treated").state
+    assert check_flow.apply(edit, "yes").state.answers["crs"]["treated"] == "yes"
+
+
+def test_the_shortcut_is_only_offered_on_the_blood_pressure_question() -> None:
+    with pytest.raises(check_flow.InvalidActionError):
+        check_flow.apply(answered(True, "t37.0", "none"), check_crs.NONE_GIVEN)
 
 
 @pytest.mark.parametrize("action", ["t45.0", "t33.9", "tnan", "xyz", "comfort"])
 def test_a_forged_or_impossible_answer_is_refused(action: str) -> None:
-    with pytest.raises(flow.InvalidActionError):
-        flow.apply(answered(True), action)
+    with pytest.raises(check_flow.InvalidActionError):
+        check_flow.apply(answered(True), action)
 
 
 def test_comfort_oxygen_is_not_offered_at_the_bedside() -> None:
     state = answered(True, "t37.0", "none")
-    with pytest.raises(flow.InvalidActionError):
-        flow.apply(state, "comfort")
+    with pytest.raises(check_flow.InvalidActionError):
+        check_flow.apply(state, "comfort")
 
 
 def test_type_it_changes_nothing_and_says_how() -> None:
-    outcome = flow.apply(answered(True), flow_crs.TYPE_IT)
-    assert outcome.state.step == flow_crs.TEMPERATURE and "38.4" in (outcome.message or "")
+    outcome = check_flow.apply(answered(True), check_crs.TYPE_IT)
+    assert outcome.state.step == check_crs.TEMPERATURE and outcome.hint is not None
+    assert "38.4" in (check_words.notice(Notice(HINT_NOTICES[outcome.hint.code])) or "")
 
 
 def test_back_and_edit_reach_the_crs_questions() -> None:
     state = answered(True, "t37.0", "none", "none", "no", "skip")
-    assert flow.apply(state, "back").state.step == flow.NOTE
-    assert "go.oxygen" not in flow.editable_steps(state.answers, Tool.ICE)
-    assert flow_crs.OXYGEN in flow.editable_steps(state.answers, Tool.ICE)
-    edit = flow.apply(flow.apply(state, "edit").state, "go.oxygen").state
-    done = flow.apply(edit, "high_flow").state
-    assert done.step == flow.SUMMARY and done.answers["crs"]["oxygen"] == "high_flow"
+    assert check_flow.apply(state, "back").state.step == check_flow.NOTE
+    assert "go.oxygen" not in check_flow.editable_steps(state.answers, Tool.ICE)
+    assert check_crs.OXYGEN in check_flow.editable_steps(state.answers, Tool.ICE)
+    edit = check_flow.apply(check_flow.apply(state, "edit").state, "go.oxygen").state
+    done = check_flow.apply(edit, "high_flow").state
+    assert done.step == check_flow.SUMMARY and done.answers["crs"]["oxygen"] == "high_flow"
 
 
 @pytest.mark.parametrize(

@@ -9,30 +9,30 @@ the next button press. ``answers`` is plain JSON:
     seizure: Seizure                       motor / icp: [finding, ...]
     done: [step, ...]                      (steps the nurse has completed)
     reason_for: {"items": [...], "after": step}   (while asking why items were not assessable)
-    crs_ask: bool, crs_last_c: float | None, crs: {...}   (CRS questions: see flow_crs.py)
+    crs_ask: bool, crs_last_c: float | None, crs: {...}   (CRS questions: see check_crs.py)
 
 The next step is always the first step of the applicable sequence, after the current one,
 that is not done; when none is left, the summary. The same rule drives the first pass and
 editing (an edited step returns straight to the summary), and it adapts when an edit changes
 the path (a patient changed from unarousable to alert must now do the ICE).
 
-See ``flow.md`` beside this file for the diagram.
+See ``check_flow.md`` beside this file for the diagram. No words here: a hint for the nurse
+is a code (``FlowHint``) that the Telegram layer words; the grading input and the rows stored
+on submit are built in ``check_answers.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final, TypeVar
 
-from bot.clinical import (
-    Assessment,
+from bot.clinical import check_crs
+from bot.clinical.vocabulary import (
     CapdAnswer,
-    CapdAnswers,
     CapdQuestion,
     Consciousness,
-    IceAnswers,
     IceItem,
     IcpFinding,
     ItemAnswer,
@@ -41,7 +41,6 @@ from bot.clinical import (
     Seizure,
     Tool,
 )
-from bot.services import flow_crs
 
 Answers = dict[str, Any]
 _E = TypeVar("_E", bound=StrEnum)
@@ -89,6 +88,19 @@ ALL_CORRECT: Final = "allc"  # a row step: every item not yet marked is correct,
 NO_FINDINGS: Final = "nofind"  # the seizure step: no seizure, no motor, no ICP findings
 
 
+class FlowHint(StrEnum):
+    """A short pop-up for the nurse: the press changed nothing, and this is why or how."""
+
+    ANSWER_EVERY_ITEM = "answer_every_item"  # Done on a row with items unmarked (``items``)
+    TYPE_TEMPERATURE = "type_temperature"  # "Type it" on the temperature question
+
+
+@dataclass(frozen=True)
+class Hint:
+    code: FlowHint
+    items: tuple[str, ...] = ()  # the items still unanswered, for ANSWER_EVERY_ITEM
+
+
 class InvalidActionError(ValueError):
     """The action does not belong to the current step (forged, or from another release)."""
 
@@ -107,7 +119,7 @@ class Outcome:
     state: FlowState
     submit: bool = False
     cancel: bool = False
-    message: str | None = None  # shown to the nurse as a short pop-up (e.g. "answer all four")
+    hint: Hint | None = None  # shown to the nurse as a short pop-up (e.g. "answer all four")
 
 
 def start(tool: Tool) -> FlowState:
@@ -122,7 +134,7 @@ def sequence(answers: Mapping[str, Any], tool: Tool) -> tuple[str, ...]:
             steps += [ORIENTATION, NAMING, TASKS]
         else:
             steps += list(CAPD_STEPS)
-    crs = flow_crs.STEPS if flow_crs.asked(answers) else ()
+    crs = check_crs.STEPS if check_crs.asked(answers) else ()
     return (*steps, SEIZURE, MOTOR, ICP, *crs, NOTE)
 
 
@@ -211,8 +223,8 @@ def _rows(state: FlowState, answers: Answers, action: str) -> Outcome:
     if action == DONE:
         unanswered = [i for i in items if i.value not in ice]
         if unanswered:
-            names = ", ".join(i.value for i in unanswered)
-            return Outcome(state, message=f"Answer every item first ({names}).")
+            missing = tuple(i.value for i in unanswered)
+            return Outcome(state, hint=Hint(FlowHint.ANSWER_EVERY_ITEM, missing))
         not_assessable = [i.value for i in items if ice[i.value] == ItemAnswer.NOT_ASSESSABLE]
         if not_assessable:
             return _ask_reason(state, answers, not_assessable, state.step)
@@ -300,15 +312,22 @@ def _toggles(state: FlowState, answers: Answers, action: str) -> Outcome:
 
 def _crs(state: FlowState, answers: Answers, action: str) -> Outcome:
     """One tap per CRS question; the temperature may also come typed (the service turns the
-    text into the same ``t38.4`` action, validated by the same rule)."""
-    if state.step == flow_crs.TEMPERATURE:
-        if action == flow_crs.TYPE_IT:
-            return Outcome(state, message="Type the temperature in C, e.g. 38.4")
-        value = flow_crs.temperature_from_action(action)
+    text into the same ``t38.4`` action, validated by the same rule). On the blood-pressure
+    question one tap may answer it and the two after it: no support, no oxygen, nothing
+    given (the usual answers, each still stored and editable)."""
+    if state.step == check_crs.TEMPERATURE:
+        if action == check_crs.TYPE_IT:
+            return Outcome(state, hint=Hint(FlowHint.TYPE_TEMPERATURE))
+        value = check_crs.temperature_from_action(action)
         if value is None:
             raise InvalidActionError(action)
-        answers.setdefault("crs", {})[flow_crs.TEMPERATURE] = value
-    elif flow_crs.is_choice(state.step, action):
+        answers.setdefault("crs", {})[check_crs.TEMPERATURE] = value
+    elif state.step == check_crs.PRESSURE and action == check_crs.NONE_GIVEN:
+        answers.setdefault("crs", {}).update(check_crs.NONE_GIVEN_ANSWERS)
+        done = answers.setdefault("done", [])
+        done += [s for s in (check_crs.PRESSURE, check_crs.OXYGEN) if s not in done]
+        return _complete(state, answers, check_crs.TREATED)
+    elif check_crs.is_choice(state.step, action):
         answers.setdefault("crs", {})[state.step] = action
     else:
         raise InvalidActionError(action)
@@ -370,7 +389,7 @@ _HANDLERS = {
     MOTOR: _toggles,
     ICP: _toggles,
     NOTE: _note,
-    **dict.fromkeys(flow_crs.STEPS, _crs),
+    **dict.fromkeys(check_crs.STEPS, _crs),
 }
 
 
@@ -379,62 +398,3 @@ def _enum(enum_cls: type[_E], value: str) -> _E:
         return enum_cls(value)
     except ValueError as exc:
         raise InvalidActionError(value) from exc
-
-
-def to_assessment(answers: Mapping[str, Any], tool: Tool) -> Assessment:
-    """The clinical input for grading; steps not yet answered count as normal findings."""
-    consciousness = Consciousness(answers.get("consciousness", Consciousness.ALERT))
-    unarousable = consciousness is Consciousness.UNAROUSABLE
-    return Assessment(
-        tool=tool,
-        consciousness=consciousness,
-        ice=None if unarousable or tool is not Tool.ICE else _ice(answers),
-        capd=None if unarousable or tool is not Tool.CAPD else _capd_answers(answers),
-        seizure=Seizure(answers.get("seizure", Seizure.NONE)),
-        motor=frozenset(MotorFinding(m) for m in answers.get(MOTOR, ())),
-        icp=frozenset(IcpFinding(i) for i in answers.get(ICP, ())),
-    )
-
-
-def _ice(answers: Mapping[str, Any]) -> IceAnswers:
-    given: Mapping[str, str] = answers.get("ice", {})
-    return IceAnswers.from_mapping(
-        {item: ItemAnswer(given.get(item.value, ItemAnswer.NOT_ASSESSABLE)) for item in IceItem}
-    )
-
-
-def _capd_answers(answers: Mapping[str, Any]) -> CapdAnswers:
-    capd = answers.get("capd")
-    if not isinstance(capd, dict) or len(capd) != len(tuple(CapdQuestion)):
-        return CapdAnswers.not_assessable()
-    return CapdAnswers(items=tuple(CapdAnswer(capd[q.value]) for q in tuple(CapdQuestion)))
-
-
-def answered_items(answers: Mapping[str, Any], tool: Tool) -> Sequence[StoredAnswer]:
-    """Every answered item as rows for storage, in the order they were asked."""
-    reasons: Mapping[str, str] = answers.get("reasons", {})
-    rows = [StoredAnswer("consciousness", str(answers["consciousness"]))]
-    steps = sequence(answers, tool)
-    if ORIENTATION in steps:
-        ice = answers["ice"]
-        rows += [StoredAnswer(i.value, str(ice[i.value]), reasons.get(i.value)) for i in IceItem]
-    elif CAPD_STEPS[0] in steps:
-        capd = answers["capd"]
-        if isinstance(capd, dict):
-            rows += [StoredAnswer(f"capd_{q.value}", str(capd[q.value])) for q in CapdQuestion]
-        else:
-            rows.append(StoredAnswer("capd", str(capd), reasons.get("capd")))
-    rows.append(StoredAnswer("seizure", str(answers["seizure"])))
-    rows += [StoredAnswer(f"motor_{m}", "present") for m in answers.get(MOTOR, ())]
-    rows += [StoredAnswer(f"icp_{i}", "present") for i in answers.get(ICP, ())]
-    if flow_crs.asked(answers):
-        crs: Mapping[str, Any] = answers.get("crs", {})
-        rows += [StoredAnswer(step, str(crs[step])) for step in flow_crs.STEPS if step in crs]
-    return rows
-
-
-@dataclass(frozen=True)
-class StoredAnswer:
-    item: str
-    value: str
-    reason: str | None = None

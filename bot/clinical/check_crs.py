@@ -1,4 +1,4 @@
-"""The CRS questions of the check round: pure helpers for ``flow.py`` (no I/O, no Telegram).
+"""The CRS questions of the check round: pure helpers for ``check_flow.py`` (no I/O, no words).
 
 Asked after the ICANS domains when the check opened with ``answers["crs_ask"]`` set (the
 service decides: during an intensive window, unless the ward switched CRS off). One tap per
@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any, Final
 
-from bot.clinical import CrsInput, Hypotension, Oxygen
+from bot.clinical.crs import CrsInput
+from bot.clinical.vocabulary import Hypotension, Oxygen
 
 TEMPERATURE: Final = "temperature"
 PRESSURE: Final = "pressure"
@@ -27,6 +29,14 @@ OXYGEN: Final = "oxygen"
 TREATED: Final = "treated"
 STEPS: Final = (TEMPERATURE, PRESSURE, OXYGEN, TREATED)
 TYPE_IT: Final = "type"  # the "type it" button: no change, a hint
+# The blood-pressure step's shortcut for the usual answer: no support, no oxygen, nothing
+# given. Each of the three answers is still recorded (and editable from the summary).
+NONE_GIVEN: Final = "nonegiven"
+NONE_GIVEN_ANSWERS: Final[Mapping[str, str]] = {
+    PRESSURE: Hypotension.NONE.value,
+    OXYGEN: Oxygen.NONE.value,
+    TREATED: "no",
+}
 
 LOWEST_C: Final = 34.0
 HIGHEST_C: Final = 43.0
@@ -47,8 +57,21 @@ CHOICES: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+class TemperatureProblem(StrEnum):
+    """Why a typed temperature was not taken (the Telegram layer words it)."""
+
+    NOT_A_NUMBER = "not_a_number"
+    OUT_OF_RANGE = "out_of_range"
+
+
 class TemperatureError(ValueError):
-    """Not a temperature in 34.0-43.0 C; the message says what was expected."""
+    """Not a temperature in 34.0-43.0 C: ``problem`` says why, ``text`` is what was typed
+    (stripped), so the words can quote it."""
+
+    def __init__(self, problem: TemperatureProblem, text: str) -> None:
+        super().__init__(f"{problem.value}: {text!r}")
+        self.problem = problem
+        self.text = text
 
 
 def parse_temperature(text: str) -> float:
@@ -57,9 +80,9 @@ def parse_temperature(text: str) -> float:
     try:
         value = float(cleaned)
     except ValueError:
-        raise TemperatureError(f"{text.strip()!r} is not a temperature") from None
+        raise TemperatureError(TemperatureProblem.NOT_A_NUMBER, text.strip()) from None
     if not math.isfinite(value) or not LOWEST_C <= value <= HIGHEST_C:
-        raise TemperatureError(f"{text.strip()!r} is outside {LOWEST_C}-{HIGHEST_C} C")
+        raise TemperatureError(TemperatureProblem.OUT_OF_RANGE, text.strip())
     return round(value, 1)
 
 
