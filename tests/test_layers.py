@@ -75,7 +75,6 @@ WORDY = {
     "bot.services.roster",  # only gap_text (warn_gaps), moving to bot.services.rota_gaps
     "bot.services.roster_csv",
     "bot.services.second_channel",
-    "bot.services.staff_admin",
     "bot.services.wards",
 }
 
