@@ -64,7 +64,6 @@ WORDY = {
     "bot.services.enrolment",
     "bot.services.events",
     "bot.services.flow",
-    "bot.services.health",
     "bot.services.labs",
     "bot.services.labs_csv",
     "bot.services.localtime",
