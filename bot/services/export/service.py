@@ -171,7 +171,7 @@ class ExportService:
     ) -> ExportResult:
         now = self._clock()
         with self._db.snapshot() as session:
-            ward = session.get(Ward, window.ward_id)
+            ward = wards_repo.by_id(session, window.ward_id)
             assert ward is not None
             on_time = dt.timedelta(minutes=_cadence(ward).remind_nurse_minutes)
             present = Present(
