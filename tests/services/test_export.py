@@ -14,8 +14,8 @@ from sqlmodel import col, select
 
 from bot.services.errors import RefusedError
 from bot.services.export import columns
+from bot.services.export.refusals import ExportRefusal
 from bot.services.export.service import (
-    ExportRefusal,
     ExportRequest,
     ExportResult,
     ExportService,

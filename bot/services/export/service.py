@@ -19,11 +19,12 @@ from sqlmodel import Session
 
 from bot.clinical.protocols import CadenceSettings
 from bot.clock import Clock
-from bot.services.errors import RefusalCode, RefusedError
+from bot.services.errors import RefusedError
 from bot.services.export import writers
 from bot.services.export.files import Folder
 from bot.services.export.loader import Window, batches
 from bot.services.export.present import Present
+from bot.services.export.refusals import ExportRefusal
 from bot.services.export.summary import Summary
 from bot.services.export.writers import Format as Format  # re-exported
 from bot.services.staff import StaffView
@@ -34,17 +35,6 @@ from storage.repositories import export as export_repo
 from storage.repositories import wards as wards_repo
 
 Progress = Callable[[int, int], None]  # (patients done, patients in all)
-
-
-class ExportRefusal(RefusalCode):
-    """Why an export is refused (``RefusedError``); the facts named in each comment. The chat
-    words them in ``bot.telegram.words.export``, the command line in ``bot.cli_export``."""
-
-    UNKNOWN_WARD = "export.unknown_ward"  # ward
-    PERIOD = "export.period"  # first, last
-    TARGET_EXISTS = "export.target_exists"  # path
-    NOT_ADMIN = "export.not_admin"  # ward
-    WARD_REQUIRED = "export.ward_required"  # wards: how many the actor has
 
 
 @dataclass(frozen=True)

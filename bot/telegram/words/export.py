@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.services.export.service import ExportRefusal
+from bot.services.export.refusals import ExportRefusal
 
 REFUSALS: dict[str, str | Callable[..., str]] = {
     ExportRefusal.UNKNOWN_WARD: "No such ward: {ward}.",
