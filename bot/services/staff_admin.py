@@ -90,6 +90,14 @@ def _row(session: Session, staff: Staff) -> StaffRow:
     )
 
 
+def person(session: Session, telegram_id: int) -> Staff:
+    """The account with this Telegram id, active or not, locked for the change to come."""
+    staff = staff_repo.by_telegram_id(session, telegram_id, lock=True)
+    if staff is None:
+        raise RefusedError(StaffRefusal.UNKNOWN_PERSON, telegram_id=telegram_id)
+    return staff
+
+
 class StaffAdminService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
@@ -138,7 +146,7 @@ class StaffAdminService:
         if not reason:
             raise RefusedError(StaffRefusal.REASON_REQUIRED)
         with self._db.session() as session:
-            staff = self._person(session, telegram_id)
+            staff = person(session, telegram_id)
             own = staff_repo.ward_ids(session, staff.id or 0)
             wards = [self._ward_of(session, staff, ward_code, own)] if ward_code else []
             return self._deactivate(
@@ -148,7 +156,7 @@ class StaffAdminService:
     def reactivate(self, telegram_id: int, *, ward_code: str | None) -> Change:
         now = self._clock()
         with self._db.session() as session:
-            staff = self._person(session, telegram_id)
+            staff = person(session, telegram_id)
             ward = self._ward(session, ward_code) if ward_code else None
             added = ward is not None and wards_repo.add_member(
                 session, staff_id=staff.id or 0, ward_id=ward.id or 0
@@ -174,7 +182,7 @@ class StaffAdminService:
         """A new role; duties the new role cannot hold end now (a nurse is never on call)."""
         now = self._clock()
         with self._db.session() as session:
-            staff = self._person(session, telegram_id)
+            staff = person(session, telegram_id)
             if staff.role is role:
                 return Change(_row(session, staff), "unchanged")
             previous, staff.role = staff.role, role
@@ -292,13 +300,6 @@ class StaffAdminService:
             )
 
         return record
-
-    @staticmethod
-    def _person(session: Session, telegram_id: int) -> Staff:
-        staff = staff_repo.by_telegram_id(session, telegram_id, lock=True)
-        if staff is None:
-            raise RefusedError(StaffRefusal.UNKNOWN_PERSON, telegram_id=telegram_id)
-        return staff
 
     @staticmethod
     def _ward(session: Session, code: str | None) -> Ward:

@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.services.errors import RefusedError
 from bot.services.second_channel import CONTACT_CHANNELS, EMAIL
 from bot.services.staff import StaffView
-from bot.services.staff_admin import StaffAdminService, StaffRefusal
+from bot.services.staff_admin import StaffRefusal, person
 from storage.db import Database
 from storage.models import Role, Staff
 from storage.repositories import audit
@@ -57,7 +57,7 @@ class ContactService:
         """Set (or, with channel None, clear) a person's second channel; audited."""
         stored = normalise(channel, address or "") if channel else None
         with self._db.session() as session:
-            staff = StaffAdminService._person(session, telegram_id)
+            staff = person(session, telegram_id)
             return self._apply(session, staff, channel, stored, actor_id=None, via="cli")
 
     def set_by(
@@ -69,7 +69,7 @@ class ContactService:
             raise RefusedError(StaffRefusal.NOT_ADMIN)
         stored = normalise(channel, address or "") if channel else None
         with self._db.session() as session:
-            staff = StaffAdminService._person(session, telegram_id)
+            staff = person(session, telegram_id)
             if not set(staff_repo.ward_ids(session, staff.id or 0)) & set(actor.ward_ids):
                 raise RefusedError(StaffRefusal.NOT_YOUR_STAFF)
             return self._apply(session, staff, channel, stored, actor_id=actor.id, via="chat")
