@@ -30,6 +30,7 @@ from bot.services.shifts import (
     MAX_HOURS,
     DutyRefusal,
     Shift,
+    acting_on_wards,
     check_span,
     duty_for,
     in_force,
@@ -296,15 +297,11 @@ class DutyService:
                 chosen[key] = shift
         return tuple(sorted(chosen.values(), key=lambda s: (s.starts_at, s.id)))
 
-    def _actor(self, session: Session, actor_staff_id: int) -> tuple[Staff, list[Ward]]:
-        """The actor, locked: a doubled /onduty serialises here instead of adding two shifts."""
-        actor = staff_repo.by_id(session, actor_staff_id, lock=True)
-        if actor is None or not actor.active or actor.role not in ONDUTY_ROLES:
-            raise RefusedError(DutyRefusal.NURSES_ONLY)
-        wards = list(wards_repo.by_ids(session, staff_repo.ward_ids(session, actor_staff_id)))
-        if not wards:
-            raise RefusedError(DutyRefusal.NO_WARD)
-        return actor, wards
+    @staticmethod
+    def _actor(session: Session, actor_staff_id: int) -> tuple[Staff, list[Ward]]:
+        return acting_on_wards(
+            session, actor_staff_id, roles=ONDUTY_ROLES, refusal=DutyRefusal.NURSES_ONLY
+        )
 
     @staticmethod
     def _shift(shift: DutyAssignment, staff: Staff, ward_code: str) -> ShiftView:

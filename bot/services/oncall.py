@@ -21,15 +21,14 @@ from bot.services.shifts import (
     MAX_HOURS,
     DutyRefusal,
     Shift,
+    acting_on_wards,
     audit_planned,
     parse_duty,
     plan_shift,
 )
 from bot.services.staff import StaffView
-from storage.models import Duty, DutyAssignment, Role, Staff, Ward
+from storage.models import Duty, DutyAssignment, Role
 from storage.repositories import duty as duty_repo
-from storage.repositories import staff as staff_repo
-from storage.repositories import wards as wards_repo
 
 ONCALL_ROLES: Final = frozenset({Role.PHYSICIAN})
 
@@ -59,7 +58,9 @@ def go_on_call(
     if not 1 <= hours <= MAX_HOURS:
         raise RefusedError(DutyRefusal.ONCALL_HOURS, max_hours=MAX_HOURS)
     until = now + dt.timedelta(hours=hours)
-    person, wards = _physician(session, actor.id)
+    person, wards = acting_on_wards(
+        session, actor.id, roles=ONCALL_ROLES, refusal=DutyRefusal.PHYSICIANS_ONLY
+    )
     ends, extended = [], []
     for ward in wards:
         row, was_running = _on_call_on(
@@ -122,14 +123,3 @@ def _on_call_on(
             session, row, now=now, via="chat", actor_staff_id=staff.id, extended_from=previous
         )
     return row, True
-
-
-def _physician(session: Session, actor_staff_id: int) -> tuple[Staff, list[Ward]]:
-    """The actor, locked (a doubled ``/oncall`` serialises here), and their wards."""
-    actor = staff_repo.by_id(session, actor_staff_id, lock=True)
-    if actor is None or not actor.active or actor.role not in ONCALL_ROLES:
-        raise RefusedError(DutyRefusal.PHYSICIANS_ONLY)
-    wards = list(wards_repo.by_ids(session, staff_repo.ward_ids(session, actor_staff_id)))
-    if not wards:
-        raise RefusedError(DutyRefusal.NO_WARD)
-    return actor, wards

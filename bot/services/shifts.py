@@ -82,6 +82,21 @@ class Planned:
     """The very same shift was already planned; nothing was written."""
 
 
+def acting_on_wards(
+    session: Session, actor_staff_id: int, *, roles: frozenset[Role], refusal: DutyRefusal
+) -> tuple[Staff, list[Ward]]:
+    """The actor of a chat command (``/onduty``, ``/oncall``), locked so that a doubled command
+    serialises here instead of adding two shifts, and their wards; ``refusal`` when their role
+    is not one of ``roles`` (or they were deactivated a moment ago)."""
+    actor = staff_repo.by_id(session, actor_staff_id, lock=True)
+    if actor is None or not actor.active or actor.role not in roles:
+        raise RefusedError(refusal)
+    wards = list(wards_repo.by_ids(session, staff_repo.ward_ids(session, actor_staff_id)))
+    if not wards:
+        raise RefusedError(DutyRefusal.NO_WARD)
+    return actor, wards
+
+
 def parse_duty(text: str | Duty) -> Duty:
     """A physician's duty as typed (``primary``, ``Backup``...); the on-call duties only."""
     word = str(text).strip().lower()
