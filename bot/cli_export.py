@@ -19,7 +19,8 @@ from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
-    from bot.services.export.service import ExportRefusedError, ExportResult
+    from bot.services.errors import RefusedError
+    from bot.services.export.service import ExportResult
     from bot.services.staff import Clock
     from storage.db import Database
 
@@ -90,8 +91,8 @@ def export(
     err: TextIO | None = None,
 ) -> int:
     """Run one export; tests call this directly as well as through the console script."""
+    from bot.services.errors import RefusedError
     from bot.services.export.service import (
-        ExportRefusedError,
         ExportRequest,
         ExportService,
         Format,
@@ -113,7 +114,7 @@ def export(
     progress = _progress(err) if err.isatty() else None
     try:
         result = service.run(request, progress)
-    except ExportRefusedError as refused:
+    except RefusedError as refused:
         print(f"neurocheck: {refusal_text(refused)}", file=err)
         return 2
     except OSError as error:  # the folder cannot be written: nothing is left half-written
@@ -126,7 +127,7 @@ def export(
     return 0
 
 
-def refusal_text(refused: ExportRefusedError) -> str:
+def refusal_text(refused: RefusedError) -> str:
     """The words for a refused export (command line and chat)."""
     facts = refused.facts
     words = {
@@ -136,7 +137,7 @@ def refusal_text(refused: ExportRefusedError) -> str:
         "choose another --out",
         "not_admin": f"only an admin of ward {facts.get('ward')} may export its data",
     }
-    return words[refused.problem.value]
+    return words[refused.code.value.removeprefix("export.")]
 
 
 def _report(result: ExportResult, out: TextIO) -> None:

@@ -71,13 +71,16 @@ def verdict(
     found: Sequence[Overdue], now: dt.datetime, zone: ZoneInfo, grace_minutes: int
 ) -> list[str]:
     """The watcher's words, shared by this command and the bot's ``/healthz``."""
+    from bot.telegram.health_texts import work_words  # lazily, as the watcher itself
+
     if not found:
         return [f"ok: nothing overdue by more than {grace_minutes} min"]
     lines = []
     for item in found:
         late = int((now - item.oldest).total_seconds() // 60)
         local = item.oldest.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        lines.append(f"overdue: {item.what}: {item.count}, the oldest due {local} ({late} min ago)")
+        what = work_words(item.kind)
+        lines.append(f"overdue: {what}: {item.count}, the oldest due {local} ({late} min ago)")
     return lines
 
 

@@ -57,6 +57,7 @@ def oncall_import(
     err: TextIO | None = None,
 ) -> int:
     from bot.services.roster import RosterError, RosterService
+    from bot.telegram.words.duty import roster_lines
 
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -67,7 +68,7 @@ def oncall_import(
     try:
         result = service.import_csv(text, dry_run=dry_run)
     except RosterError as error:
-        for line in error.errors:
+        for line in roster_lines(error.errors):
             print(line, file=err or sys.stderr)
         print(f"neurocheck: {path}: nothing imported", file=err or sys.stderr)
         return BAD_FILE

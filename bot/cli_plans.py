@@ -220,7 +220,9 @@ def duty_add(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.duty import DutyError, DutyService
+    from bot.services.duty import DutyService
+    from bot.services.errors import RefusedError
+    from bot.telegram.words import refusal
 
     service = DutyService(db, clock or system_clock, zone=settings.zone)
     try:
@@ -232,8 +234,8 @@ def duty_add(
             duty=duty,
             override=override,
         )
-    except DutyError as error:
-        return _fail(error.message, err)
+    except RefusedError as refused:
+        return _fail(refusal(refused), err)
     shift = added.shift
     what = "already planned" if added.already_existed else "planned"
     print(
@@ -254,14 +256,16 @@ def duty_list(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.duty import DutyError, DutyService
+    from bot.services.duty import DutyService
+    from bot.services.errors import RefusedError
+    from bot.telegram.words import refusal
 
     now_of = clock or system_clock
     service = DutyService(db, now_of, zone=settings.zone)
     try:
         shifts = service.shifts(ward_code)
-    except DutyError as error:
-        return _fail(error.message, err)
+    except RefusedError as refused:
+        return _fail(refusal(refused), err)
     out = out or sys.stdout
     if not shifts:
         print(f"no current or planned shifts on {ward_code.strip().upper()}", file=out)

@@ -110,12 +110,14 @@ def staff_list(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.staff_admin import StaffAdminService, StaffRefusedError
-    from bot.telegram.staff_texts import refusal, when
+    from bot.services.errors import RefusedError
+    from bot.services.staff_admin import StaffAdminService
+    from bot.telegram.staff_texts import when
+    from bot.telegram.words import refusal
 
     try:
         rows = StaffAdminService(db, clock or system_clock).everyone(ward_code)
-    except StaffRefusedError as error:
+    except RefusedError as error:
         return _bad(refusal(error), err)
     out = out or sys.stdout
     if not rows:
@@ -152,8 +154,10 @@ def staff_change(
 ) -> int:
     """``deactivate``, ``reactivate`` or ``role``: one line saying what changed, or why not."""
     from bot.services.enrolment import parse_role
-    from bot.services.staff_admin import StaffAdminService, StaffRefusedError
-    from bot.telegram.staff_texts import change_text, refusal
+    from bot.services.errors import RefusedError
+    from bot.services.staff_admin import StaffAdminService
+    from bot.telegram.staff_texts import change_text
+    from bot.telegram.words import refusal
 
     person = _telegram_id(telegram_id)
     if person is None:
@@ -169,7 +173,7 @@ def staff_change(
             if new_role is None:
                 return _bad(f"--role must be one of {', '.join(ROLES)}, not {role!r}", err)
             change = service.change_role(person, new_role)
-    except StaffRefusedError as error:
+    except RefusedError as error:
         return _bad(refusal(error), err)
     print(change_text(change), file=out or sys.stdout)
     return 0
@@ -186,9 +190,10 @@ def staff_contact(
     err: TextIO | None = None,
 ) -> int:
     """Set or clear (neither ``email`` nor ``pager``) someone's second channel."""
-    from bot.services.staff_admin import StaffRefusedError
+    from bot.services.errors import RefusedError
     from bot.services.staff_contact import ContactService
-    from bot.telegram.staff_texts import contact_text, refusal
+    from bot.telegram.staff_texts import contact_text
+    from bot.telegram.words import refusal
 
     person = _telegram_id(telegram_id)
     if person is None:
@@ -198,7 +203,7 @@ def staff_contact(
         change = ContactService(db, clock or system_clock).set(
             person, channel if address is not None else None, address
         )
-    except StaffRefusedError as error:
+    except RefusedError as error:
         return _bad(refusal(error), err)
     print(contact_text(change), file=out or sys.stdout)
     return 0

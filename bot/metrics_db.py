@@ -13,6 +13,7 @@ from sqlmodel import func, select
 
 from bot.clock import Clock
 from bot.services import health
+from bot.telegram.health_texts import work_words
 from storage.db import Database
 from storage.models import OutboundMessage, OutboxStatus
 
@@ -62,9 +63,9 @@ class DatabaseCollector(Collector):
             depth = session.exec(
                 select(func.count()).where(OutboundMessage.status == OutboxStatus.PENDING)
             ).one()
-            found = {o.what: o for o in health.overdue(session, now, dt.timedelta(0))}
+            found = {o.kind: o for o in health.overdue(session, now, dt.timedelta(0))}
         late = {
-            what: (now - found[what].oldest).total_seconds() if what in found else 0.0
-            for what in health.WATCHED_KINDS
+            work_words(kind): (now - found[kind].oldest).total_seconds() if kind in found else 0.0
+            for kind in health.WATCHED_KINDS
         }
         return int(depth), late

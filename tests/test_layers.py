@@ -46,11 +46,9 @@ LARGE = {
     "bot.grade_cli",
     "bot.sandbox.fake_telegram.methods",
     "bot.services.alerts",
-    "bot.services.duty",
     "bot.services.escalations",
     "bot.services.patients",
     "bot.services.plans",
-    "bot.services.roster",
     "bot.telegram.alerts",
     "storage.models",
 }
@@ -58,20 +56,17 @@ LARGE = {
 # Service modules that still word things for people (issue 12); this list only shrinks.
 WORDY = {
     "bot.services.alerts",
-    "bot.services.duty",
     "bot.services.enrolment",
     "bot.services.events",
-    "bot.services.health",
     "bot.services.labs",
     "bot.services.labs_csv",
     "bot.services.localtime",
     "bot.services.outbox",
     "bot.services.patients",
     "bot.services.plans",
-    "bot.services.roster",
+    "bot.services.roster",  # only gap_text (warn_gaps), moving to bot.services.rota_gaps
     "bot.services.roster_csv",
     "bot.services.second_channel",
-    "bot.services.staff_admin",
     "bot.services.wards",
 }
 

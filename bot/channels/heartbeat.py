@@ -17,6 +17,7 @@ from typing import Final
 import httpx
 
 from bot.services import health
+from bot.telegram.health_texts import work_words
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -47,4 +48,5 @@ class Heartbeat:
 
     def _overdue(self) -> list[str]:
         with self._db.session() as session:
-            return [f"{o.count} {o.what}" for o in health.overdue(session, self._clock())]
+            found = health.overdue(session, self._clock())
+            return [f"{o.count} {work_words(o.kind)}" for o in found]

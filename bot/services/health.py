@@ -13,83 +13,37 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from bot.services.schedule import OPEN_UNSTARTED
-from storage.models import (
-    Escalation,
-    EscalationStatus,
-    OutboundMessage,
-    OutboxStatus,
-    ScheduledCheck,
-)
+from storage.repositories import health as health_repo
+from storage.repositories.health import Work
 
 DEFAULT_GRACE = dt.timedelta(minutes=5)
 """Ten scheduler passes: long enough for retries and a busy minute, short next to the
 15 minutes between a prompt and its reminder."""
+WATCHED_KINDS: tuple[Work, ...] = tuple(Work)
+"""Every kind watched, in a fixed order (the metrics give each a value, 0 when on time);
+``bot.telegram.health_texts`` names them."""
 
 
 @dataclass(frozen=True)
 class Overdue:
     """Rows of one kind whose time has passed by more than the grace."""
 
-    what: str
+    kind: Work
     count: int
     oldest: dt.datetime
-
-
-@dataclass(frozen=True)
-class _Watched:
-    what: str
-    column: Any
-    conditions: tuple[Any, ...]
-
-
-_WATCHED = (
-    _Watched(
-        "check prompts and reminders",
-        col(ScheduledCheck.next_action_at),
-        (col(ScheduledCheck.status).in_(OPEN_UNSTARTED),),
-    ),
-    _Watched(
-        "escalation steps",
-        col(Escalation.next_step_at),
-        (Escalation.status == EscalationStatus.OPEN,),
-    ),
-    _Watched("alert follow-ups", col(Escalation.follow_up_at), ()),
-    _Watched(
-        "second-channel pages",
-        col(Escalation.second_channel_at),
-        (Escalation.status == EscalationStatus.OPEN,),
-    ),
-    # Queued, not next attempt: a retry moves the attempt on, and a message retried for
-    # minutes (Telegram unreachable) is as late for the physician as one never tried.
-    _Watched(
-        "outgoing messages",
-        col(OutboundMessage.created_at),
-        (OutboundMessage.status == OutboxStatus.PENDING,),
-    ),
-)
-
-
-WATCHED_KINDS = tuple(watched.what for watched in _WATCHED)
 
 
 def overdue(
     session: Session, now: dt.datetime, grace: dt.timedelta = DEFAULT_GRACE
 ) -> Sequence[Overdue]:
     """Each kind of work with rows due before ``now - grace``; empty when all is well."""
-    cutoff = now - grace
-    found = []
-    for watched in _WATCHED:
-        count, oldest = session.execute(
-            sa.select(sa.func.count(), sa.func.min(watched.column)).where(
-                watched.column < cutoff, *watched.conditions
-            )
-        ).one()
-        if count:
-            found.append(Overdue(watched.what, count, oldest))
-    return found
+    return [
+        Overdue(kind, count, oldest)
+        for kind, count, oldest in health_repo.due_before(
+            session, cutoff=now - grace, check_statuses=OPEN_UNSTARTED
+        )
+    ]

@@ -15,8 +15,8 @@ from typing import Final
 
 from sqlmodel import Session
 
+from bot.clock import Clock
 from bot.services import outbox
-from bot.services.staff import Clock
 from storage.db import Database
 from storage.models import Role, Staff
 from storage.repositories import staff as staff_repo

@@ -1,9 +1,10 @@
 """The physicians' on-call roster per ward: primary and backup by shift, an attending above.
 
-Three doors plan on-call periods, with the same rules (``bot.services.duty.plan_shift``) and
+Three doors plan on-call periods, with the same rules (``bot.services.shifts.plan_shift``) and
 the same audit row (``duty.planned`` with ``via``): the command line (``neurocheck duty add
 --as``), a roster file (``neurocheck oncall import``, all rows or none) and the chat
-(``/oncall primary 12``, a physician putting themselves on call on their wards from now).
+(``/oncall primary 12``, a physician putting themselves on call on their wards from now:
+``bot.services.oncall``).
 An override (``is_override``) replaces the other holders of that duty while it runs; their
 rows stay, so the rota resumes by itself.
 
@@ -26,22 +27,21 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.clinical.coverage import Span, coverage_gaps
-from bot.services import outbox
-from bot.services.duty import (
-    MAX_HOURS,
-    DutyError,
+from bot.clock import Clock
+from bot.services import oncall, outbox
+from bot.services.errors import RefusedError
+from bot.services.oncall import OnCall
+from bot.services.roster_csv import LineRefused, RosterRow, parse_roster
+from bot.services.shifts import (
+    DutyRefusal,
     Planned,
-    Problem,
     Shift,
-    audit_planned,
     duty_for,
     local_text,
     locate,
-    parse_duty,
     plan_shift,
 )
-from bot.services.roster_csv import RosterRow, parse_roster
-from bot.services.staff import Clock
+from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import (
     Duty,
@@ -67,14 +67,15 @@ LOOKAHEAD: Final = dt.timedelta(days=7)
 """How far a rota is computed, so that "until" is right for a holder beyond 24 hours."""
 NEVER_COVERED: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 """Where the gap of a ward that never had a primary starts: fixed, so that it keeps its name."""
-ONCALL_ROLES: Final = frozenset({Role.PHYSICIAN})
 
 
 class RosterError(ValueError):
-    """A roster file that cannot be imported: every problem, ``line N: reason``."""
+    """A roster file that cannot be imported: every problem, ``line N: reason`` (the parser's)
+    or a shared rule's refusal on a line (worded by the adapter,
+    ``bot.telegram.words.duty.roster_lines``)."""
 
-    def __init__(self, errors: Sequence[str]) -> None:
-        super().__init__("\n".join(errors))
+    def __init__(self, errors: Sequence[str | LineRefused]) -> None:
+        super().__init__(f"{len(errors)} problems")
         self.errors = tuple(errors)
 
 
@@ -112,16 +113,6 @@ class WardRoster:
 
 
 @dataclass(frozen=True)
-class OnCall:
-    ward_codes: tuple[str, ...]
-    duty: Duty
-    until: dt.datetime
-    override: bool
-    extended: tuple[str, ...]
-    """Wards where the person already was on call for that duty: extended, not duplicated."""
-
-
-@dataclass(frozen=True)
 class Imported:
     added: int
     existing: int
@@ -150,12 +141,13 @@ class RosterService:
         insert, including overlaps between rows of the same file."""
         with self._db.session() as session:
             savepoint = session.begin_nested()
-            added, existing, errors = 0, 0, []
+            added, existing = 0, 0
+            errors: list[str | LineRefused] = []
             for row in rows:
                 try:
                     planned = self._plan_row(session, row, now)
-                except DutyError as error:
-                    errors.append(f"line {row.line}: {error.message}")
+                except RefusedError as refused:
+                    errors.append(LineRefused(row.line, refused))
                     continue
                 existing += planned.existed
                 added += not planned.existed
@@ -182,99 +174,29 @@ class RosterService:
     # -- the chat ---------------------------------------------------------------------------
 
     def go_on_call(
-        self, actor_staff_id: int, duty: Duty | str, hours: int, *, override: bool = False
+        self, actor: StaffView, duty: Duty | str, hours: int, *, override: bool = False
     ) -> OnCall:
-        """The physician on call for ``duty`` on all their wards from now for ``hours``."""
-        wanted = parse_duty(duty)
-        if not 1 <= hours <= MAX_HOURS:
-            raise DutyError(Problem.HOURS, f"On call from the chat is 1 to {MAX_HOURS} hours.")
-        now = self._clock()
-        until = now + dt.timedelta(hours=hours)
+        """The physician on call for ``duty`` on all their wards from now for ``hours``
+        (``bot.services.oncall``)."""
         with self._db.session() as session:
-            actor, wards = self._physician(session, actor_staff_id)
-            ends, extended = [], []
-            for ward in wards:
-                row, was_running = self._on_call_on(
-                    session, Shift(ward, actor, wanted, now, until), override, now
-                )
-                ends.append(row.ends_at)
-                if was_running:
-                    extended.append(ward.code)
-            return OnCall(
-                ward_codes=tuple(w.code for w in wards),
-                duty=wanted,
-                until=max(ends),
-                override=override,
-                extended=tuple(extended),
-            )
-
-    def _on_call_on(
-        self, session: Session, shift: Shift, override: bool, now: dt.datetime
-    ) -> tuple[DutyAssignment, bool]:
-        """One ward: extend the period running now (a second ``/oncall`` must not add a
-        parallel row), refuse to run into a later one, or plan a new one."""
-        ward, staff = shift.ward, shift.staff
-        assert ward.id is not None and staff.id is not None
-        clash = duty_repo.overlapping(
-            session,
-            ward_id=ward.id,
-            staff_id=staff.id,
-            duty=shift.duty,
-            starts_at=now,
-            ends_at=shift.ends_at,
-        )
-        later = [c for c in clash if c.starts_at > now]
-        if later:
-            raise DutyError(
-                Problem.OVERLAP,
-                f"You are already planned as {shift.duty.value} on {ward.code} from "
-                f"{local_text(later[0].starts_at, self._zone)}: ask for fewer hours.",
-            )
-        if not clash:
-            planned = plan_shift(
+            return oncall.go_on_call(
                 session,
-                shift,
+                actor=actor,
+                duty=duty,
+                hours=hours,
                 override=override,
-                now=now,
+                now=self._clock(),
                 zone=self._zone,
-                via="chat",
-                actor_staff_id=staff.id,
             )
-            return planned.row, False
-        row = clash[-1]
-        previous = row.ends_at
-        if previous < shift.ends_at or (override and not row.is_override):
-            row.ends_at = max(previous, shift.ends_at)
-            row.is_override = row.is_override or override
-            session.add(row)
-            audit_planned(
-                session, row, now=now, via="chat", actor_staff_id=staff.id, extended_from=previous
-            )
-        return row, True
 
-    def _physician(self, session: Session, actor_staff_id: int) -> tuple[Staff, list[Ward]]:
-        """The actor, locked (a doubled ``/oncall`` serialises here), and their wards."""
-        actor = session.get(Staff, actor_staff_id, with_for_update=True)
-        if actor is None or not actor.active or actor.role not in ONCALL_ROLES:
-            raise DutyError(
-                Problem.NOT_ALLOWED, "Only physicians put themselves on call from the chat."
-            )
-        wards = list(wards_repo.by_ids(session, staff_repo.ward_ids(session, actor_staff_id)))
-        if not wards:
-            raise DutyError(
-                Problem.NO_WARD,
-                "You are not on any ward yet: ask your ward administrator for an invite.",
-            )
-        return actor, wards
-
-    def board(self, actor_staff_id: int) -> tuple[WardRoster, ...]:
+    def board(self, actor: StaffView) -> tuple[WardRoster, ...]:
         """The on-call rota of each of the actor's wards (any enrolled role may look)."""
         now = self._clock()
         with self._db.session() as session:
-            actor = session.get(Staff, actor_staff_id)
-            if actor is None or not actor.active:
-                raise DutyError(Problem.NOT_ALLOWED, "You are not enrolled.")
-            wards = wards_repo.by_ids(session, staff_repo.ward_ids(session, actor_staff_id))
+            person = staff_repo.by_id(session, actor.id)
+            if person is None or not person.active:
+                raise RefusedError(DutyRefusal.NOT_ENROLLED)
+            wards = wards_repo.by_ids(session, staff_repo.ward_ids(session, actor.id))
             return tuple(ward_roster(session, ward, now) for ward in wards)
 
 

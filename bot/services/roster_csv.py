@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import Final, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.services.duty import DutyError, check_span, parse_duty
+from bot.services.errors import RefusedError
 from bot.services.localtime import TimeInputError, parse_local_time
+from bot.services.shifts import check_span, parse_duty
 from storage.models import Duty
 
 REQUIRED: Final = ("ward", "duty", "telegram_id", "start", "end")
@@ -48,10 +49,19 @@ class RosterRow:
 
 
 @dataclass(frozen=True)
+class LineRefused:
+    """A shared rule's refusal on one line; the adapter words it as ``line N: words``."""
+
+    line: int
+    refused: RefusedError
+
+
+@dataclass(frozen=True)
 class ParsedRoster:
     rows: tuple[RosterRow, ...]
-    errors: tuple[str, ...]
-    """``line N: reason``, in file order; when not empty, ``rows`` must not be applied."""
+    errors: tuple[str | LineRefused, ...]
+    """``line N: reason`` (or a rule's refusal), in file order; when not empty, ``rows`` must
+    not be applied."""
 
 
 def parse_roster(text: str, *, zone: ZoneInfo, now: dt.datetime) -> ParsedRoster:
@@ -62,12 +72,17 @@ def parse_roster(text: str, *, zone: ZoneInfo, now: dt.datetime) -> ParsedRoster
     if problem:
         return ParsedRoster((), (f"line 1: {problem}",))
     rows: list[RosterRow] = []
-    errors: list[str] = []
+    errors: list[str | LineRefused] = []
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue  # blank lines between blocks of a rota are harmless
         row, problems = _row(reader.line_num, cells, columns, zone, now)
-        errors += [f"line {reader.line_num}: {p}" for p in problems]
+        errors += [
+            LineRefused(reader.line_num, p)
+            if isinstance(p, RefusedError)
+            else f"line {reader.line_num}: {p}"
+            for p in problems
+        ]
         if row is not None:
             rows.append(row)
     if not rows and not errors:
@@ -97,12 +112,12 @@ def _columns(header: Sequence[str] | None) -> tuple[dict[str, int], str | None]:
 
 def _row(
     line: int, cells: Sequence[str], columns: dict[str, int], zone: ZoneInfo, now: dt.datetime
-) -> tuple[RosterRow | None, list[str]]:
+) -> tuple[RosterRow | None, list[str | RefusedError]]:
     """One line: the row, or every reason it is not one."""
     if len(cells) != len(columns):
         return None, [f"expected {len(columns)} fields, found {len(cells)}"]
     value = {name: cells[index].strip() for name, index in columns.items()}
-    problems: list[str] = []
+    problems: list[str | RefusedError] = []
     if not value["ward"]:
         problems.append("the ward is empty")
     duty = _checked(problems, lambda: parse_duty(value["duty"]))
@@ -121,16 +136,16 @@ def _row(
     ), problems
 
 
-def _checked(problems: list[str], check: Callable[[], T]) -> T | None:
+def _checked(problems: list[str | RefusedError], check: Callable[[], T]) -> T | None:
     """Run one of the shared rules; its refusal becomes a problem of this line."""
     try:
         return check()
-    except DutyError as error:
-        problems.append(error.message)
+    except RefusedError as refused:
+        problems.append(refused)
         return None
 
 
-def _telegram_id(text: str, problems: list[str]) -> int | None:
+def _telegram_id(text: str, problems: list[str | RefusedError]) -> int | None:
     if text.isdecimal() and len(text) <= 19:
         return int(text)
     problems.append(f"the telegram_id must be a number, not {text!r}")
@@ -138,7 +153,7 @@ def _telegram_id(text: str, problems: list[str]) -> int | None:
 
 
 def _time(
-    name: str, text: str, zone: ZoneInfo, now: dt.datetime, problems: list[str]
+    name: str, text: str, zone: ZoneInfo, now: dt.datetime, problems: list[str | RefusedError]
 ) -> dt.datetime | None:
     try:
         return parse_local_time(text, zone, now)

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.clock import Clock as Clock  # the one Clock; re-exported for older imports (issue 12)
 from bot.services import refusals
 from storage.db import Database
 from storage.models import Role
 from storage.repositories import staff as staff_repo
 
-Clock = Callable[[], dt.datetime]
 T = TypeVar("T")
 SEEN_EVERY = dt.timedelta(minutes=5)
 """``last_seen_at`` is written at most this often per person: one UPDATE every few minutes

@@ -4,7 +4,8 @@ Deactivating takes effect in one transaction: the access check (``StaffService``
 resolves active accounts with their current wards, so the person's next update is refused;
 what they held is given back (``offboarding``) and their command menu is removed. Removing
 someone from one ward of several takes only that ward's membership, duties and pages.
-Refusals carry a code and facts; the words are in ``bot.telegram.staff_texts``.
+Refusals are ``RefusedError`` with a :class:`StaffRefusal` code and facts, worded in
+``bot.telegram.words.staff``; the actor is the ``StaffView`` the adapter resolved.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session
 
+from bot.clock import Clock
 from bot.services import menus, offboarding
-from bot.services.staff import Clock, StaffView
+from bot.services.errors import RefusalCode, RefusedError
+from bot.services.staff import StaffView
 from bot.services.wards import normalise_code
 from storage.db import Database
 from storage.models import Role, Staff, Ward
@@ -29,25 +31,20 @@ from storage.repositories import wards as wards_repo
 MAX_REASON = 300
 
 
-class StaffRefusal(StrEnum):
-    UNKNOWN_PERSON = "unknown_person"  # telegram_id
-    UNKNOWN_WARD = "unknown_ward"  # ward
-    NOT_ON_WARD = "not_on_ward"  # name, ward
-    ALREADY_INACTIVE = "already_inactive"  # name
-    ALREADY_ACTIVE = "already_active"  # name
-    NO_WARD = "no_ward"  # name: reactivating someone who has no ward left needs one
-    REASON_REQUIRED = "reason_required"
-    NOT_ADMIN = "not_admin"
-    NOT_YOUR_STAFF = "not_your_staff"
-    SELF = "self"
-    BAD_CONTACT = "bad_contact"  # channel, address: not an e-mail address or pager number
+class StaffRefusal(RefusalCode):
+    """Why a staff change is refused; the facts named in each comment."""
 
-
-class StaffRefusedError(Exception):
-    def __init__(self, code: StaffRefusal, **facts: Any) -> None:
-        super().__init__(code.value)
-        self.code = code
-        self.facts = facts
+    UNKNOWN_PERSON = "staff.unknown_person"  # telegram_id
+    UNKNOWN_WARD = "staff.unknown_ward"  # ward
+    NOT_ON_WARD = "staff.not_on_ward"  # name, ward
+    ALREADY_INACTIVE = "staff.already_inactive"  # name
+    ALREADY_ACTIVE = "staff.already_active"  # name
+    NO_WARD = "staff.no_ward"  # name: reactivating someone who has no ward left needs one
+    REASON_REQUIRED = "staff.reason_required"
+    NOT_ADMIN = "staff.not_admin"
+    NOT_YOUR_STAFF = "staff.not_your_staff"
+    SELF = "staff.self"
+    BAD_CONTACT = "staff.bad_contact"  # channel, address: not an e-mail address or pager number
 
 
 @dataclass(frozen=True)
@@ -93,6 +90,14 @@ def _row(session: Session, staff: Staff) -> StaffRow:
     )
 
 
+def person(session: Session, telegram_id: int) -> Staff:
+    """The account with this Telegram id, active or not, locked for the change to come."""
+    staff = staff_repo.by_telegram_id(session, telegram_id, lock=True)
+    if staff is None:
+        raise RefusedError(StaffRefusal.UNKNOWN_PERSON, telegram_id=telegram_id)
+    return staff
+
+
 class StaffAdminService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
@@ -109,7 +114,7 @@ class StaffAdminService:
     def list_for(self, actor: StaffView) -> list[StaffRow]:
         """An admin's view: the members of the admin's wards."""
         if actor.role is not Role.ADMIN:
-            raise StaffRefusedError(StaffRefusal.NOT_ADMIN)
+            raise RefusedError(StaffRefusal.NOT_ADMIN)
         with self._db.session() as session:
             seen: dict[int, StaffRow] = {}
             for ward_id in actor.ward_ids:
@@ -139,9 +144,9 @@ class StaffAdminService:
     def deactivate(self, telegram_id: int, *, ward_code: str | None, reason: str) -> Change:
         reason = " ".join(reason.split())[:MAX_REASON]
         if not reason:
-            raise StaffRefusedError(StaffRefusal.REASON_REQUIRED)
+            raise RefusedError(StaffRefusal.REASON_REQUIRED)
         with self._db.session() as session:
-            staff = self._person(session, telegram_id)
+            staff = person(session, telegram_id)
             own = staff_repo.ward_ids(session, staff.id or 0)
             wards = [self._ward_of(session, staff, ward_code, own)] if ward_code else []
             return self._deactivate(
@@ -151,15 +156,15 @@ class StaffAdminService:
     def reactivate(self, telegram_id: int, *, ward_code: str | None) -> Change:
         now = self._clock()
         with self._db.session() as session:
-            staff = self._person(session, telegram_id)
+            staff = person(session, telegram_id)
             ward = self._ward(session, ward_code) if ward_code else None
             added = ward is not None and wards_repo.add_member(
                 session, staff_id=staff.id or 0, ward_id=ward.id or 0
             )
             if staff.active and not added:
-                raise StaffRefusedError(StaffRefusal.ALREADY_ACTIVE, name=staff.display_name)
+                raise RefusedError(StaffRefusal.ALREADY_ACTIVE, name=staff.display_name)
             if not staff_repo.ward_ids(session, staff.id or 0):
-                raise StaffRefusedError(StaffRefusal.NO_WARD, name=staff.display_name)
+                raise RefusedError(StaffRefusal.NO_WARD, name=staff.display_name)
             was_active = staff.active
             staff.active, staff.deactivated_at = True, None
             session.add(staff)
@@ -177,7 +182,7 @@ class StaffAdminService:
         """A new role; duties the new role cannot hold end now (a nurse is never on call)."""
         now = self._clock()
         with self._db.session() as session:
-            staff = self._person(session, telegram_id)
+            staff = person(session, telegram_id)
             if staff.role is role:
                 return Change(_row(session, staff), "unchanged")
             previous, staff.role = staff.role, role
@@ -209,16 +214,16 @@ class StaffAdminService:
             shared = [w for w in staff_repo.ward_ids(session, staff_id) if w in actor.ward_ids]
             return _row(session, staff), tuple(w.code for w in wards_repo.by_ids(session, shared))
 
-    def deactivate_by(self, actor: StaffView, staff_id: int) -> Change:
+    def deactivate_by(self, actor: StaffView, staff_id: int, *, reason: str) -> Change:
         """An admin removes someone from the admin's wards: from the bot altogether when
-        those are all the person's wards, else from those wards only."""
+        those are all the person's wards, else from those wards only. ``reason`` goes into
+        the audit trail as the command line's ``--reason`` does (the adapter words it)."""
         with self._db.session() as session:
             staff = self._chat_target(session, actor, staff_id)
             own = staff_repo.ward_ids(session, staff.id or 0)
             shared = [w for w in own if w in actor.ward_ids]
             if not staff.active and len(shared) == len(own):
-                raise StaffRefusedError(StaffRefusal.ALREADY_INACTIVE, name=staff.display_name)
-            reason = f"removed in the chat by {actor.display_name}"
+                raise RefusedError(StaffRefusal.ALREADY_INACTIVE, name=staff.display_name)
             return self._deactivate(session, staff, shared, reason, actor.id, "chat")
 
     def reactivate_by(self, actor: StaffView, staff_id: int) -> Change:
@@ -226,7 +231,7 @@ class StaffAdminService:
         with self._db.session() as session:
             staff = self._chat_target(session, actor, staff_id)
             if staff.active:
-                raise StaffRefusedError(StaffRefusal.ALREADY_ACTIVE, name=staff.display_name)
+                raise RefusedError(StaffRefusal.ALREADY_ACTIVE, name=staff.display_name)
             staff.active, staff.deactivated_at = True, None
             session.add(staff)
             self._recorder(session, staff, now, actor.id, "chat")("staff.reactivated")
@@ -235,12 +240,12 @@ class StaffAdminService:
 
     def _chat_target(self, session: Session, actor: StaffView, staff_id: int) -> Staff:
         if actor.role is not Role.ADMIN:
-            raise StaffRefusedError(StaffRefusal.NOT_ADMIN)
+            raise RefusedError(StaffRefusal.NOT_ADMIN)
         if staff_id == actor.id:
-            raise StaffRefusedError(StaffRefusal.SELF)
+            raise RefusedError(StaffRefusal.SELF)
         staff = staff_repo.by_id(session, staff_id, lock=True)
         if staff is None or not set(staff_repo.ward_ids(session, staff_id)) & set(actor.ward_ids):
-            raise StaffRefusedError(StaffRefusal.NOT_YOUR_STAFF)
+            raise RefusedError(StaffRefusal.NOT_YOUR_STAFF)
         return staff
 
     # -- the shared part -------------------------------------------------------------------
@@ -260,7 +265,7 @@ class StaffAdminService:
         own = staff_repo.ward_ids(session, staff.id or 0)
         everything = set(ward_ids) >= set(own)
         if everything and not staff.active:
-            raise StaffRefusedError(StaffRefusal.ALREADY_INACTIVE, name=staff.display_name)
+            raise RefusedError(StaffRefusal.ALREADY_INACTIVE, name=staff.display_name)
         codes = tuple(w.code for w in wards_repo.by_ids(session, ward_ids))
         effects = offboarding.withdraw(
             session, staff, ward_ids, now, actor_staff_id=actor_id, everything=everything
@@ -297,17 +302,10 @@ class StaffAdminService:
         return record
 
     @staticmethod
-    def _person(session: Session, telegram_id: int) -> Staff:
-        staff = staff_repo.by_telegram_id(session, telegram_id, lock=True)
-        if staff is None:
-            raise StaffRefusedError(StaffRefusal.UNKNOWN_PERSON, telegram_id=telegram_id)
-        return staff
-
-    @staticmethod
     def _ward(session: Session, code: str | None) -> Ward:
         ward = wards_repo.by_code(session, code or "")
         if ward is None or ward.id is None:
-            raise StaffRefusedError(StaffRefusal.UNKNOWN_WARD, ward=normalise_code(code or ""))
+            raise RefusedError(StaffRefusal.UNKNOWN_WARD, ward=normalise_code(code or ""))
         return ward
 
     def _ward_of(
@@ -315,7 +313,5 @@ class StaffAdminService:
     ) -> Ward:
         ward = self._ward(session, code)
         if ward.id not in own:
-            raise StaffRefusedError(
-                StaffRefusal.NOT_ON_WARD, name=staff.display_name, ward=ward.code
-            )
+            raise RefusedError(StaffRefusal.NOT_ON_WARD, name=staff.display_name, ward=ward.code)
         return ward

@@ -14,9 +14,11 @@ from typing import Final
 
 from sqlmodel import Session
 
+from bot.clock import Clock
+from bot.services.errors import RefusedError
 from bot.services.second_channel import CONTACT_CHANNELS, EMAIL
-from bot.services.staff import Clock, StaffView
-from bot.services.staff_admin import StaffAdminService, StaffRefusal, StaffRefusedError
+from bot.services.staff import StaffView
+from bot.services.staff_admin import StaffRefusal, person
 from storage.db import Database
 from storage.models import Role, Staff
 from storage.repositories import audit
@@ -34,15 +36,15 @@ class ContactChange:
 
 
 def normalise(channel: str, address: str) -> str:
-    """The address as stored, or StaffRefusedError(BAD_CONTACT)."""
+    """The address as stored, or RefusedError(StaffRefusal.BAD_CONTACT)."""
     if channel not in CONTACT_CHANNELS:
-        raise StaffRefusedError(StaffRefusal.BAD_CONTACT, channel=channel, address=address)
+        raise RefusedError(StaffRefusal.BAD_CONTACT, channel=channel, address=address)
     text = address.strip()
     if channel != EMAIL:
         text = re.sub(r"[\s-]", "", text)
     pattern = _EMAIL if channel == EMAIL else _PAGER
     if len(text) > 254 or not pattern.match(text):
-        raise StaffRefusedError(StaffRefusal.BAD_CONTACT, channel=channel, address=address)
+        raise RefusedError(StaffRefusal.BAD_CONTACT, channel=channel, address=address)
     return text
 
 
@@ -55,7 +57,7 @@ class ContactService:
         """Set (or, with channel None, clear) a person's second channel; audited."""
         stored = normalise(channel, address or "") if channel else None
         with self._db.session() as session:
-            staff = StaffAdminService._person(session, telegram_id)
+            staff = person(session, telegram_id)
             return self._apply(session, staff, channel, stored, actor_id=None, via="cli")
 
     def set_by(
@@ -64,12 +66,12 @@ class ContactService:
         """An admin in the chat, for someone on one of the admin's wards (themself included:
         an admin on call needs a second channel as much as anyone)."""
         if actor.role is not Role.ADMIN:
-            raise StaffRefusedError(StaffRefusal.NOT_ADMIN)
+            raise RefusedError(StaffRefusal.NOT_ADMIN)
         stored = normalise(channel, address or "") if channel else None
         with self._db.session() as session:
-            staff = StaffAdminService._person(session, telegram_id)
+            staff = person(session, telegram_id)
             if not set(staff_repo.ward_ids(session, staff.id or 0)) & set(actor.ward_ids):
-                raise StaffRefusedError(StaffRefusal.NOT_YOUR_STAFF)
+                raise RefusedError(StaffRefusal.NOT_YOUR_STAFF)
             return self._apply(session, staff, channel, stored, actor_id=actor.id, via="chat")
 
     def _apply(

@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.services.duty import MAX_HOURS, DutyError, DutyService, WardDuty, parse_hours
+from bot.services.duty import DutyService, WardDuty
+from bot.services.errors import RefusedError
 from bot.services.roster import Gap, Holding, RosterService, WardRoster
-from bot.telegram import texts
+from bot.services.shifts import MAX_HOURS, parse_hours
+from bot.services.staff import StaffView
+from bot.telegram import texts, words
 from bot.telegram.access import Access
 from bot.telegram.patients import command_arguments, local_time
 
@@ -71,9 +74,9 @@ class DutyHandlers:
             await message.reply_text(texts.ONDUTY_USAGE)
             return
         try:
-            shift = await asyncio.to_thread(self._duty.go_on_duty, staff.id, hours)
-        except DutyError as error:
-            await message.reply_text(error.message)
+            shift = await asyncio.to_thread(self._duty.go_on_duty, staff, hours)
+        except RefusedError as refused:
+            await message.reply_text(words.refusal(refused))
             return
         await message.reply_text(
             texts.on_duty(shift.ward_codes, local_time(shift.until, self._zone), shift.extended)
@@ -85,9 +88,9 @@ class DutyHandlers:
         if staff is None or message is None:
             return
         try:
-            ended = await asyncio.to_thread(self._duty.go_off_duty, staff.id)
-        except DutyError as error:
-            await message.reply_text(error.message)
+            ended = await asyncio.to_thread(self._duty.go_off_duty, staff)
+        except RefusedError as refused:
+            await message.reply_text(words.refusal(refused))
             return
         next_shift = None if ended.next_shift is None else local_time(ended.next_shift, self._zone)
         await message.reply_text(
@@ -100,9 +103,9 @@ class DutyHandlers:
         if staff is None or message is None:
             return
         try:
-            wards = await asyncio.to_thread(self._duty.board, staff.id)
-        except DutyError as error:
-            await message.reply_text(error.message)
+            wards = await asyncio.to_thread(self._duty.board, staff)
+        except RefusedError as refused:
+            await message.reply_text(words.refusal(refused))
             return
         await message.reply_text(duty_text(wards, self._zone))
 
@@ -200,7 +203,7 @@ class OnCallHandlers:
             return
         arguments = command_arguments(message).strip()
         if not arguments:
-            await self._show(update, staff.id)
+            await self._show(update, staff)
             return
         request = parse_oncall(arguments)
         if request is None:
@@ -212,26 +215,26 @@ class OnCallHandlers:
         try:
             done = await asyncio.to_thread(
                 self._roster.go_on_call,
-                staff.id,
+                staff,
                 request.duty,
                 request.hours,
                 override=request.override,
             )
-        except DutyError as error:
-            await message.reply_text(error.message)
+        except RefusedError as refused:
+            await message.reply_text(words.refusal(refused))
             return
         until = local_time(done.until, self._zone)
         await message.reply_text(
             texts.on_call(done.ward_codes, done.duty.value, until, done.override, done.extended)
         )
 
-    async def _show(self, update: Update, staff_id: int) -> None:
+    async def _show(self, update: Update, staff: StaffView) -> None:
         message = update.effective_message
         assert message is not None
         try:
-            wards = await asyncio.to_thread(self._roster.board, staff_id)
-        except DutyError as error:
-            await message.reply_text(error.message)
+            wards = await asyncio.to_thread(self._roster.board, staff)
+        except RefusedError as refused:
+            await message.reply_text(words.refusal(refused))
             return
         for text in oncall_text(wards, self._zone):
             await message.reply_text(text)

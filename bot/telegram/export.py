@@ -20,8 +20,8 @@ from typing import Final
 from telegram import Message, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
+from bot.services.errors import RefusedError
 from bot.services.export.service import (
-    ExportRefusedError,
     ExportRequest,
     ExportResult,
     ExportService,
@@ -31,6 +31,7 @@ from bot.services.localtime import TimeInputError, parse_day
 from bot.services.staff import StaffView
 from bot.telegram.access import Access
 from bot.telegram.patients import command_arguments
+from bot.telegram.words import refusal
 
 USAGE: Final = (
     "Usage: /export [ward] FROM TO [csv|fhir|summary] [pseudonymise], e.g. "
@@ -42,13 +43,6 @@ TOO_BIG: Final = (
     "The export is larger than Telegram allows a bot to send (50 MB). Ask hospital IT to run "
     "'neurocheck export' on the server, or export a shorter period."
 )
-REFUSALS: Final = {
-    "unknown_ward": "No such ward: {ward}.",
-    "period": "The period ends ({last}) before it starts ({first}).",
-    "not_admin": "Only an admin of ward {ward} may export its data.",
-    "ward_required": "You have several wards: put the ward code first, e.g. /export H7 ...",
-    "target_exists": "That export is already being written; try again.",
-}
 PSEUDO_WORDS: Final = ("pseudonymise", "pseudonymize", "pseudo")
 
 
@@ -123,8 +117,8 @@ class ExportHandlers:
         )
         try:
             return self._exports.run(request)
-        except ExportRefusedError as refused:
-            return REFUSALS[refused.problem.value].format(**refused.facts)
+        except RefusedError as refused:
+            return refusal(refused)
 
 
 async def _send(message: Message, result: ExportResult) -> None:

@@ -16,16 +16,16 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.services.errors import RefusedError
 from bot.services.staff import StaffView
 from bot.services.staff_admin import (
     Change,
     StaffAdminService,
     StaffRefusal,
-    StaffRefusedError,
     StaffRow,
 )
 from bot.services.staff_contact import ContactService
-from bot.telegram import staff_texts, texts
+from bot.telegram import staff_texts, texts, words
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
 from storage.models import Role
@@ -111,8 +111,8 @@ class StaffHandlers:
             done = await self._access.run_as(
                 update, "staff_button", lambda actor: self._act(actor, data.target, data.action)
             )
-        except StaffRefusedError as error:
-            await query.answer(staff_texts.refusal(error), show_alert=True)
+        except RefusedError as refused:
+            await query.answer(words.refusal(refused), show_alert=True)
             await _drop_keyboard(query)
             return
         if done is None:
@@ -140,8 +140,8 @@ class StaffHandlers:
             change = await asyncio.to_thread(
                 self._contacts.set_by, actor, telegram_id, channel, address
             )
-        except StaffRefusedError as error:
-            return staff_texts.refusal(error)
+        except RefusedError as refused:
+            return words.refusal(refused)
         return staff_texts.contact_text(change)
 
     def _act(
@@ -149,16 +149,18 @@ class StaffHandlers:
     ) -> Change | tuple[str, InlineKeyboardMarkup] | None:
         """In the press's transaction: ask to confirm, do it, or (cancel) nothing."""
         if action == YES_OFF:
-            return self._admin.deactivate_by(actor, staff_id)
+            return self._admin.deactivate_by(
+                actor, staff_id, reason=staff_texts.removed_in_chat(actor)
+            )
         if action == YES_ON:
             return self._admin.reactivate_by(actor, staff_id)
         if action == NO:
             return None
         row, wards = self._admin.look_up_by(actor, staff_id)
         if action == ASK_OFF and not row.active:
-            raise StaffRefusedError(StaffRefusal.ALREADY_INACTIVE, name=row.display_name)
+            raise RefusedError(StaffRefusal.ALREADY_INACTIVE, name=row.display_name)
         if action == ASK_ON and row.active:
-            raise StaffRefusedError(StaffRefusal.ALREADY_ACTIVE, name=row.display_name)
+            raise RefusedError(StaffRefusal.ALREADY_ACTIVE, name=row.display_name)
         if action == ASK_OFF:
             text, yes = staff_texts.confirm_deactivate(row, wards), ("Yes, remove", YES_OFF)
         else:

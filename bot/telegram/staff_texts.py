@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.services.offboarding import Effects
-from bot.services.staff_admin import Change, StaffRefusal, StaffRefusedError, StaffRow
+from bot.services.staff import StaffView
+from bot.services.staff_admin import Change, StaffRow
 from bot.services.staff_contact import ContactChange
 
 NOT_ADMIN = "Only a ward administrator can manage staff. Please ask yours."
@@ -17,28 +18,9 @@ PAGE_SIZE = 20
 """People per /staff message: 20 entries of about 120 characters stay under Telegram's 4096."""
 
 
-def refusal(error: StaffRefusedError) -> str:
-    facts = error.facts
-    name, ward = facts.get("name", "They"), facts.get("ward", "")
-    return {
-        StaffRefusal.UNKNOWN_PERSON: f"nobody with Telegram id {facts.get('telegram_id')} is "
-        "enrolled; 'neurocheck staff list' shows who is",
-        StaffRefusal.UNKNOWN_WARD: f"there is no ward {ward!r}; 'neurocheck ward list' shows them",
-        StaffRefusal.NOT_ON_WARD: f"{name} is not on ward {ward}",
-        StaffRefusal.ALREADY_INACTIVE: f"{name} is already deactivated",
-        StaffRefusal.ALREADY_ACTIVE: f"{name} is already active there",
-        StaffRefusal.NO_WARD: f"{name} is on no ward any more: name one with --ward",
-        StaffRefusal.REASON_REQUIRED: "give a reason (--reason), it goes into the audit trail",
-        StaffRefusal.NOT_ADMIN: NOT_ADMIN,
-        StaffRefusal.NOT_YOUR_STAFF: "That person is not on any of your wards.",
-        StaffRefusal.SELF: "You cannot deactivate yourself; ask another administrator.",
-        StaffRefusal.BAD_CONTACT: f"{facts.get('address')!r} is not "
-        + (
-            "an e-mail address (name@host.domain)"
-            if facts.get("channel") == "email"
-            else "a pager number (digits, optionally a leading +)"
-        ),
-    }[error.code]
+def removed_in_chat(actor: StaffView) -> str:
+    """The audit trail's reason for a removal from the chat (the CLI asks for ``--reason``)."""
+    return f"removed in the chat by {actor.display_name}"
 
 
 def when(at: dt.datetime | None, zone: ZoneInfo) -> str:

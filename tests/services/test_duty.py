@@ -8,21 +8,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from bot.services.duty import (
-    DEFAULT_HOURS,
-    DutyError,
-    DutyService,
-    Problem,
-    parse_hours,
-)
+from bot.services.duty import DutyService
 from bot.services.enrolment import EnrolmentService
+from bot.services.errors import RefusedError
+from bot.services.shifts import DEFAULT_HOURS, DutyRefusal, parse_hours
 from bot.services.wards import WardService
+from bot.telegram.words import refusal
 from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, Role, Staff
 from storage.repositories import duty as duty_repo
 from storage.repositories import wards as wards_repo
 from tests.e2e.conftest import FakeClock
-from tests.services.conftest import START, enrol
+from tests.services.conftest import START, enrol, view_of
 from tests.support import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -135,7 +132,7 @@ def test_onduty_puts_a_nurse_on_all_her_wards(
 ) -> None:
     nurse = enrol(enrolment, NURSE, Role.NURSE, "H7", "Ada")
     enrol(enrolment, NURSE, Role.NURSE, "H8", "Ada")
-    shift = duty.go_on_duty(nurse, 8)
+    shift = duty.go_on_duty(view_of(db, nurse), 8)
     assert shift.ward_codes == ("H7", "H8") and shift.extended == ()
     assert shift.until == START + hours(8)
     rows = assignments(db)
@@ -155,11 +152,11 @@ def test_a_second_onduty_extends_and_never_shortens(
     duty: DutyService, enrolment: EnrolmentService, db: Database, clock: FakeClock
 ) -> None:
     nurse = enrol(enrolment, NURSE, Role.NURSE, "H7")
-    duty.go_on_duty(nurse)
+    duty.go_on_duty(view_of(db, nurse))
     clock.advance(hours=4)
-    longer = duty.go_on_duty(nurse, 12)
+    longer = duty.go_on_duty(view_of(db, nurse), 12)
     assert longer.extended == ("H7",) and longer.until == START + hours(16)
-    shorter = duty.go_on_duty(nurse, 1)
+    shorter = duty.go_on_duty(view_of(db, nurse), 1)
     assert shorter.until == START + hours(16)
     (row,) = assignments(db)
     assert (row.starts_at, row.ends_at) == (START, START + hours(16))
@@ -170,7 +167,7 @@ def test_a_charge_nurse_is_on_duty_as_charge_nurse(
     duty: DutyService, enrolment: EnrolmentService, db: Database
 ) -> None:
     charge = enrol(enrolment, CHARGE, Role.CHARGE_NURSE, "H7", "Cy")
-    assert duty.go_on_duty(charge).until == START + hours(DEFAULT_HOURS)
+    assert duty.go_on_duty(view_of(db, charge)).until == START + hours(DEFAULT_HOURS)
     (row,) = assignments(db)
     assert row.duty is Duty.CHARGE_NURSE
     with db.session() as session:
@@ -182,36 +179,37 @@ def test_only_nurses_go_on_duty_from_the_chat(
     duty: DutyService, enrolment: EnrolmentService, db: Database, role: Role
 ) -> None:
     someone = enrol(enrolment, PHYSICIAN, role, "H7")
-    with pytest.raises(DutyError) as refused:
-        duty.go_on_duty(someone)
-    assert refused.value.problem is Problem.NOT_ALLOWED
+    with pytest.raises(RefusedError) as refused:
+        duty.go_on_duty(view_of(db, someone))
+    assert refused.value.code is DutyRefusal.NURSES_ONLY
     assert assignments(db) == []
 
 
 @pytest.mark.parametrize("bad", [0, 25, -1])
 def test_onduty_hours_are_one_to_twenty_four(
-    duty: DutyService, enrolment: EnrolmentService, bad: int
+    duty: DutyService, enrolment: EnrolmentService, db: Database, bad: int
 ) -> None:
     nurse = enrol(enrolment, NURSE, Role.NURSE, "H7")
-    with pytest.raises(DutyError, match="1 to 24 hours"):
-        duty.go_on_duty(nurse, bad)
+    with pytest.raises(RefusedError) as refused:
+        duty.go_on_duty(view_of(db, nurse), bad)
+    assert "1 to 24 hours" in refusal(refused.value)
 
 
 def test_offduty_ends_the_running_shift_and_keeps_planned_ones(
     duty: DutyService, enrolment: EnrolmentService, db: Database, clock: FakeClock
 ) -> None:
     nurse = enrol(enrolment, NURSE, Role.NURSE, "H7", "Ada")
-    duty.go_on_duty(nurse, 8)
+    duty.go_on_duty(view_of(db, nurse), 8)
     h7 = ward_id(db, "H7")
     factories.duty(db, h7, nurse, Duty.NURSE, START + hours(24), 8)  # tomorrow's shift
     clock.advance(hours=2)
-    ended = duty.go_off_duty(nurse)
+    ended = duty.go_off_duty(view_of(db, nurse))
     assert ended.ward_codes == ("H7",) and ended.at == clock.now
     assert ended.next_shift == START + hours(24)
     assert [r.ends_at for r in assignments(db)] == [clock.now, START + hours(32)]
     with db.session() as session:
         assert duty_repo.on_duty(session, ward_id=h7, at=clock.now) == []
-    again = duty.go_off_duty(nurse)
+    again = duty.go_off_duty(view_of(db, nurse))
     assert again.ward_codes == ()
     assert audit_actions(db) == ["duty.on", "duty.off"]
 
@@ -225,17 +223,17 @@ def test_the_board_shows_each_ward_now(
     enrol(enrolment, SECOND_CHARGE, Role.CHARGE_NURSE, "H7", "Di")
     doc = enrol(enrolment, PHYSICIAN, Role.PHYSICIAN, "H7", "Doc")
     admin = enrol(enrolment, ADMIN, Role.ADMIN, "H7", "Admin")
-    duty.go_on_duty(nurse, 8)
+    duty.go_on_duty(view_of(db, nurse), 8)
     factories.duty(db, ward_id(db, "H7"), doc, Duty.PRIMARY, START - hours(1), 24)
 
-    h7, h8 = duty.board(nurse)
+    h7, h8 = duty.board(view_of(db, nurse))
     assert [(s.name, s.duty, s.ends_at) for s in h7.on_duty] == [
         ("Ada", Duty.NURSE, START + hours(8))
     ]
     assert h7.charge_nurses == ("Cy", "Di") and not h7.charge_on_duty
     assert [s.name for s in h7.on_call] == ["Doc"]
     assert h8.ward_code == "H8" and h8.charge_nurses == () and h8.on_call == ()
-    (only,) = duty.board(admin)  # any enrolled role may look, at its own wards
+    (only,) = duty.board(view_of(db, admin))  # any enrolled role may look, at its own wards
     assert only.ward_code == "H7"
 
 
@@ -280,21 +278,21 @@ def test_a_physician_shift_is_on_call(duty: DutyService, enrolment: EnrolmentSer
 @pytest.mark.parametrize(
     ("fields", "problem", "words"),
     [
-        ({"ward_code": "H9"}, Problem.UNKNOWN_WARD, "no ward 'H9'"),
-        ({"telegram_user_id": 999}, Problem.UNKNOWN_STAFF, "Telegram id 999"),
-        ({"ward_code": "H8"}, Problem.NOT_ON_WARD, "not on ward H8"),
-        ({"telegram_user_id": ADMIN}, Problem.NOT_ALLOWED, "is admin"),
-        ({"ends_at": "2026-11-24 18:00"}, Problem.TIME, "must end after it starts"),
-        ({"ends_at": "2026-11-28 19:00"}, Problem.TIME, "at most 72 hours"),
+        ({"ward_code": "H9"}, DutyRefusal.UNKNOWN_WARD, "no ward 'H9'"),
+        ({"telegram_user_id": 999}, DutyRefusal.UNKNOWN_STAFF, "Telegram id 999"),
+        ({"ward_code": "H8"}, DutyRefusal.NOT_ON_WARD, "not on ward H8"),
+        ({"telegram_user_id": ADMIN}, DutyRefusal.ROLE_HAS_NO_DUTY, "is admin"),
+        ({"ends_at": "2026-11-24 18:00"}, DutyRefusal.ENDS_FIRST, "must end after it starts"),
+        ({"ends_at": "2026-11-28 19:00"}, DutyRefusal.TOO_LONG, "at most 72 hours"),
         (
             {"starts_at": "2026-11-23 19:00", "ends_at": "2026-11-24 07:00"},
-            Problem.TIME,
+            DutyRefusal.OVER,
             "it is over",
         ),
-        ({"ends_at": "2026-10-25 02:30"}, Problem.TIME, "happens twice"),
+        ({"ends_at": "2026-10-25 02:30"}, DutyRefusal.TIME_TEXT, "happens twice"),
         (
             {"starts_at": "2026-11-24 21:00", "ends_at": "2026-11-25 09:00"},
-            Problem.OVERLAP,
+            DutyRefusal.OVERLAP,
             "already has a shift on H7 then: 24 Nov 2026 19:00 to 25 Nov 2026 07:00",
         ),
     ],
@@ -304,7 +302,7 @@ def test_planned_shifts_are_checked(
     enrolment: EnrolmentService,
     db: Database,
     fields: dict[str, object],
-    problem: Problem,
+    problem: DutyRefusal,
     words: str,
 ) -> None:
     enrol(enrolment, NURSE, Role.NURSE, "H7")
@@ -321,10 +319,10 @@ def test_planned_shifts_are_checked(
         "starts_at": "2026-11-24 19:00",
         "ends_at": "2026-11-25 08:00",
     } | fields
-    with pytest.raises(DutyError) as refused:
+    with pytest.raises(RefusedError) as refused:
         duty.add_shift(**arguments)  # type: ignore[arg-type]
-    assert refused.value.problem is problem
-    assert words in refused.value.message
+    assert refused.value.code is problem
+    assert words in refusal(refused.value)
     assert len(assignments(db)) == 1
 
 
@@ -339,8 +337,9 @@ def test_the_list_has_running_and_planned_shifts_only(
     listed = duty.shifts("H7")
     assert [s.starts_at for s in listed] == [START - hours(1), START + hours(24)]
     assert [s.covers(START) for s in listed] == [True, False]
-    with pytest.raises(DutyError, match="no ward 'H9'"):
+    with pytest.raises(RefusedError) as refused:
         duty.shifts("H9")
+    assert "no ward 'H9'" in refusal(refused.value)
 
 
 @pytest.mark.parametrize(

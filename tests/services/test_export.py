@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from bot.services.errors import RefusedError
 from bot.services.export import columns
+from bot.services.export.refusals import ExportRefusal
 from bot.services.export.service import (
-    ExportRefusedError,
     ExportRequest,
     ExportResult,
     ExportService,
     Format,
-    Problem,
 )
 from storage.db import Database
 from storage.models import (
@@ -243,24 +243,24 @@ def test_refusals_name_the_rule_and_write_nothing(
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
     cases = [
-        (ExportRequest("H8", DAY, DAY, Format.CSV, tmp_path / "a"), Problem.UNKNOWN_WARD),
+        (ExportRequest("H8", DAY, DAY, Format.CSV, tmp_path / "a"), ExportRefusal.UNKNOWN_WARD),
         (
             ExportRequest("H7", DAY, DAY - dt.timedelta(days=1), Format.CSV, tmp_path / "b"),
-            Problem.PERIOD,
+            ExportRefusal.PERIOD,
         ),
         (
             ExportRequest("H7", DAY, DAY, Format.CSV, tmp_path, actor=seeded.admin),
-            Problem.TARGET_EXISTS,
+            ExportRefusal.TARGET_EXISTS,
         ),
         (
             ExportRequest("H7", DAY, DAY, Format.CSV, tmp_path / "c", actor=seeded.nurse),
-            Problem.NOT_ADMIN,
+            ExportRefusal.NOT_ADMIN,
         ),
     ]
     for request, problem in cases:
-        with pytest.raises(ExportRefusedError) as refused:
+        with pytest.raises(RefusedError) as refused:
             exporter.run(request)
-        assert refused.value.problem is problem
+        assert refused.value.code is problem
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.services.roster_csv import RosterRow, parse_roster, parse_yes_no
+from bot.telegram.words.duty import roster_lines
 from storage.models import Duty
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -17,7 +18,7 @@ HEADER = "ward,duty,telegram_id,start,end,override"
 
 def parse(text: str) -> tuple[list[RosterRow], list[str]]:
     parsed = parse_roster(text, zone=BERLIN, now=NOW)
-    return list(parsed.rows), list(parsed.errors)
+    return list(parsed.rows), list(roster_lines(parsed.errors))
 
 
 def utc(hour: int, day: int = 24) -> dt.datetime:

@@ -11,10 +11,11 @@ from sqlmodel import col, select
 
 from bot.clinical import Urgency
 from bot.services.checks import CheckService, Held, Shown
+from bot.services.errors import RefusedError
 from bot.services.escalations import EscalationRunner
 from bot.services.menus import MenuService
 from bot.services.staff import SEEN_EVERY, StaffService, StaffView
-from bot.services.staff_admin import StaffAdminService, StaffRefusal, StaffRefusedError
+from bot.services.staff_admin import StaffAdminService, StaffRefusal
 from storage.db import Database
 from storage.models import (
     Assessment,
@@ -51,6 +52,7 @@ from tests.support import factories
 
 HOUR = dt.timedelta(hours=1)
 BERLIN_ZONE = "Europe/Berlin"
+REASON = "removed in the chat by Admin Al"  # what the chat adapter writes for Al
 
 
 @pytest.fixture
@@ -269,7 +271,7 @@ def test_reactivation_restores_access_and_the_menu(
     assert StaffService(db, clock).find_active(NURSE) is not None
     assert len(queued(db, NURSE, "menu")) == 2
     assert len(audits(db, "staff.reactivated")) == 1
-    with pytest.raises(StaffRefusedError) as refused:
+    with pytest.raises(RefusedError) as refused:
         admin.reactivate(NURSE, ward_code=None)
     assert refused.value.code is StaffRefusal.ALREADY_ACTIVE
 
@@ -314,7 +316,7 @@ def test_bad_requests_are_refused_with_a_code_and_change_nothing(
     code: StaffRefusal,
 ) -> None:
     factories.ward(db, "H8", "Haematology 8")
-    with pytest.raises(StaffRefusedError) as refused:
+    with pytest.raises(RefusedError) as refused:
         admin.deactivate(telegram_id, ward_code=ward, reason=reason)
     assert refused.value.code is code
     assert audits(db, "staff.deactivated") == [] and audits(db, "staff.ward_removed") == []
@@ -322,7 +324,7 @@ def test_bad_requests_are_refused_with_a_code_and_change_nothing(
 
 def test_deactivating_twice_is_refused(db: Database, team: Team, admin: StaffAdminService) -> None:
     admin.deactivate(NURSE, ward_code=None, reason="left")
-    with pytest.raises(StaffRefusedError) as refused:
+    with pytest.raises(RefusedError) as refused:
         admin.deactivate(NURSE, ward_code=None, reason="left")
     assert refused.value.code is StaffRefusal.ALREADY_INACTIVE
 
@@ -370,7 +372,7 @@ def test_an_admin_in_the_chat_removes_someone_from_the_admins_wards_only(
     with db.session() as session:
         session.add(StaffWard(staff_id=team.ids[NURSE], ward_id=h8))
     al = StaffView(team.ids[ADMIN], ADMIN, "Admin Al", Role.ADMIN, (team.ward,))
-    change = admin.deactivate_by(al, team.ids[NURSE])
+    change = admin.deactivate_by(al, team.ids[NURSE], reason=REASON)
     assert change.action == "ward_removed" and change.person.ward_codes == ("H8",)
     [row] = audits(db, "staff.ward_removed")
     assert row.actor_staff_id == team.ids[ADMIN] and row.detail["via"] == "chat"
@@ -389,12 +391,12 @@ def test_in_the_chat_only_an_admin_of_the_persons_ward_may_deactivate(
         (al, team.ids[ADMIN], StaffRefusal.SELF),
     ]
     for actor, target, code in cases:
-        with pytest.raises(StaffRefusedError) as refused:
-            admin.deactivate_by(actor, target)
+        with pytest.raises(RefusedError) as refused:
+            admin.deactivate_by(actor, target, reason=REASON)
         assert refused.value.code is code
-    admin.deactivate_by(al, team.ids[NURSE])
-    with pytest.raises(StaffRefusedError) as refused:
-        admin.deactivate_by(al, team.ids[NURSE])
+    admin.deactivate_by(al, team.ids[NURSE], reason=REASON)
+    with pytest.raises(RefusedError) as refused:
+        admin.deactivate_by(al, team.ids[NURSE], reason=REASON)
     assert refused.value.code is StaffRefusal.ALREADY_INACTIVE
     assert admin.reactivate_by(al, team.ids[NURSE]).action == "reactivated"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,10 +18,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.clinical.protocols import CadenceSettings
+from bot.clock import Clock
+from bot.services.errors import RefusedError
 from bot.services.export import writers
 from bot.services.export.files import Folder
 from bot.services.export.loader import Window, batches
 from bot.services.export.present import Present
+from bot.services.export.refusals import ExportRefusal
 from bot.services.export.summary import Summary
 from bot.services.export.writers import Format as Format  # re-exported
 from bot.services.staff import StaffView
@@ -32,25 +34,7 @@ from storage.repositories import audit
 from storage.repositories import export as export_repo
 from storage.repositories import wards as wards_repo
 
-Clock = Callable[[], dt.datetime]
 Progress = Callable[[int, int], None]  # (patients done, patients in all)
-
-
-class Problem(StrEnum):
-    UNKNOWN_WARD = "unknown_ward"
-    PERIOD = "period"
-    TARGET_EXISTS = "target_exists"
-    NOT_ADMIN = "not_admin"
-    WARD_REQUIRED = "ward_required"
-
-
-class ExportRefusedError(Exception):
-    """A refused export: ``problem`` names the rule, ``facts`` what the words need."""
-
-    def __init__(self, problem: Problem, **facts: Any) -> None:
-        super().__init__(problem.value)
-        self.problem = problem
-        self.facts = facts
 
 
 @dataclass(frozen=True)
@@ -85,10 +69,10 @@ class ExportService:
 
     def run(self, request: ExportRequest, progress: Progress | None = None) -> ExportResult:
         if request.last_day < request.first_day:
-            raise ExportRefusedError(Problem.PERIOD, first=request.first_day, last=request.last_day)
+            raise RefusedError(ExportRefusal.PERIOD, first=request.first_day, last=request.last_day)
         target = request.target if request.format is not Format.SUMMARY else None
         if target is not None and target.exists():
-            raise ExportRefusedError(Problem.TARGET_EXISTS, path=str(target))
+            raise RefusedError(ExportRefusal.TARGET_EXISTS, path=str(target))
         ward_id = self._audit_start(request)
         window = Window(
             ward_id,
@@ -125,7 +109,7 @@ class ExportService:
                 **self._facts(request),
             )
         if not allowed:  # on record, then refused
-            raise ExportRefusedError(Problem.NOT_ADMIN, ward=ward.code)
+            raise RefusedError(ExportRefusal.NOT_ADMIN, ward=ward.code)
         return ward.id or 0
 
     @staticmethod
@@ -133,12 +117,12 @@ class ExportService:
         if request.ward_code is None:
             ids = request.actor.ward_ids if request.actor else ()
             if len(ids) != 1:
-                raise ExportRefusedError(Problem.WARD_REQUIRED, wards=len(ids))
+                raise RefusedError(ExportRefusal.WARD_REQUIRED, wards=len(ids))
             found = wards_repo.by_id(session, ids[0])
         else:
             found = wards_repo.by_code(session, request.ward_code)
         if found is None or found.id is None:
-            raise ExportRefusedError(Problem.UNKNOWN_WARD, ward=request.ward_code)
+            raise RefusedError(ExportRefusal.UNKNOWN_WARD, ward=request.ward_code)
         return found
 
     def _audit_done(self, request: ExportRequest, ward_id: int, result: ExportResult) -> None:
@@ -177,7 +161,7 @@ class ExportService:
     ) -> ExportResult:
         now = self._clock()
         with self._db.snapshot() as session:
-            ward = session.get(Ward, window.ward_id)
+            ward = wards_repo.by_id(session, window.ward_id)
             assert ward is not None
             on_time = dt.timedelta(minutes=_cadence(ward).remind_nurse_minutes)
             present = Present(
