@@ -215,8 +215,10 @@ def patient_add(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.patients import PatientError, PatientService
+    from bot.services.errors import RefusedError
+    from bot.services.patients import PatientService
     from bot.telegram.patients import admitted_text
+    from bot.telegram.words import refusal
 
     service = PatientService(db, clock or system_clock, zone=settings.zone)
     try:
@@ -227,8 +229,8 @@ def patient_add(
             weight_band=weight_band,
             risk_flags=flags,
         )
-    except PatientError as error:
-        return _fail(error.message, err)
+    except RefusedError as error:
+        return _fail(refusal(error), err)
     print(f"{admitted_text(view)}\n(patient id {view.id})", file=out or sys.stdout)
     return 0
 
@@ -244,8 +246,10 @@ def patient_list(
 ) -> int:
     """The same rendering as ``/patients`` in the chat."""
     from bot.protocols import load_protocols
-    from bot.services.patients import PatientError, PatientService
+    from bot.services.errors import RefusedError
+    from bot.services.patients import PatientService
     from bot.telegram.patients import patient_blocks
+    from bot.telegram.words import refusal
 
     # The protocols give the dose and the cycle's length, exactly as the chat's board shows.
     service = PatientService(
@@ -253,8 +257,8 @@ def patient_list(
     )
     try:
         patients = service.list_active(ward_code)
-    except PatientError as error:
-        return _fail(error.message, err)
+    except RefusedError as error:
+        return _fail(refusal(error), err)
     lines = patient_blocks(patients, settings.zone) or ["no active patients"]
     print("\n".join(lines), file=out or sys.stdout)
     return 0
