@@ -61,7 +61,6 @@ WORDY = {
     "bot.services.alerts",
     "bot.services.checks",
     "bot.services.duty",
-    "bot.services.enrolment",
     "bot.services.flow",
     "bot.services.health",
     "bot.services.labs",
@@ -73,7 +72,6 @@ WORDY = {
     "bot.services.roster_csv",
     "bot.services.second_channel",
     "bot.services.staff_admin",
-    "bot.services.wards",
 }
 
 # Words that are part of a file format rather than said to a person: the export's data

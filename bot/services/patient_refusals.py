@@ -36,10 +36,24 @@ class PatientRefusal(RefusalCode):
 
 
 class WardRefusal(RefusalCode):
-    """A ward named wrongly (or not at all) where one is needed."""
+    """A ward named wrongly (or not at all) where one is needed, or a ward setting refused."""
 
     UNKNOWN = "ward.unknown"
     REQUIRED = "ward.required"
+    MISSING = "ward.missing"
+    """No such ward, as the operator's ``ward settings`` says it (with where to look)."""
+    CODE_INVALID = "ward.code_invalid"
+    NAME_LENGTH = "ward.name_length"
+    EXISTS = "ward.exists"
+    SHIFT_CHANGES = "ward.shift_changes"
+    WHOLE_NUMBER = "ward.whole_number"
+    UNKNOWN_SETTING = "ward.unknown_setting"
+    CADENCE = "ward.cadence"
+    """A cadence override the clinical rules refuse; ``detail`` is their one-line reason."""
+    CRS_ASK = "ward.crs_ask"
+    WEBHOOK = "ward.webhook"
+    ESCALATION = "ward.escalation"
+    """An escalation override the policy refuses; ``detail`` is its one-line reason."""
 
 
 class PlanRefusal(RefusalCode):

@@ -6,8 +6,10 @@ import pytest
 
 from bot.clinical import Tool
 from bot.services import flow, flow_crs
+from bot.services.errors import RefusedError
 from bot.services.flow_crs import TemperatureError, parse_temperature, temperature_buttons
-from bot.services.wards import WardError, apply_setting_changes, effective_settings
+from bot.services.wards import apply_setting_changes, effective_settings
+from bot.telegram.words import refusal
 
 ICANS_NORMAL = (
     "alert",
@@ -96,5 +98,6 @@ def test_the_ward_switch_is_validated() -> None:
     assert effective_settings(off)["crs.ask"] == "off"
     assert apply_setting_changes(off, {"crs.ask": "on"}) == {}
     assert effective_settings({})["crs.ask"] == "on"
-    with pytest.raises(WardError, match=r"crs\.ask: on or off"):
+    with pytest.raises(RefusedError) as refused:
         apply_setting_changes({}, {"crs.ask": "maybe"})
+    assert refusal(refused.value).startswith("crs.ask: on or off")
