@@ -137,7 +137,7 @@ class EnrolmentService:
                 if ward is None:
                     raise RefusedError(InviteRefusal.UNKNOWN_WARD, ward=normalise_code(ward_code))
             else:
-                actor = session.get(Staff, actor_staff_id)
+                actor = staff_repo.by_id(session, actor_staff_id)
                 own = wards_repo.by_ids(
                     session, staff_repo.ward_ids(session, actor_staff_id) if actor else ()
                 )

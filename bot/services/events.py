@@ -77,7 +77,7 @@ class EventService:
 
     def patient_label(self, actor: StaffView, patient_id: int) -> str | None:
         with self._db.session() as session:
-            patient = _visible(session.get(Patient, patient_id), actor)
+            patient = _visible(patients_repo.by_id(session, patient_id), actor)
             return patient.label if patient else None
 
     def was_reported(self, source_key: str) -> bool:
@@ -94,7 +94,7 @@ class EventService:
             raise RefusedError(EventRefusal.UNKNOWN_FINDING)
         now = self._clock()
         with self._db.session() as session:
-            patient = _visible(session.get(Patient, patient_id, with_for_update=True), actor)
+            patient = _visible(patients_repo.by_id(session, patient_id, lock=True), actor)
             if patient is None or patient.id is None:
                 raise RefusedError(PatientRefusal.UNKNOWN)
             existing = events_repo.by_source(session, source_key=source_key)
