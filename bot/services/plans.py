@@ -14,7 +14,6 @@ wires it to recompute the patient's check schedule).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Sequence
 
 from bot.clinical import infusion
@@ -42,9 +41,7 @@ from bot.services.plan_views import (
     next_kinds,
     parse_kind,
 )
-from storage.models import (
-    InfusionEventKind,
-)
+from storage.models import InfusionEventKind
 from storage.repositories import audit
 from storage.repositories import plans as plans_repo
 from storage.repositories import wards as wards_repo
@@ -64,10 +61,6 @@ __all__ = [
     "next_kinds",
     "parse_kind",
 ]
-
-log = logging.getLogger(__name__)
-
-Kind = InfusionEventKind
 
 
 class PlanService(PlanRecords):
