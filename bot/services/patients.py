@@ -129,7 +129,7 @@ class PatientService:
                 raise RefusedError(PatientRefusal.LABEL_IN_USE, ward=ward.code, label=label)
             patient = patients_repo.add(
                 session,
-                Patient(
+                patient=Patient(
                     ward_id=ward.id,
                     label=label,
                     date_of_birth=dob,

@@ -130,7 +130,7 @@ def active_by_urgency(
     return [(patient, at) for patient, at in rows]
 
 
-def add(session: Session, patient: Patient) -> Patient:
+def add(session: Session, *, patient: Patient) -> Patient:
     """A new patient row, flushed for its id."""
     session.add(patient)
     session.flush()
