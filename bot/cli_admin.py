@@ -103,12 +103,14 @@ def ward_add(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.wards import WardError, WardService
+    from bot.services.errors import RefusedError
+    from bot.services.wards import WardService
+    from bot.telegram.words import refusal
 
     try:
         ward = WardService(db, clock or system_clock).add(code, name)
-    except WardError as error:
-        return _fail(str(error), err)
+    except RefusedError as error:
+        return _fail(refusal(error), err)
     print(f"ward {ward.code} ({ward.name}) added", file=out or sys.stdout)
     return 0
 
@@ -137,9 +139,11 @@ def invite(
     err: TextIO | None = None,
 ) -> int:
     """Create the invite first; then ask the Bot API for the bot's name to build the link."""
-    from bot.services.enrolment import EnrolmentError, EnrolmentService
+    from bot.services.enrolment import EnrolmentService
+    from bot.services.errors import RefusedError
     from bot.telegram.enrolment import deep_link
     from bot.telegram.patients import local_time
+    from bot.telegram.words import refusal
     from storage.models import Role
 
     out, err = out or sys.stdout, err or sys.stderr
@@ -148,8 +152,8 @@ def invite(
     )
     try:
         created = service.create_invite(role=Role(role), ward_code=ward_code, hours=hours)
-    except EnrolmentError as error:
-        return _fail(f"{error}; the wards are listed by 'neurocheck ward list'", err)
+    except RefusedError as error:
+        return _fail(f"{refusal(error)}; the wards are listed by 'neurocheck ward list'", err)
     until = f"{local_time(created.expires_at, settings.zone)} ({settings.timezone})"
     print(
         f"Invite as {role.replace('_', ' ')} on ward {created.ward_code} "
@@ -215,8 +219,10 @@ def patient_add(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.patients import PatientError, PatientService
+    from bot.services.errors import RefusedError
+    from bot.services.patients import PatientService
     from bot.telegram.patients import admitted_text
+    from bot.telegram.words import refusal
 
     service = PatientService(db, clock or system_clock, zone=settings.zone)
     try:
@@ -227,8 +233,8 @@ def patient_add(
             weight_band=weight_band,
             risk_flags=flags,
         )
-    except PatientError as error:
-        return _fail(error.message, err)
+    except RefusedError as error:
+        return _fail(refusal(error), err)
     print(f"{admitted_text(view)}\n(patient id {view.id})", file=out or sys.stdout)
     return 0
 
@@ -244,8 +250,10 @@ def patient_list(
 ) -> int:
     """The same rendering as ``/patients`` in the chat."""
     from bot.protocols import load_protocols
-    from bot.services.patients import PatientError, PatientService
+    from bot.services.errors import RefusedError
+    from bot.services.patients import PatientService
     from bot.telegram.patients import patient_blocks
+    from bot.telegram.words import refusal
 
     # The protocols give the dose and the cycle's length, exactly as the chat's board shows.
     service = PatientService(
@@ -253,8 +261,8 @@ def patient_list(
     )
     try:
         patients = service.list_active(ward_code)
-    except PatientError as error:
-        return _fail(error.message, err)
+    except RefusedError as error:
+        return _fail(refusal(error), err)
     lines = patient_blocks(patients, settings.zone) or ["no active patients"]
     print("\n".join(lines), file=out or sys.stdout)
     return 0
@@ -275,7 +283,9 @@ def ward_settings(
     db: Database, code: str, changes: Sequence[str], *, out: TextIO | None = None
 ) -> int:
     """Show or change a ward's settings; a bad key or value changes nothing (exit 2)."""
-    from bot.services.wards import WardError, WardService
+    from bot.services.errors import RefusedError
+    from bot.services.wards import WardService
+    from bot.telegram.words import refusal
 
     out = out or sys.stdout
     pairs = dict(change.partition("=")[::2] for change in changes)
@@ -284,8 +294,8 @@ def ward_settings(
         return 2
     try:
         effective = WardService(db, system_clock).configure(code, pairs)
-    except WardError as exc:
-        print(f"neurocheck: {exc}", file=sys.stderr)
+    except RefusedError as exc:
+        print(f"neurocheck: {refusal(exc)}", file=sys.stderr)
         return 2
     for key, value in effective.items():
         print(f"{key}={value}", file=out)

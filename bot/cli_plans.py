@@ -117,17 +117,21 @@ def plan_add(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.plans import PlanError
+    from bot.services.errors import RefusedError
+    from bot.services.localtime import TimeInputError
     from bot.telegram import texts
     from bot.telegram.plans import plan_text
+    from bot.telegram.words import refusal
 
     service = _plans(settings, db, clock)
     try:
         created = service.create(
             label=label, protocol=protocol, cycle=cycle, starts_at=start, ward_code=ward_code
         )
-    except PlanError as error:
+    except TimeInputError as error:
         return _fail(error.message, err)
+    except RefusedError as error:
+        return _fail(refusal(error), err)
     lines = [texts.plan_created(created.already_existed, None)]
     if created.ended is not None:
         old = created.ended
@@ -150,29 +154,36 @@ def plan_event(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.plans import NewCycleNeededError, PlanError
+    from bot.services.errors import RefusedError
+    from bot.services.localtime import TimeInputError
+    from bot.services.patient_refusals import PlanRefusal
     from bot.telegram.patients import local_time
     from bot.telegram.plans import event_line
+    from bot.telegram.words import refusal
+    from bot.telegram.words.plans import new_cycle_held, reason_words
 
     service = _plans(settings, db, clock)
     try:
         recorded = service.record_for_patient(
             label=label, kind=kind, ward_code=ward_code, reason=reason, at=at
         )
-    except NewCycleNeededError as error:
-        first = error.message.split(" Start cycle")[0]
+    except TimeInputError as error:
+        return _fail(error.message, err)
+    except RefusedError as error:
+        if error.code is not PlanRefusal.NEW_CYCLE_NEEDED:
+            return _fail(refusal(error), err)
+        facts = error.facts
         return _fail(
-            f"{first} Start cycle {error.next_cycle} instead: neurocheck plan add --ward "
-            f"{ward_code} --label '{error.label}' --protocol {error.protocol} "
-            f'--cycle {error.next_cycle} --start "YYYY-MM-DD HH:MM"',
+            f"{new_cycle_held(**facts)} Start cycle {facts['next_cycle']} instead: neurocheck "
+            f"plan add --ward {ward_code} --label '{facts['label']}' --protocol "
+            f'{facts["protocol"]} --cycle {facts["next_cycle"]} --start "YYYY-MM-DD HH:MM"',
             err,
         )
-    except PlanError as error:
-        return _fail(error.message, err)
     event, plan = recorded.event, recorded.plan
     print(
         f"Recorded for {plan.patient_label} at {local_time(event.at, settings.zone)}: "
-        f"{event_line(event.kind, event.reason_text)}. The infusion is now {plan.status.value}.",
+        f"{event_line(event.kind, reason_words(event.reason))}. "
+        f"The infusion is now {plan.status.value}.",
         file=out or sys.stdout,
     )
     return 0
@@ -188,15 +199,16 @@ def plan_show(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.plans import PlanError
+    from bot.services.errors import RefusedError
     from bot.telegram import texts
     from bot.telegram.plans import plan_text
+    from bot.telegram.words import refusal
 
     service = _plans(settings, db, clock)
     try:
         shown = service.show(label=label, ward_code=ward_code)
-    except PlanError as error:
-        return _fail(error.message, err)
+    except RefusedError as error:
+        return _fail(refusal(error), err)
     text = (
         texts.no_plan(shown.label, shown.ward_code)
         if shown.plan is None

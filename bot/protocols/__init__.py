@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from bot.clinical.protocols import Protocol, ProtocolError, parse_protocol
+from bot.clinical.protocol_file import parse_protocol
+from bot.clinical.protocols import Protocol, ProtocolError
 
 __all__ = ["PROTOCOL_FOLDER", "Protocol", "ProtocolError", "load_protocols"]
 

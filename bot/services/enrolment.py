@@ -11,11 +11,12 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
+from bot.clock import Clock
 from bot.services import menus, refusals
-from bot.services.staff import Clock
+from bot.services.errors import RefusalCode, RefusedError
+from bot.services.patient_refusals import WardRefusal
 from bot.services.wards import normalise_code
 from storage.db import Database
 from storage.models import Invite, Role, Staff
@@ -46,39 +47,24 @@ def parse_role(text: str) -> Role | None:
         return None
 
 
-class EnrolmentError(Exception):
-    """Base of what enrolment refuses."""
+class InviteRefusal(RefusalCode):
+    """Why an invite is not created or not redeemed."""
 
-
-class UnknownWardError(EnrolmentError):
-    def __init__(self, code: str) -> None:
-        super().__init__(f"there is no ward {code!r}")
-        self.code = code
-
-
-class InvalidHoursError(EnrolmentError):
-    def __init__(self, hours: int) -> None:
-        super().__init__(f"an invite is valid for 1 to {INVITE_MAX_HOURS} hours, not {hours}")
-
-
-class InvalidInviteError(EnrolmentError):
+    NOT_ADMIN = "invite.not_admin"
+    NOT_YOUR_WARD = "invite.not_your_ward"
+    WARD_REQUIRED = "invite.ward_required"
+    NO_WARD = "invite.no_ward"
+    """A member of staff may not create this invite (audited before it is refused); the
+    refusal's fact ``own`` is the codes of the actor's wards."""
+    UNKNOWN_WARD = "invite.unknown_ward"
+    HOURS = "invite.hours"
+    INVALID = "invite.invalid"
     """The code is unknown, expired or used; deliberately not saying which."""
 
-
-class InviteRefusal(StrEnum):
-    NOT_ADMIN = "not_admin"
-    NOT_YOUR_WARD = "not_your_ward"
-    WARD_REQUIRED = "ward_required"
-    NO_WARD = "no_ward"
-
-
-class InviteNotAllowedError(EnrolmentError):
-    """A member of staff may not create this invite (audited before it is raised)."""
-
-    def __init__(self, refusal: InviteRefusal, own_ward_codes: tuple[str, ...]) -> None:
-        super().__init__(refusal.value)
-        self.refusal = refusal
-        self.own_ward_codes = own_ward_codes
+    @property
+    def rule(self) -> str:
+        """The code without its area, as the audit trail stores it (``not_admin``)."""
+        return self.value.partition(".")[2]
 
 
 @dataclass(frozen=True)
@@ -141,17 +127,17 @@ class EnrolmentService:
         """
         hours = self._default_ttl_hours if hours is None else hours
         if not 1 <= hours <= INVITE_MAX_HOURS:
-            raise InvalidHoursError(hours)
+            raise RefusedError(InviteRefusal.HOURS, hours=hours, max_hours=INVITE_MAX_HOURS)
         now = self._clock()
         with self._db.session() as session:
             if actor_staff_id is None:
                 if ward_code is None:
-                    raise ValueError("the operator must name the ward")
+                    raise RefusedError(WardRefusal.REQUIRED)
                 ward = wards_repo.by_code(session, ward_code)
                 if ward is None:
-                    raise UnknownWardError(normalise_code(ward_code))
+                    raise RefusedError(InviteRefusal.UNKNOWN_WARD, ward=normalise_code(ward_code))
             else:
-                actor = session.get(Staff, actor_staff_id)
+                actor = staff_repo.by_id(session, actor_staff_id)
                 own = wards_repo.by_ids(
                     session, staff_repo.ward_ids(session, actor_staff_id) if actor else ()
                 )
@@ -172,11 +158,11 @@ class EnrolmentService:
                         at=now,
                         action="invite.not_allowed",
                         actor_staff_id=actor_staff_id,
-                        reason=refusal.value,
+                        reason=refusal.rule,
                         role=role.value,
                         ward=wanted,
                     )
-                    not_allowed = InviteNotAllowedError(refusal, tuple(w.code for w in own))
+                    not_allowed = RefusedError(refusal, own=tuple(w.code for w in own))
                     session.commit()  # the audit row stays although we raise
                     raise not_allowed
                 ward = matching[0]
@@ -216,8 +202,8 @@ class EnrolmentService:
     ) -> EnrolmentView:
         """Enrol the sender with the invite's role and ward, or add the ward (and role).
 
-        Raises InvalidInviteError for an unknown, expired or used code, after auditing which it
-        was; the sender is not told.
+        Refuses (``invite.invalid``) an unknown, expired or used code, after auditing which
+        it was; the sender is not told.
         """
         now = self._clock()
         with self._db.session() as session:
@@ -236,7 +222,7 @@ class EnrolmentService:
                     reason=reason,
                 )
                 session.commit()  # the audit row (or count) stays although we raise
-                raise InvalidInviteError
+                raise RefusedError(InviteRefusal.INVALID)
             if reason is not None:
                 audit.record(
                     session,
@@ -249,7 +235,7 @@ class EnrolmentService:
                     reason=reason,
                 )
                 session.commit()  # the audit row stays although we raise
-                raise InvalidInviteError
+                raise RefusedError(InviteRefusal.INVALID)
 
             ward = wards_repo.by_id(session, invite.ward_id)
             assert ward is not None and ward.id is not None

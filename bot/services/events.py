@@ -9,7 +9,7 @@ keyed by the message it was confirmed on, so a doubled press records one event.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -25,8 +25,10 @@ from bot.clinical import (
     grade_icans,
     select_tool,
 )
+from bot.clock import Clock
 from bot.services import escalations, grades
-from bot.services.checks import Rejected
+from bot.services.errors import RefusalCode, RefusedError
+from bot.services.patient_refusals import PatientRefusal
 from bot.services.schedule import ScheduleRules
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -35,9 +37,11 @@ from storage.repositories import audit
 from storage.repositories import events as events_repo
 from storage.repositories import patients as patients_repo
 
-Clock = Callable[[], dt.datetime]
-# Until the plans area's patient.* refusal lands (issue 12): the sentence lived in checks.
-NO_PATIENT = "No such patient on your wards. /patients lists them."
+
+class EventRefusal(RefusalCode):
+    UNKNOWN_FINDING = "event.unknown_finding"
+    """A finding code this bot does not record (a forged or outdated button)."""
+
 
 # Finding code (as carried by the button) -> (event kind, what it adds to the assessment).
 FINDINGS: Final[Mapping[str, ClinicalEventKind]] = {
@@ -73,7 +77,7 @@ class EventService:
 
     def patient_label(self, actor: StaffView, patient_id: int) -> str | None:
         with self._db.session() as session:
-            patient = _visible(session.get(Patient, patient_id), actor)
+            patient = _visible(patients_repo.by_id(session, patient_id), actor)
             return patient.label if patient else None
 
     def was_reported(self, source_key: str) -> bool:
@@ -83,14 +87,16 @@ class EventService:
 
     def report(
         self, actor: StaffView, patient_id: int, finding: str, source_key: str
-    ) -> EventReport | Rejected:
+    ) -> EventReport:
+        """Record and grade the finding, or refuse (``event.unknown_finding``, or
+        ``patient.unknown`` for a patient the actor may not see)."""
         if finding not in FINDINGS:
-            return Rejected("That is not an event this bot records.")
+            raise RefusedError(EventRefusal.UNKNOWN_FINDING)
         now = self._clock()
         with self._db.session() as session:
-            patient = _visible(session.get(Patient, patient_id, with_for_update=True), actor)
+            patient = _visible(patients_repo.by_id(session, patient_id, lock=True), actor)
             if patient is None or patient.id is None:
-                return Rejected(NO_PATIENT)
+                raise RefusedError(PatientRefusal.UNKNOWN)
             existing = events_repo.by_source(session, source_key=source_key)
             result = grade_icans(self._assessment(patient, finding, now))
             previous = grades.previous_check(session, patient.id)

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from bot.services.staff import Clock, StaffView
+from bot.clock import Clock
+from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import Patient, PatientStatus
 from storage.repositories import patients as patients_repo

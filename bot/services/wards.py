@@ -11,7 +11,9 @@ from typing import Any, Final
 from bot.clinical import Urgency
 from bot.clinical.policy import ESCALATING, FIELDS, PolicyError, describe, policy_for
 from bot.clinical.protocols import CadenceSettings, ProtocolError
-from bot.services.staff import Clock
+from bot.clock import Clock
+from bot.services.errors import RefusedError
+from bot.services.patient_refusals import WardRefusal
 from storage.db import Database
 from storage.models import Ward
 from storage.repositories import audit
@@ -19,10 +21,6 @@ from storage.repositories import wards as wards_repo
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
 MAX_NAME = 120
-
-
-class WardError(ValueError):
-    """A ward request that cannot be carried out; the message is meant for the operator."""
 
 
 @dataclass(frozen=True)
@@ -50,15 +48,12 @@ class WardService:
     def add(self, code: str, name: str) -> WardView:
         code, name = normalise_code(code), " ".join(name.split())
         if not _CODE.match(code):
-            raise WardError(
-                f"ward code {code!r} is not valid: 1-16 letters, digits, '-' or '_' "
-                "starting with a letter or digit, e.g. H7"
-            )
+            raise RefusedError(WardRefusal.CODE_INVALID, ward=code)
         if not name or len(name) > MAX_NAME:
-            raise WardError(f"the ward name must be 1-{MAX_NAME} characters")
+            raise RefusedError(WardRefusal.NAME_LENGTH, max_name=MAX_NAME)
         with self._db.session() as session:
             if wards_repo.by_code(session, code) is not None:
-                raise WardError(f"ward {code} already exists")
+                raise RefusedError(WardRefusal.EXISTS, ward=code)
             ward = wards_repo.add(session, code=code, name=name)
             audit.record(
                 session,
@@ -79,9 +74,7 @@ class WardService:
         with self._db.session() as session:
             ward = wards_repo.by_code(session, normalise_code(code))
             if ward is None:
-                raise WardError(
-                    f"no ward {normalise_code(code)}: 'neurocheck ward list' shows them"
-                )
+                raise RefusedError(WardRefusal.MISSING, ward=normalise_code(code))
             before = dict(ward.settings)
             after = apply_setting_changes(before, changes)
             if after != before:
@@ -108,7 +101,7 @@ _SHIFT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]) -> dict[str, Any]:
-    """The ward's settings with ``changes`` applied, or WardError naming the bad key."""
+    """The ward's settings with ``changes`` applied, or a refusal naming the bad key."""
     settings = dict(current)
     cadence = dict(settings.get("cadence", {}))
     escalation = {u: dict(v) for u, v in settings.get("escalation", {}).items()}
@@ -117,7 +110,7 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
         if key == "shift_changes":
             times = [t.strip() for t in value.split(",") if t.strip()]
             if any(not _SHIFT.match(t) for t in times):
-                raise WardError("shift_changes: give local times as HH:MM, e.g. 07:00,19:00")
+                raise RefusedError(WardRefusal.SHIFT_CHANGES)
             settings["shift_changes"] = times
             if not times:
                 settings.pop("shift_changes")
@@ -137,24 +130,15 @@ def apply_setting_changes(current: Mapping[str, Any], changes: Mapping[str, str]
             if not value:
                 cadence.pop(name, None)
             elif not value.isdigit():
-                raise WardError(f"{key}: a whole number, got {value!r}")
+                raise RefusedError(WardRefusal.WHOLE_NUMBER, key=key, value=value)
             else:
                 cadence[name] = int(value)
         else:
-            allowed = ", ".join(
-                [
-                    "shift_changes",
-                    f"{CRS_ASK} (on/off)",
-                    "webhook_url",
-                    *(f"cadence.{f}" for f in CADENCE_FIELDS),
-                    ESCALATION_HELP,
-                ]
-            )
-            raise WardError(f"unknown ward setting {key!r}; settings: {allowed}")
+            raise RefusedError(WardRefusal.UNKNOWN_SETTING, key=key)
     try:
         CadenceSettings().with_overrides(cadence)
     except ProtocolError as exc:
-        raise WardError(str(exc)) from None
+        raise RefusedError(WardRefusal.CADENCE, detail=str(exc)) from None
     settings["cadence"] = cadence
     if not cadence:
         settings.pop("cadence")
@@ -173,7 +157,7 @@ def _crs_ask(crs: dict[str, Any], value: str) -> dict[str, Any]:
     elif word == "off":
         crs["ask"] = False
     else:
-        raise WardError(f"{CRS_ASK}: on or off, got {value!r}")
+        raise RefusedError(WardRefusal.CRS_ASK, value=value)
     return crs
 
 
@@ -182,7 +166,7 @@ def _webhook(value: str) -> dict[str, str]:
     if not value:
         return {}
     if not value.startswith(("https://", "http://")) or len(value) > 500 or " " in value:
-        raise WardError("webhook_url: an http:// or https:// URL (empty to remove)")
+        raise RefusedError(WardRefusal.WEBHOOK)
     return {"webhook_url": value}
 
 
@@ -196,7 +180,7 @@ def _escalation_overrides(
         try:
             policy_for(Urgency(urgency), values)
         except PolicyError as exc:
-            raise WardError(f"escalation.{urgency}: {exc}") from None
+            raise RefusedError(WardRefusal.ESCALATION, urgency=urgency, detail=str(exc)) from None
         if values:
             kept[urgency] = values
     return kept
@@ -220,8 +204,3 @@ def effective_settings(settings: Mapping[str, Any]) -> dict[str, object]:
 CRS_ASK: Final = "crs.ask"
 CADENCE_FIELDS = tuple(f.name for f in dataclasses.fields(CadenceSettings))
 ESCALATION_KEYS = frozenset(f"escalation.{u.value}.{f}" for u in ESCALATING for f in FIELDS)
-ESCALATION_HELP = (
-    "escalation.<critical|high|normal|info>."
-    "<primary|backup|attending|repeat|give_up|second_channel> "
-    "(minutes after the alert, or off)"
-)

@@ -12,18 +12,13 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
-from bot.services.enrolment import (
-    EnrolmentService,
-    InvalidInviteError,
-    InviteNotAllowedError,
-    InviteRefusal,
-    InviteView,
-    parse_role,
-)
+from bot.services.enrolment import EnrolmentService, InviteView, parse_role
+from bot.services.errors import RefusedError
 from bot.services.staff import StaffService
 from bot.telegram import texts
 from bot.telegram.access import Access
 from bot.telegram.patients import local_time
+from bot.telegram.words import refusal
 from storage.models import Role
 
 
@@ -74,8 +69,8 @@ class EnrolmentHandlers:
                 chat_id=chat.id,
                 display_name=name,
             )
-        except InvalidInviteError:
-            await message.reply_text(texts.INVITE_INVALID)
+        except RefusedError as refused:
+            await message.reply_text(refusal(refused))
             return
         await message.reply_text(
             texts.enrolled(
@@ -111,18 +106,8 @@ class EnrolmentHandlers:
                 ward_code=args[1] if len(args) == 2 else None,
                 actor_staff_id=staff.id,
             )
-        except InviteNotAllowedError as error:
-            await message.reply_text(_refusal_text(error))
+        except RefusedError as refused:
+            await message.reply_text(refusal(refused))
             return
         # Not protect_content: the admin has to forward this message to the new member.
         await message.reply_text(invite_text(invite, context.bot.username, self._zone))
-
-
-def _refusal_text(error: InviteNotAllowedError) -> str:
-    if error.refusal == InviteRefusal.NOT_ADMIN:
-        return texts.INVITE_ADMINS_ONLY
-    if error.refusal == InviteRefusal.NO_WARD:
-        return texts.INVITE_NO_WARD
-    if error.refusal == InviteRefusal.WARD_REQUIRED:
-        return texts.invite_ward_required(error.own_ward_codes)
-    return texts.invite_not_your_ward(error.own_ward_codes)

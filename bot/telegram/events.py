@@ -13,9 +13,8 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.clinical import Seizure
-from bot.services.checks import Rejected
 from bot.services.errors import RefusedError
-from bot.services.events import FINDINGS, NO_PATIENT, EventReport, EventService
+from bot.services.events import FINDINGS, EventReport, EventService
 from bot.services.history import CHART_DAYS, History, HistoryService
 from bot.services.staff import StaffView
 from bot.telegram import callbacks, charts, check_views, texts, words
@@ -23,6 +22,8 @@ from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
 from bot.telegram.labs import labs_lines
 from bot.telegram.picker import PatientPicker
+from bot.telegram.words import refusal
+from bot.telegram.words.patients import NO_SUCH_PATIENT
 
 CHOOSE, CONFIRM = 0, 1
 CANCEL = "cancel"
@@ -88,7 +89,7 @@ class EventHandlers:
         """The findings to choose from, for a patient typed or picked."""
         found = await asyncio.to_thread(self._events.find_patient, staff, label)
         if found is None:
-            await message.reply_text(NO_PATIENT)
+            await message.reply_text(NO_SUCH_PATIENT)
             return
         patient_id, patient_label = found
         rows = [[_button(patient_id, CHOOSE, finding_label(f), f)] for f in FINDINGS] + [
@@ -124,11 +125,12 @@ class EventHandlers:
         if data.version == CHOOSE:
             await self._confirm(query, patient_id=data.target, finding=data.action)
             return
-        report = await asyncio.to_thread(
-            self._events.report, staff, data.target, data.action, source
-        )
-        if isinstance(report, Rejected):
-            await query.answer(report.notice, show_alert=True)
+        try:
+            report = await asyncio.to_thread(
+                self._events.report, staff, data.target, data.action, source
+            )
+        except RefusedError as refused:
+            await query.answer(refusal(refused), show_alert=True)
             return
         await query.answer("Already reported." if report.duplicate else "Reported.")
         if not report.duplicate:

@@ -30,12 +30,15 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.clinical.risk import HIGH_RISK_AGE
 from bot.clinical.tool import tool_for_age
 from bot.services.board import BoardInfo
-from bot.services.patients import PatientError, PatientService, PatientView, Problem
+from bot.services.errors import RefusedError
+from bot.services.patient_refusals import FIELD_REFUSALS
+from bot.services.patients import PatientService, PatientView
 from bot.services.staff import StaffView
 from bot.telegram import texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
 from bot.telegram.picker import PatientPicker
+from bot.telegram.words import refusal
 from storage.models import WeightBand
 
 log = logging.getLogger(__name__)
@@ -44,16 +47,6 @@ DISCHARGE_KIND = "dc"
 CONFIRM, CANCEL = "yes", "no"
 _DATE_LIKE = re.compile(r"^[\d./-]+$")
 _FIELD_SEPARATORS = re.compile(r"[,\n]")
-_FIELD_PROBLEMS = {
-    Problem.LABEL,
-    Problem.LABEL_RECORD_NUMBER,
-    Problem.LABEL_IN_USE,
-    Problem.DATE_FORMAT,
-    Problem.DATE_FUTURE,
-    Problem.DATE_TOO_OLD,
-    Problem.WEIGHT_BAND,
-    Problem.FLAG,
-}
 
 
 @dataclass(frozen=True)
@@ -259,9 +252,10 @@ class PatientHandlers:
                 risk_flags=request.risk_flags,
                 actor_staff_id=staff.id,
             )
-        except PatientError as error:
-            field = error.problem in _FIELD_PROBLEMS
-            await message.reply_text(texts.admit_refused(error.message) if field else error.message)
+        except RefusedError as refused:
+            said = refusal(refused)
+            field = refused.code in FIELD_REFUSALS
+            await message.reply_text(texts.admit_refused(said) if field else said)
             return
         button = Callback(kind="ck", target=view.id, version=0, action="baseline").encode()
         await message.reply_text(
@@ -317,8 +311,8 @@ class PatientHandlers:
             view = await asyncio.to_thread(
                 self._patients.find_for_discharge, staff.id, label, ward_code
             )
-        except PatientError as error:
-            await message.reply_text(error.message)
+        except RefusedError as refused:
+            await message.reply_text(refusal(refused))
             return
 
         def button(text: str, action: str) -> InlineKeyboardButton:
@@ -358,8 +352,8 @@ class PatientHandlers:
             else:
                 view = await asyncio.to_thread(self._patients.get, staff.id, data.target)
                 already, alert_open = view.discharged_at is not None, False
-        except PatientError as error:
-            await query.answer(error.message, show_alert=True)
+        except RefusedError as refused:
+            await query.answer(refusal(refused), show_alert=True)
             await _drop_keyboard(query)
             return
         if already:

@@ -23,14 +23,14 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.services.errors import RefusalCode, RefusedError
+from bot.services.localtime import TimeInputError
+from bot.services.patient_refusals import FIELD_REFUSALS, PatientRefusal, PlanRefusal
 from bot.services.plans import (
-    HOLD_REASONS,
     RECORD_ROLES,
     PatientPlan,
-    PlanError,
     PlanService,
     PlanView,
-    Problem,
     StalePlanError,
 )
 from bot.services.staff import StaffView
@@ -39,6 +39,8 @@ from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
 from bot.telegram.patients import command_arguments, local_time
 from bot.telegram.picker import PatientPicker
+from bot.telegram.words import refusal
+from bot.telegram.words.plans import HOLD_REASONS, reason_words
 from storage.models import InfusionEventKind, PlanStatus
 
 log = logging.getLogger(__name__)
@@ -46,12 +48,10 @@ log = logging.getLogger(__name__)
 PLAN_KIND = "pl"
 CHOOSE, REASON, CONFIRM, CANCEL = "k", "r", "y", "n"
 MAX_EVENT_LINES = 40
-_FIELD_PROBLEMS = {
-    Problem.PROTOCOL,
-    Problem.CYCLE,
-    Problem.TIME,
-    Problem.START_RANGE,
-}
+_NOT_YOURS: frozenset[RefusalCode] = frozenset(
+    {PatientRefusal.UNKNOWN, PlanRefusal.NOT_ALLOWED, PlanRefusal.NOT_ENROLLED}
+)
+"""Refusals of a button that is not (or no longer) the presser's: a pop-up, no edit."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def plan_text(view: PlanView, zone: ZoneInfo) -> str:
             lines.append(f"({len(view.events) - len(shown)} earlier events not shown)")
         for event in shown:
             by = f" · {event.recorded_by}" if event.recorded_by else " · server"
-            what = event_line(event.kind, event.reason_text)
+            what = event_line(event.kind, reason_words(event.reason))
             lines.append(f"• {local_time(event.at, zone)} {what}{by}")
     else:
         lines += ["", "No events yet."]
@@ -203,8 +203,8 @@ class PlanHandlers:
                 ward_code=request.ward_code,
                 actor_staff_id=staff.id,
             )
-        except PlanError as error:
-            await message.reply_text(error.message)
+        except RefusedError as refused:
+            await message.reply_text(refusal(refused))
             return
         if shown.plan is None:
             await message.reply_text(texts.no_plan(shown.label, shown.ward_code))
@@ -228,9 +228,13 @@ class PlanHandlers:
                 ward_code=request.ward_code,
                 actor_staff_id=staff.id,
             )
-        except PlanError as error:
-            field = error.problem in _FIELD_PROBLEMS
-            await message.reply_text(texts.plan_refused(error.message) if field else error.message)
+        except TimeInputError as error:
+            await message.reply_text(texts.plan_refused(error.message))
+            return
+        except RefusedError as refused:
+            said = refusal(refused)
+            field = refused.code in FIELD_REFUSALS
+            await message.reply_text(texts.plan_refused(said) if field else said)
             return
         ended = None
         if created.ended is not None:
@@ -266,8 +270,8 @@ class PlanHandlers:
             return
         try:
             view = await asyncio.to_thread(self._plans.get, staff.id, data.target)
-        except PlanError as error:
-            await query.answer(error.message, show_alert=True)
+        except RefusedError as refused:
+            await query.answer(refusal(refused), show_alert=True)
             await _drop_keyboard(query)
             return
         if step.stage == CANCEL:
@@ -319,14 +323,14 @@ class PlanHandlers:
         except StalePlanError:
             await self._stale(query)
             return
-        except PlanError as error:
-            if error.problem in (Problem.NO_SUCH_PATIENT, Problem.NOT_ALLOWED):
-                await query.answer(error.message, show_alert=True)
+        except RefusedError as refused:
+            if refused.code in _NOT_YOURS:
+                await query.answer(refusal(refused), show_alert=True)
                 await _drop_keyboard(query)
                 return
             # Longer explanations (a new cycle is needed, ...) replace the question.
             await query.answer(texts.PLAN_NOT_RECORDED)
-            await query.edit_message_text(error.message)
+            await query.edit_message_text(refusal(refused))
             return
         await query.answer()
         event = recorded.event
@@ -334,7 +338,7 @@ class PlanHandlers:
             texts.plan_recorded(
                 recorded.plan.patient_label,
                 local_time(event.at, self._zone),
-                event_line(event.kind, event.reason_text),
+                event_line(event.kind, reason_words(event.reason)),
                 recorded.plan.status.value,
             )
         )

@@ -8,7 +8,15 @@ from typing import Final
 
 from sqlmodel import Session, col, func, select
 
-from storage.models import CheckStatus, GradeResult, Patient, PatientStatus, ScheduledCheck
+from storage.models import (
+    Assessment,
+    AssessmentStatus,
+    CheckStatus,
+    GradeResult,
+    Patient,
+    PatientStatus,
+    ScheduledCheck,
+)
 
 # A scheduled check still to be done: what the picker orders patients by.
 OPEN_CHECK_STATUSES: Final = (CheckStatus.DUE, CheckStatus.PROMPTED, CheckStatus.IN_PROGRESS)
@@ -120,3 +128,34 @@ def active_by_urgency(
         query.order_by(due.c.due_at.is_(None), due.c.due_at, func.lower(Patient.label))
     ).all()
     return [(patient, at) for patient, at in rows]
+
+
+def add(session: Session, *, patient: Patient) -> Patient:
+    """A new patient row, flushed for its id."""
+    session.add(patient)
+    session.flush()
+    return patient
+
+
+def checks_to_cancel(
+    session: Session, *, patient_id: int, statuses: Sequence[CheckStatus]
+) -> Sequence[ScheduledCheck]:
+    """The patient's scheduled checks in ``statuses``, locked (a discharge cancels them)."""
+    return session.exec(
+        select(ScheduledCheck)
+        .where(
+            ScheduledCheck.patient_id == patient_id,
+            col(ScheduledCheck.status).in_(statuses),
+        )
+        .with_for_update()
+    ).all()
+
+
+def checks_in_progress(session: Session, *, patient_id: int) -> Sequence[Assessment]:
+    """The patient's started, unsubmitted checks (a discharge cancels them)."""
+    return session.exec(
+        select(Assessment).where(
+            Assessment.patient_id == patient_id,
+            Assessment.status == AssessmentStatus.IN_PROGRESS,
+        )
+    ).all()

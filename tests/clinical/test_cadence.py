@@ -28,7 +28,8 @@ from bot.clinical.cadence import (
     episode,
     next_due,
 )
-from bot.clinical.protocols import CadenceSettings, parse_protocol
+from bot.clinical.protocol_file import parse_protocol
+from bot.clinical.protocols import CadenceSettings
 from bot.protocols import load_protocols
 from storage.models import CheckKind, InfusionEventKind
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clinical.protocols import CadenceSettings, Protocol, ProtocolError, parse_protocol
+from bot.clinical.protocol_file import parse_protocol
+from bot.clinical.protocols import CadenceSettings, Protocol, ProtocolError
 from bot.protocols import PROTOCOL_FOLDER, load_protocols
 
 SHIPPED = load_protocols()

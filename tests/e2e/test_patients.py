@@ -8,10 +8,11 @@ import pytest
 from sqlmodel import col, select
 
 from bot.sandbox.fake_telegram import FakeTelegram, SimUser
-from bot.services.patients import NO_SUCH_PATIENT, PatientService
+from bot.services.patients import PatientService
 from bot.telegram import texts
 from bot.telegram.callbacks import Callback
 from bot.telegram.picker import choose_text
+from bot.telegram.words.patients import NOT_ON_WARD as NO_SUCH_PATIENT
 from storage.db import Database
 from storage.models import AuditLog, GradeResult, Patient, PatientStatus, Role
 from tests.e2e.conftest import FakeClock

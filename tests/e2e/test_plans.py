@@ -9,10 +9,10 @@ from sqlmodel import col, select
 
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from bot.services.patients import PatientService
-from bot.services.plans import NO_SUCH_PATIENT
 from bot.services.wards import WardService
 from bot.telegram import texts
 from bot.telegram.picker import choose_text
+from bot.telegram.words.patients import NO_SUCH_PATIENT
 from storage.db import Database
 from storage.models import (
     AuditLog,

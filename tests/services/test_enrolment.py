@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 
 import pytest
 from sqlmodel import col, select
 
-from bot.services.enrolment import (
-    EnrolmentService,
-    InvalidHoursError,
-    InvalidInviteError,
-    InviteNotAllowedError,
-    InviteRefusal,
-    UnknownWardError,
-    parse_role,
-)
-from bot.services.wards import WardError, WardService
+from bot.services.enrolment import EnrolmentService, InviteRefusal, parse_role
+from bot.services.errors import RefusalCode, RefusedError
+from bot.services.patient_refusals import WardRefusal
+from bot.services.wards import WardService
+from bot.telegram.words import refusal as words_for
 from storage.db import Database
 from storage.models import AuditLog, Invite, Role, Staff, StaffWard
 from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START, enrol
+
+
+@contextlib.contextmanager
+def refused_as(code: RefusalCode) -> Iterator[None]:
+    with pytest.raises(RefusedError) as refused:
+        yield
+    assert refused.value.code is code
 
 
 def audit_rows(db: Database, prefix: str = "") -> list[AuditLog]:
@@ -37,8 +41,9 @@ def audit_rows(db: Database, prefix: str = "") -> list[AuditLog]:
 def test_ward_codes_are_upper_case_unique_and_audited(wards: WardService, db: Database) -> None:
     added = wards.add(" h7 ", "Haematology   7")
     assert (added.code, added.name) == ("H7", "Haematology 7")
-    with pytest.raises(WardError, match="already exists"):
+    with pytest.raises(RefusedError) as refused:
         wards.add("H7", "Again")
+    assert refused.value.code is WardRefusal.EXISTS and "already exists" in words_for(refused.value)
     wards.add("A2", "Adolescents")
     assert [w.code for w in wards.list()] == ["A2", "H7"]
     assert [r.action for r in audit_rows(db)] == ["ward.added", "ward.added"]
@@ -46,7 +51,7 @@ def test_ward_codes_are_upper_case_unique_and_audited(wards: WardService, db: Da
 
 @pytest.mark.parametrize(("code", "name"), [("", "x"), ("H 7", "x"), ("-H7", "x"), ("H7", " ")])
 def test_invalid_ward_is_refused(wards: WardService, code: str, name: str) -> None:
-    with pytest.raises(WardError):
+    with pytest.raises(RefusedError):
         wards.add(code, name)
     assert wards.list() == ()
 
@@ -84,9 +89,9 @@ def test_invite_hours_and_ward_are_checked(wards: WardService, enrolment: Enrolm
         role=Role.NURSE, ward_code="H7", hours=1
     ).expires_at == START + dt.timedelta(hours=1)
     for hours in (0, -1, 24 * 14 + 1):
-        with pytest.raises(InvalidHoursError):
+        with refused_as(InviteRefusal.HOURS):
             enrolment.create_invite(role=Role.NURSE, ward_code="H7", hours=hours)
-    with pytest.raises(UnknownWardError):
+    with refused_as(InviteRefusal.UNKNOWN_WARD):
         enrolment.create_invite(role=Role.NURSE, ward_code="H9")
 
 
@@ -142,7 +147,7 @@ def test_a_code_works_once(wards: WardService, enrolment: EnrolmentService, db: 
     wards.add("H7", "Haematology 7")
     code = enrolment.create_invite(role=Role.NURSE, ward_code="H7").code
     enrolment.redeem(code, telegram_user_id=1, chat_id=1, display_name="First")
-    with pytest.raises(InvalidInviteError):
+    with refused_as(InviteRefusal.INVALID):
         enrolment.redeem(code, telegram_user_id=2, chat_id=2, display_name="Second")
     refused = audit_rows(db, "invite.refused")
     assert [(r.actor_telegram_id, r.detail["reason"]) for r in refused] == [(2, "used")]
@@ -151,7 +156,7 @@ def test_a_code_works_once(wards: WardService, enrolment: EnrolmentService, db: 
 
 
 def test_unknown_code_is_refused_and_audited(enrolment: EnrolmentService, db: Database) -> None:
-    with pytest.raises(InvalidInviteError):
+    with refused_as(InviteRefusal.INVALID):
         enrolment.redeem("not-a-code", telegram_user_id=9, chat_id=9, display_name="Eve")
     (row,) = audit_rows(db, "invite.refused")
     assert row.detail["reason"] == "unknown" and row.entity_id is None
@@ -166,7 +171,7 @@ def test_expiry_follows_the_injected_clock(
     clock.advance(hours=2, seconds=-1)
     enrolment.redeem(in_time, telegram_user_id=1, chat_id=1, display_name="Punctual")
     clock.advance(seconds=1)  # exactly at expiry: no longer valid
-    with pytest.raises(InvalidInviteError):
+    with refused_as(InviteRefusal.INVALID):
         enrolment.redeem(late, telegram_user_id=2, chat_id=2, display_name="Late")
     assert [r.detail["reason"] for r in audit_rows(db, "invite.refused")] == ["expired"]
 
@@ -261,12 +266,12 @@ def test_chat_invites_are_refused_and_audited(
     for ward in own:
         actor = enrol(enrolment, 1, role, ward)
     before = len(audit_rows(db, "invite.created"))
-    with pytest.raises(InviteNotAllowedError) as raised:
+    with pytest.raises(RefusedError) as raised:
         enrolment.create_invite(role=Role.NURSE, ward_code=asked, actor_staff_id=actor)
-    assert raised.value.refusal == refusal
-    assert raised.value.own_ward_codes == tuple(own)
+    assert raised.value.code == refusal
+    assert raised.value.facts["own"] == tuple(own)
     (row,) = audit_rows(db, "invite.not_allowed")
-    assert row.actor_staff_id == actor and row.detail["reason"] == refusal.value
+    assert row.actor_staff_id == actor and row.detail["reason"] == refusal.rule
     assert len(audit_rows(db, "invite.created")) == before
 
 

@@ -7,8 +7,10 @@ import pytest
 from bot.clinical import Tool, check_answers, check_crs, check_flow
 from bot.clinical.check_crs import TemperatureError, parse_temperature, temperature_buttons
 from bot.services.check_results import HINT_NOTICES, Notice
-from bot.services.wards import WardError, apply_setting_changes, effective_settings
+from bot.services.errors import RefusedError
+from bot.services.wards import apply_setting_changes, effective_settings
 from bot.telegram.words import checks as check_words
+from bot.telegram.words import refusal
 
 ICANS_NORMAL = (
     "alert",
@@ -119,5 +121,6 @@ def test_the_ward_switch_is_validated() -> None:
     assert effective_settings(off)["crs.ask"] == "off"
     assert apply_setting_changes(off, {"crs.ask": "on"}) == {}
     assert effective_settings({})["crs.ask"] == "on"
-    with pytest.raises(WardError, match=r"crs\.ask: on or off"):
+    with pytest.raises(RefusedError) as refused:
         apply_setting_changes({}, {"crs.ask": "maybe"})
+    assert refusal(refused.value).startswith("crs.ask: on or off")

@@ -10,16 +10,18 @@ from sqlmodel import col, select
 
 from bot.clinical.risk import HIGH_RISK_AGE
 from bot.services.enrolment import EnrolmentService
+from bot.services.errors import RefusedError
+from bot.services.patient_refusals import PatientRefusal as Problem
+from bot.services.patient_refusals import WardRefusal
 from bot.services.patients import (
-    NO_SUCH_PATIENT,
-    PatientError,
     PatientService,
-    Problem,
     clean_flags,
     parse_date_of_birth,
     parse_weight_band,
 )
 from bot.services.wards import WardService
+from bot.telegram.words import refusal
+from bot.telegram.words.patients import NOT_ON_WARD
 from storage.db import Database
 from storage.models import AuditLog, GradeResult, Patient, PatientStatus, Role, WeightBand
 from tests.e2e.conftest import FakeClock
@@ -139,10 +141,10 @@ def test_other_flags_do_not_set_use_capd(patients: PatientService) -> None:
 @pytest.mark.parametrize(
     ("label", "problem"),
     [
-        ("", Problem.LABEL),
-        ("   ", Problem.LABEL),
-        ("x" * 33, Problem.LABEL),
-        ("Bed\t4\x00", Problem.LABEL),
+        ("", Problem.LABEL_LENGTH),
+        ("   ", Problem.LABEL_LENGTH),
+        ("x" * 33, Problem.LABEL_LENGTH),
+        ("Bed\t4\x00", Problem.LABEL_NOT_TEXT),
         ("123456", Problem.LABEL_RECORD_NUMBER),
         ("MRN 00123456", Problem.LABEL_RECORD_NUMBER),
         ("A1234567B", Problem.LABEL_RECORD_NUMBER),
@@ -151,11 +153,11 @@ def test_other_flags_do_not_set_use_capd(patients: PatientService) -> None:
 def test_bad_labels_are_refused_and_nothing_is_stored(
     patients: PatientService, db: Database, label: str, problem: Problem
 ) -> None:
-    with pytest.raises(PatientError) as raised:
+    with pytest.raises(RefusedError) as raised:
         admit(patients, label)
-    assert raised.value.problem == problem
+    assert raised.value.code == problem
     if problem == Problem.LABEL_RECORD_NUMBER:
-        assert "use a bed, initials or study code — never a name or record number" in str(
+        assert "use a bed, initials or study code — never a name or record number" in refusal(
             raised.value
         )
     assert stored_patients(db) == []
@@ -171,9 +173,9 @@ def test_label_is_unique_among_active_patients_of_a_ward(
     patients: PatientService, enrolment: EnrolmentService
 ) -> None:
     first = admit(patients, "Bed 4")
-    with pytest.raises(PatientError) as raised:
+    with pytest.raises(RefusedError) as raised:
         admit(patients, "BED  4")
-    assert raised.value.problem == Problem.LABEL_IN_USE
+    assert raised.value.code == Problem.LABEL_IN_USE
     admit(patients, "Bed 4", ward_code="H8")  # another ward may use it
     nurse = enrol(enrolment, 1, Role.NURSE, "H7")
     patients.discharge(nurse, first)
@@ -196,9 +198,9 @@ def test_date_formats(text: str, expected: dt.date) -> None:
 
 @pytest.mark.parametrize("text", ["1958-02-30", "02/03/1958", "58-03-02", "yesterday", "", "3.2"])
 def test_bad_dates(text: str) -> None:
-    with pytest.raises(PatientError) as raised:
+    with pytest.raises(RefusedError) as raised:
         parse_date_of_birth(text)
-    assert raised.value.problem == Problem.DATE_FORMAT
+    assert raised.value.code == Problem.DATE_FORMAT
 
 
 @pytest.mark.parametrize(
@@ -209,9 +211,9 @@ def test_bad_dates(text: str) -> None:
     ],
 )
 def test_implausible_dates_of_birth(patients: PatientService, dob: str, problem: Problem) -> None:
-    with pytest.raises(PatientError) as raised:
+    with pytest.raises(RefusedError) as raised:
         admit(patients, date_of_birth=dob)
-    assert raised.value.problem == problem
+    assert raised.value.code == problem
 
 
 def test_born_today_and_aged_130_are_accepted(patients: PatientService) -> None:
@@ -245,24 +247,29 @@ def test_weight_bands(text: str, band: WeightBand) -> None:
 
 @pytest.mark.parametrize("text", ["45", "heavy", "", "<50", "45-"])
 def test_bad_weight_bands(text: str) -> None:
-    with pytest.raises(PatientError) as raised:
+    with pytest.raises(RefusedError) as raised:
         parse_weight_band(text)
-    assert raised.value.problem == Problem.WEIGHT_BAND
+    assert raised.value.code == Problem.WEIGHT_BAND
 
 
 @pytest.mark.parametrize(
-    "flags", [["x" * 61], ["record 1234567"], [f"flag {i}" for i in range(11)]]
+    ("flags", "problem"),
+    [
+        (["x" * 61], Problem.FLAG_LENGTH),
+        (["record 1234567"], Problem.FLAG_RECORD_NUMBER),
+        ([f"flag {i}" for i in range(11)], Problem.TOO_MANY_FLAGS),
+    ],
 )
-def test_bad_flags(flags: list[str]) -> None:
-    with pytest.raises(PatientError) as raised:
+def test_bad_flags(flags: list[str], problem: Problem) -> None:
+    with pytest.raises(RefusedError) as raised:
         clean_flags(flags)
-    assert raised.value.problem == Problem.FLAG
+    assert raised.value.code == problem
 
 
 def test_unknown_ward_for_the_operator(patients: PatientService) -> None:
-    with pytest.raises(PatientError) as raised:
+    with pytest.raises(RefusedError) as raised:
         admit(patients, ward_code="H99")
-    assert raised.value.problem == Problem.UNKNOWN_WARD
+    assert raised.value.code == WardRefusal.UNKNOWN
 
 
 # -- admission by staff --------------------------------------------------------------------
@@ -298,10 +305,10 @@ def test_staff_on_several_wards_must_name_one(
 ) -> None:
     enrol(enrolment, 1, Role.NURSE, "H7")
     nurse = enrol(enrolment, 1, Role.NURSE, "H8")
-    with pytest.raises(PatientError) as raised:
+    with pytest.raises(RefusedError) as raised:
         admit(patients, ward_code=None, actor_staff_id=nurse)
-    assert raised.value.problem == Problem.WARD_REQUIRED
-    assert "H7, H8" in str(raised.value)
+    assert raised.value.code == Problem.WARD_CHOICE
+    assert "H7, H8" in refusal(raised.value)
     assert (
         patients.admit(
             ward_code="H8",
@@ -319,9 +326,9 @@ def test_staff_cannot_admit_to_a_ward_not_theirs(
     patients: PatientService, enrolment: EnrolmentService, db: Database, ward: str
 ) -> None:
     nurse = enrol(enrolment, 1, Role.NURSE, "H7")
-    with pytest.raises(PatientError) as raised:
+    with pytest.raises(RefusedError) as raised:
         admit(patients, ward_code=ward, actor_staff_id=nurse)
-    assert raised.value.problem == Problem.NOT_YOUR_WARD
+    assert raised.value.code == Problem.NOT_YOUR_WARD
     assert stored_patients(db) == []
 
 
@@ -401,7 +408,7 @@ def test_discharge_once_then_already_done(
     (stored,) = stored_patients(db)
     assert stored.status == PatientStatus.DISCHARGED
     assert audit_actions(db).count("patient.discharged") == 1
-    with pytest.raises(PatientError):
+    with pytest.raises(RefusedError):
         patients.find_for_discharge(nurse, "Bed 4 AB")
 
 
@@ -419,10 +426,10 @@ def test_patients_of_other_wards_do_not_exist_for_staff(
         lambda: patients.discharge(nurse_h8, 999_999),
         lambda: patients.get(nurse_h8, patient),
     ):
-        with pytest.raises(PatientError) as raised:
+        with pytest.raises(RefusedError) as raised:
             attempt()
-        answers.append((raised.value.problem, str(raised.value)))
-    assert set(answers) == {(Problem.NO_SUCH_PATIENT, NO_SUCH_PATIENT)}
+        answers.append((raised.value.code, refusal(raised.value)))
+    assert set(answers) == {(Problem.NOT_ON_WARD, NOT_ON_WARD)}
     (stored,) = stored_patients(db)
     assert stored.status == PatientStatus.ACTIVE
 
@@ -434,7 +441,7 @@ def test_same_label_on_two_of_my_wards_needs_the_ward(
     nurse = enrol(enrolment, 1, Role.NURSE, "H8")
     admit(patients, "Bed 4", ward_code="H7")
     on_h8 = admit(patients, "Bed 4", ward_code="H8")
-    with pytest.raises(PatientError) as raised:
+    with pytest.raises(RefusedError) as raised:
         patients.find_for_discharge(nurse, "Bed 4")
-    assert raised.value.problem == Problem.WARD_REQUIRED
+    assert raised.value.code == Problem.AMBIGUOUS
     assert patients.find_for_discharge(nurse, "Bed 4", "h8").id == on_h8

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import col, select
 
 from bot.services.enrolment import EnrolmentService
+from bot.services.errors import RefusalCode, RefusedError
+from bot.services.localtime import TimeInputError
+from bot.services.patient_refusals import PatientRefusal, WardRefusal
+from bot.services.patient_refusals import PlanRefusal as Problem
 from bot.services.patients import PatientService
 from bot.services.plans import (
-    NO_SUCH_PATIENT,
-    NewCycleNeededError,
-    PlanError,
     PlanService,
-    Problem,
     StalePlanError,
     clean_reason,
     parse_kind,
 )
 from bot.services.wards import WardService
+from bot.telegram.words import refusal
+from bot.telegram.words.patients import NO_SUCH_PATIENT
+from bot.telegram.words.plans import reason_words
 from storage.db import Database
 from storage.models import (
     AuditLog,
@@ -35,6 +40,29 @@ from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START, enrol
 
 BERLIN = ZoneInfo("Europe/Berlin")
+TIME = "time"
+"""A time refused as typed (``TimeInputError``, worded where it is raised)."""
+
+
+def said(error: BaseException) -> str:
+    """What the person reads for a refusal."""
+    if isinstance(error, TimeInputError):
+        return error.message
+    assert isinstance(error, RefusedError)
+    return refusal(error)
+
+
+def code_of(error: BaseException) -> RefusalCode | str:
+    return TIME if isinstance(error, TimeInputError) else getattr(error, "code", "")
+
+
+@contextlib.contextmanager
+def refused_with(words: str) -> Iterator[None]:
+    with pytest.raises(RefusedError) as refused:
+        yield
+    assert words in said(refused.value)
+
+
 NURSE, OTHER_WARD_NURSE, ADMIN, PHYSICIAN = 501, 601, 100, 701
 
 
@@ -205,7 +233,7 @@ def test_a_future_cycle_while_the_infusion_runs_is_refused(
     plans: PlanService, nurse: int, db: Database
 ) -> None:
     running(plans, nurse)
-    with pytest.raises(PlanError) as refused:
+    with pytest.raises(RefusedError) as refused:
         plans.create(
             label="Bed 4",
             protocol="rr",
@@ -213,8 +241,8 @@ def test_a_future_cycle_while_the_infusion_runs_is_refused(
             starts_at="2026-12-20 09:00",
             actor_staff_id=nurse,
         )
-    assert refused.value.problem is Problem.STILL_RUNNING
-    assert "still running" in refused.value.message
+    assert refused.value.code is Problem.STILL_RUNNING
+    assert "still running" in said(refused.value)
     assert len(stored_plans(db)) == 1
 
 
@@ -251,7 +279,7 @@ def test_the_same_cycle_again_is_refused_while_it_runs(
     plans: PlanService, nurse: int, db: Database
 ) -> None:
     running(plans, nurse, "2026-11-24 08:00")
-    with pytest.raises(PlanError) as refused:
+    with pytest.raises(RefusedError) as refused:
         plans.create(
             label="Bed 4",
             protocol="rr",
@@ -259,8 +287,8 @@ def test_the_same_cycle_again_is_refused_while_it_runs(
             starts_at="2026-11-24 09:00",
             actor_staff_id=nurse,
         )
-    assert refused.value.problem is Problem.SAME_CYCLE
-    assert "already on rr cycle 1 (running, started 24 Nov 2026 08:00)" in refused.value.message
+    assert refused.value.code is Problem.SAME_CYCLE
+    assert "already on rr cycle 1 (running, started 24 Nov 2026 08:00)" in said(refused.value)
     assert len(stored_plans(db)) == 1
 
 
@@ -284,11 +312,11 @@ def test_a_planned_cycle_may_be_planned_again_for_another_day(
         ({"protocol": "xyz"}, Problem.PROTOCOL, "use mrd or rr"),
         ({"cycle": "0"}, Problem.CYCLE, "1 to 20"),
         ({"cycle": "two"}, Problem.CYCLE, "1 to 20"),
-        ({"starts_at": "tomorrow"}, Problem.TIME, "YYYY-MM-DD HH:MM"),
-        ({"starts_at": "2026-02-30 09:00"}, Problem.TIME, "not a valid date"),
+        ({"starts_at": "tomorrow"}, TIME, "YYYY-MM-DD HH:MM"),
+        ({"starts_at": "2026-02-30 09:00"}, TIME, "not a valid date"),
         ({"starts_at": "2026-10-01 09:00"}, Problem.START_RANGE, "more than 28 days ago"),
         ({"starts_at": "2027-06-01 09:00"}, Problem.START_RANGE, "more than 90 days ahead"),
-        ({"label": "Bed 77"}, Problem.NO_SUCH_PATIENT, NO_SUCH_PATIENT),
+        ({"label": "Bed 77"}, PatientRefusal.UNKNOWN, NO_SUCH_PATIENT),
     ],
 )
 def test_invalid_fields_are_refused(
@@ -296,7 +324,7 @@ def test_invalid_fields_are_refused(
     nurse: int,
     db: Database,
     fields: dict[str, str],
-    problem: Problem,
+    problem: RefusalCode | str,
     words: str,
 ) -> None:
     arguments: dict[str, object] = {
@@ -306,10 +334,10 @@ def test_invalid_fields_are_refused(
         "starts_at": "now",
         "actor_staff_id": nurse,
     } | fields
-    with pytest.raises(PlanError) as refused:
+    with pytest.raises((RefusedError, TimeInputError)) as refused:
         plans.create(**arguments)  # type: ignore[arg-type]
-    assert refused.value.problem is problem
-    assert words in refused.value.message
+    assert code_of(refused.value) == problem
+    assert words in said(refused.value)
     assert stored_plans(db) == [] and audits(db) == []
 
 
@@ -321,7 +349,7 @@ def test_the_protocol_codes_are_injected(db: Database, clock: FakeClock, nurse: 
         label="Bed 4", protocol="x1", cycle=1, starts_at="now", actor_staff_id=nurse
     )
     assert created.plan.protocol == "x1"
-    with pytest.raises(PlanError, match="use rr or x1"):
+    with refused_with("use rr or x1"):
         service.create(
             label="Bed 4", protocol="mrd", cycle=2, starts_at="now", actor_staff_id=nurse
         )
@@ -338,9 +366,9 @@ def test_another_wards_patient_is_the_same_as_none(
             label="Bed 4", protocol="rr", cycle=1, starts_at="now", actor_staff_id=stranger
         ),
     ):
-        with pytest.raises(PlanError) as refused:
+        with pytest.raises(RefusedError) as refused:
             attempt()
-        assert refused.value.message == NO_SUCH_PATIENT
+        assert said(refused.value) == NO_SUCH_PATIENT
     assert stored_plans(db) == []
 
 
@@ -349,9 +377,9 @@ def test_a_button_from_another_ward_finds_nothing(
 ) -> None:
     plan_id = running(plans, nurse)
     stranger = enrol(enrolment, OTHER_WARD_NURSE, Role.NURSE, "H8")
-    with pytest.raises(PlanError, match="No such patient"):
+    with refused_with("No such patient"):
         plans.get(stranger, plan_id)
-    with pytest.raises(PlanError, match="No such patient"):
+    with refused_with("No such patient"):
         plans.record(stranger, plan_id, "hold", version=1, reason="crs")
     assert len(stored_events(db)) == 1
 
@@ -364,9 +392,9 @@ def test_an_admin_may_look_but_not_change(
     physician = enrol(enrolment, PHYSICIAN, Role.PHYSICIAN, "H7")
     shown = plans.show(label="Bed 4", actor_staff_id=admin)
     assert shown.plan is not None and shown.plan.id == plan_id
-    with pytest.raises(PlanError) as refused:
+    with pytest.raises(RefusedError) as refused:
         plans.record(admin, plan_id, "step_up", version=1)
-    assert refused.value.problem is Problem.NOT_ALLOWED
+    assert refused.value.code is Problem.NOT_ALLOWED
     assert plans.record(physician, plan_id, "step_up", version=1).plan.version == 2
 
 
@@ -393,24 +421,24 @@ def test_the_infusion_moves_through_its_states(
     stepped = plans.record(nurse, plan_id, "step-up", version=1).plan
     assert stepped.status is PlanStatus.RUNNING and stepped.version == 2
     assert Kind.STEP_UP not in stepped.next_kinds  # once since the start
-    with pytest.raises(PlanError) as twice:
+    with pytest.raises(RefusedError) as twice:
         plans.record(nurse, plan_id, "step_up", version=2)
-    assert twice.value.problem is Problem.NOT_NOW and "already recorded" in twice.value.message
+    assert twice.value.code is Problem.STEP_UP_DONE and "already recorded" in said(twice.value)
 
-    with pytest.raises(PlanError) as no_reason:
+    with pytest.raises(RefusedError) as no_reason:
         plans.record(nurse, plan_id, "hold", version=2)
-    assert no_reason.value.problem is Problem.REASON
+    assert no_reason.value.code is Problem.REASON_MISSING
     clock.advance(hours=1)
     held = plans.record(nurse, plan_id, "hold", version=2, reason="Neurotoxicity").plan
     assert held.status is PlanStatus.HELD and held.held_since == clock.now
     assert held.events[-1].reason == "neurotoxicity"
-    assert held.events[-1].reason_text == "Neurotoxicity"
+    assert reason_words(held.events[-1].reason) == "Neurotoxicity"
     assert held.next_kinds == (Kind.RESTART, Kind.STOP, Kind.END_CYCLE)
     assert held.cycle_day == 8  # a hold keeps counting the cycle's days
-    with pytest.raises(PlanError) as not_now:
+    with pytest.raises(RefusedError) as not_now:
         plans.record(nurse, plan_id, "step_up", version=3)
-    assert not_now.value.problem is Problem.NOT_NOW
-    assert "restart, stop, end cycle" in not_now.value.message
+    assert not_now.value.code is Problem.NOT_NOW
+    assert "restart, stop, end cycle" in said(not_now.value)
 
     clock.advance(days=3)
     restarted = plans.record(nurse, plan_id, "restart", version=3).plan
@@ -419,7 +447,7 @@ def test_the_infusion_moves_through_its_states(
     ended = plans.record(nurse, plan_id, "end_cycle", version=4).plan
     assert ended.status is PlanStatus.COMPLETED and ended.next_kinds == ()
     assert ended.cycle_day is None and not ended.is_current
-    with pytest.raises(PlanError):
+    with pytest.raises(RefusedError):
         plans.record(nurse, plan_id, "restart", version=5)
 
     kinds = [e.kind for e in stored_events(db)]
@@ -486,18 +514,19 @@ def test_the_command_line_records_at_a_given_time(
         ("2026-11-24 10:00", "in the future"),
         ("2026-11-24 08:00", "before the last event"),
     ):
-        with pytest.raises(PlanError) as refused:
+        with pytest.raises(RefusedError) as refused:
             plans.record_for_patient(label="Bed 4", ward_code="H7", kind="restart", at=at)
-        assert refused.value.problem is Problem.EVENT_TIME and words in refused.value.message
-    with pytest.raises(PlanError) as unknown:
+        assert refused.value.code in (Problem.EVENT_IN_FUTURE, Problem.EVENT_BEFORE_LAST)
+        assert words in said(refused.value)
+    with pytest.raises(RefusedError) as unknown:
         plans.record_for_patient(label="Bed 4", ward_code="H9", kind="restart")
-    assert unknown.value.problem is Problem.UNKNOWN_WARD
+    assert unknown.value.code is WardRefusal.UNKNOWN
 
 
 def test_the_command_line_needs_a_current_plan(plans: PlanService, patient: int) -> None:
-    with pytest.raises(PlanError) as refused:
+    with pytest.raises(RefusedError) as refused:
         plans.record_for_patient(label="Bed 4", ward_code="H7", kind="hold", reason="crs")
-    assert refused.value.problem is Problem.NO_PLAN
+    assert refused.value.code is Problem.NO_PLAN
 
 
 @pytest.mark.usefixtures("patient")
@@ -507,11 +536,12 @@ def test_a_restart_after_more_than_seven_days_needs_a_new_cycle(
     plan_id = running(plans, nurse)
     plans.record(nurse, plan_id, "hold", version=1, reason="neurotoxicity")
     clock.advance(days=7, minutes=1)
-    with pytest.raises(NewCycleNeededError) as refused:
+    with pytest.raises(RefusedError) as refused:
         plans.record(nurse, plan_id, "restart", version=2)
-    assert refused.value.next_cycle == 2
-    assert "/plan Bed 4 new rr 2" in refused.value.message
-    assert "more than 7 days" in refused.value.message
+    assert refused.value.code is Problem.NEW_CYCLE_NEEDED
+    assert refused.value.facts["next_cycle"] == 2
+    assert "/plan Bed 4 new rr 2" in said(refused.value)
+    assert "more than 7 days" in said(refused.value)
     assert len(stored_events(db)) == 2
     # Exactly seven days is still the same cycle (recorded for that time).
     restarted = plans.record_for_patient(
@@ -585,7 +615,7 @@ def test_a_start_in_the_spring_gap_is_refused(
     plans: PlanService, nurse: int, clock: FakeClock, db: Database
 ) -> None:
     clock.now = dt.datetime(2026, 3, 20, 8, 0, tzinfo=dt.UTC)
-    with pytest.raises(PlanError) as refused:
+    with pytest.raises(TimeInputError) as refused:
         plans.create(
             label="Bed 4",
             protocol="rr",
@@ -593,8 +623,7 @@ def test_a_start_in_the_spring_gap_is_refused(
             starts_at="2026-03-29 02:30",
             actor_staff_id=nurse,
         )
-    assert refused.value.problem is Problem.TIME
-    assert "does not exist in Europe/Berlin" in refused.value.message
+    assert "does not exist in Europe/Berlin" in said(refused.value)
     assert stored_plans(db) == []
 
 
@@ -603,7 +632,7 @@ def test_an_ambiguous_autumn_start_needs_its_offset(
     plans: PlanService, nurse: int, clock: FakeClock, db: Database
 ) -> None:
     clock.now = dt.datetime(2026, 10, 20, 8, 0, tzinfo=dt.UTC)
-    with pytest.raises(PlanError) as refused:
+    with pytest.raises(TimeInputError) as refused:
         plans.create(
             label="Bed 4",
             protocol="rr",
@@ -611,7 +640,7 @@ def test_an_ambiguous_autumn_start_needs_its_offset(
             starts_at="25.10.2026 02:30",
             actor_staff_id=nurse,
         )
-    message = refused.value.message
+    message = said(refused.value)
     assert "happens twice in Europe/Berlin" in message
     assert "'2026-10-25 02:30 +02:00' (the first" in message
     assert "'2026-10-25 02:30 +01:00' (the second" in message
@@ -639,7 +668,7 @@ def test_parse_kind(text: str, kind: InfusionEventKind) -> None:
 
 
 def test_parse_kind_refuses_anything_else() -> None:
-    with pytest.raises(PlanError, match="not an infusion event"):
+    with refused_with("not an infusion event"):
         parse_kind("pause")
 
 
@@ -658,5 +687,5 @@ def test_clean_reason(text: str | None, reason: str | None) -> None:
 
 
 def test_a_reason_with_a_record_number_is_refused() -> None:
-    with pytest.raises(PlanError, match="record number"):
+    with refused_with("record number"):
         clean_reason("patient 4471123 asked")
