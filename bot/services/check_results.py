@@ -24,7 +24,6 @@ from storage.models import Assessment, AssessmentStatus, Patient, Staff
 class CheckRefusal(RefusalCode):
     """Why a check, a prompt or a patient's record was not acted on (nothing changed)."""
 
-    NO_PATIENT = "check.no_patient"  # not on the actor's wards (temporary: patient.* to come)
     STALE = "check.stale"  # a press drawn at an older version
     FINISHED = "check.finished"
     NOT_YOURS = "check.not_yours"

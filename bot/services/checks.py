@@ -39,6 +39,7 @@ from bot.services.check_results import (
 )
 from bot.services.check_submit import submit
 from bot.services.errors import RefusedError
+from bot.services.patient_refusals import PatientRefusal
 from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import (
@@ -96,7 +97,7 @@ class CheckService:
         with self._db.session() as session:
             patient = self._patient(session, actor, label=label, patient_id=patient_id)
             if patient is None or patient.id is None:
-                raise RefusedError(CheckRefusal.NO_PATIENT)
+                raise RefusedError(PatientRefusal.UNKNOWN)
             running = assessments_repo.in_progress_of_patient(session, patient_id=patient.id)
             if running is not None:
                 return self._running(session, actor, running, patient)
@@ -164,7 +165,7 @@ class CheckService:
         loaded = self._load(session, assessment_id)
         if loaded is None or loaded.patient.ward_id not in actor.ward_ids:
             self._refuse(session, actor, assessment_id, "takeover_forbidden", now)
-            return RefusedError(CheckRefusal.NO_PATIENT)
+            return RefusedError(PatientRefusal.UNKNOWN)
         assessment = loaded.assessment
         if assessment.status is not AssessmentStatus.IN_PROGRESS:
             return RefusedError(CheckRefusal.FINISHED)
@@ -214,7 +215,7 @@ class CheckService:
         loaded = self._load(session, assessment_id)
         if loaded is None or loaded.patient.ward_id not in actor.ward_ids:
             self._refuse(session, actor, assessment_id, "press_forbidden", now)
-            return RefusedError(CheckRefusal.NO_PATIENT)
+            return RefusedError(PatientRefusal.UNKNOWN)
         assessment = loaded.assessment
         if assessment.status is not AssessmentStatus.IN_PROGRESS:
             return RefusedError(CheckRefusal.FINISHED)

@@ -11,9 +11,9 @@ from sqlmodel import Session
 from bot.clinical import IcansResult
 from bot.clock import Clock
 from bot.services import grades, labs
-from bot.services.check_results import CheckRefusal
 from bot.services.errors import RefusedError
 from bot.services.labs import LabPoint
+from bot.services.patient_refusals import PatientRefusal
 from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import (
@@ -83,7 +83,7 @@ class HistoryService:
         with self._db.session() as session:
             patient = patients_repo.active_by_label(session, ward_ids=actor.ward_ids, label=label)
             if patient is None or patient.id is None:
-                raise RefusedError(CheckRefusal.NO_PATIENT)
+                raise RefusedError(PatientRefusal.UNKNOWN)
             since = self._clock() - dt.timedelta(days=CHART_DAYS)
             rows = history_repo.current_grades(session, patient_id=patient.id, limit=limit)
             return History(

@@ -18,9 +18,9 @@ from sqlmodel import Session
 
 from bot.clinical.labs import LabInputError, LabTest, LabValue, normalise
 from bot.clock import Clock
-from bot.services.check_results import CheckRefusal
 from bot.services.errors import RefusalCode, RefusedError
 from bot.services.labs_csv import LabRow, parse_labs, sample_time
+from bot.services.patient_refusals import PatientRefusal
 from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import LabResult, Patient
@@ -102,7 +102,7 @@ class LabService:
         with self._db.session() as session:
             patient = patients_repo.active_by_label(session, ward_ids=actor.ward_ids, label=label)
             if patient is None or patient.id is None:
-                raise RefusedError(CheckRefusal.NO_PATIENT)
+                raise RefusedError(PatientRefusal.UNKNOWN)
             return patient.id, patient.label, latest(session, patient.id)
 
     def record(self, actor: StaffView, patient_id: int, test: LabTest, text: str) -> LabRecorded:
@@ -117,7 +117,7 @@ class LabService:
         with self._db.session() as session:
             patient = session.get(Patient, patient_id)
             if patient is None or patient.ward_id not in actor.ward_ids:
-                raise RefusedError(CheckRefusal.NO_PATIENT)
+                raise RefusedError(PatientRefusal.UNKNOWN)
             self._add(session, patient, value, sampled, now, source="chat", actor_id=actor.id)
             entered = f"{value.entered_value} {value.entered_unit}"
             return LabRecorded(patient.label, LabPoint(test, value.value, sampled), entered)

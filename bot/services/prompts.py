@@ -9,6 +9,7 @@ from typing import Final
 from bot.clock import Clock
 from bot.services.checks import CheckRefusal, CheckService, StartResult
 from bot.services.errors import RefusedError
+from bot.services.patient_refusals import PatientRefusal
 from bot.services.schedule import ScheduleRules
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -40,7 +41,7 @@ class PromptService:
             row = session.get(ScheduledCheck, check_id)
             patient = session.get(Patient, row.patient_id) if row else None
             if row is None or patient is None or patient.ward_id not in actor.ward_ids:
-                raise RefusedError(CheckRefusal.NO_PATIENT)
+                raise RefusedError(PatientRefusal.UNKNOWN)
             if row.status in (CheckStatus.DONE, CheckStatus.CANCELLED):
                 raise RefusedError(CheckRefusal.ALREADY_DONE)
             patient_id = patient.id
@@ -59,7 +60,7 @@ class PromptService:
             row = session.get(ScheduledCheck, check_id, with_for_update=True)
             patient = session.get(Patient, row.patient_id) if row else None
             if row is None or patient is None or patient.ward_id not in actor.ward_ids:
-                raise RefusedError(CheckRefusal.NO_PATIENT)
+                raise RefusedError(PatientRefusal.UNKNOWN)
             if row.status is not CheckStatus.PROMPTED or row.reminder_level > level + 1:
                 raise RefusedError(CheckRefusal.PROMPT_MOVED_ON)
             if row.reminder_level > 1 or row.next_action_at is None:

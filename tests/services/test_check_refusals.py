@@ -12,6 +12,7 @@ from sqlmodel import select
 from bot.services.check_results import CheckNotice, CheckRefusal, Notice, Shown
 from bot.services.checks import CheckService
 from bot.services.errors import RefusedError
+from bot.services.patient_refusals import PatientRefusal
 from bot.services.staff import StaffView
 from bot.telegram import words
 from bot.telegram.words import checks as check_words
@@ -48,7 +49,7 @@ def test_an_unknown_patient_is_a_code_worded_as_before(
     checks, nurse, _, _ = setting
     with pytest.raises(RefusedError) as refused:
         checks.start(nurse, label="Bed 99")
-    assert refused.value.code is CheckRefusal.NO_PATIENT and refused.value.facts == {}
+    assert refused.value.code is PatientRefusal.UNKNOWN and refused.value.facts == {}
     assert words.refusal(refused.value) == "No such patient on your wards. /patients lists them."
 
 
@@ -105,7 +106,6 @@ def test_notices_are_codes_with_facts_and_keep_their_words(
 
 # The sentences as they were when the services worded them (issue 12 moved them, unchanged).
 BEFORE = {
-    CheckRefusal.NO_PATIENT: "No such patient on your wards. /patients lists them.",
     CheckRefusal.STALE: "This check has moved on; use the latest message.",
     CheckRefusal.FINISHED: "This check is already finished.",
     CheckRefusal.NOT_YOURS: "This check belongs to another nurse.",

@@ -9,10 +9,7 @@ from typing import Final
 from bot.clinical.check_crs import HIGHEST_C, LOWEST_C
 from bot.services.check_results import CheckNotice, Notice
 
-NO_PATIENT: Final = "No such patient on your wards. /patients lists them."
-
 REFUSALS: dict[str, str | Callable[..., str]] = {
-    "check.no_patient": NO_PATIENT,
     "check.stale": "This check has moved on; use the latest message.",
     "check.finished": "This check is already finished.",
     "check.not_yours": "This check belongs to another nurse.",
