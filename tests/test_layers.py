@@ -56,7 +56,6 @@ LARGE = {
     "bot.telegram.alerts",
     "bot.telegram.check_views",
     "bot.telegram.timeline",
-    "storage.models",
 }
 
 # Service modules that still word things for people (issue 12); this list only shrinks.
