@@ -45,22 +45,18 @@ LARGE = {
     "bot.clinical.protocols",
     "bot.grade_cli",
     "bot.sandbox.fake_telegram.methods",
-    "bot.services.alerts",
     "bot.services.checks",
     "bot.services.duty",
-    "bot.services.escalations",
     "bot.services.flow",
     "bot.services.patients",
     "bot.services.plans",
     "bot.services.roster",
-    "bot.telegram.alerts",
     "bot.telegram.check_views",
     "bot.telegram.timeline",
 }
 
 # Service modules that still word things for people (issue 12); this list only shrinks.
 WORDY = {
-    "bot.services.alerts",
     "bot.services.checks",
     "bot.services.duty",
     "bot.services.enrolment",
@@ -70,13 +66,11 @@ WORDY = {
     "bot.services.labs",
     "bot.services.labs_csv",
     "bot.services.localtime",
-    "bot.services.outbox",
     "bot.services.patients",
     "bot.services.plans",
     "bot.services.prompts",
     "bot.services.roster",
     "bot.services.roster_csv",
-    "bot.services.second_channel",
     "bot.services.staff_admin",
     "bot.services.wards",
 }

@@ -75,12 +75,15 @@ class OutboundMessage(SQLModel, table=True):
     __tablename__ = "outbound_message"
     __table_args__ = (sa.Index("ix_outbox_status_next", "status", "next_attempt_at"),)
     id: int | None = Field(default=None, primary_key=True)
-    # The channel's sender takes the row: "telegram" sends to ``chat_id``; "webhook" and
-    # "email" send to ``address`` (a URL, an e-mail address) and leave ``chat_id`` 0.
+    # A message is for a recipient on a channel: the channel's sender takes the row and sends
+    # to ``address`` (a Telegram chat id as text, a URL, an e-mail address). ``staff_id`` is
+    # the person it is for (None for a ward's webhook). ``chat_id`` repeats a Telegram
+    # address as a number (0 on other channels): the edits of a sent copy address it.
     channel: str = Field(
         default="telegram", max_length=16, sa_column_kwargs={"server_default": "telegram"}
     )
     address: str | None = Field(default=None, max_length=500)
+    staff_id: int | None = Field(default=None)
     chat_id: int = big()
     purpose: str = Field(max_length=32)
     payload: dict[str, Any] = json_dict()
