@@ -28,6 +28,7 @@ from bot.clinical import (
 )
 from bot.clinical.crs_triggers import join
 from bot.services import (
+    abandoned,
     crs_round,
     escalations,
     flow,
@@ -380,6 +381,12 @@ class CheckService:
             loaded = self._load(session, _id(assessment)) if assessment is not None else None
             return self._view(session, loaded) if loaded is not None else None
 
+    def view(self, assessment_id: int) -> CheckView | None:
+        """A check as it stands now (for a queued message about it, drawn when sent)."""
+        with self._db.session() as session:
+            loaded = self._load(session, assessment_id)
+            return self._view(session, loaded) if loaded is not None else None
+
     def remember_message(self, assessment_id: int, chat_id: int, message_id: int) -> None:
         """The message that shows the question, so later answers edit it in place."""
         with self._db.session() as session:
@@ -485,7 +492,7 @@ class CheckService:
     # -- housekeeping ---------------------------------------------------------------------
 
     def abandon_idle(self, idle_minutes: int) -> list[CheckView]:
-        """Close checks left untouched; the caller reminds each holder."""
+        """Close checks left untouched; each holder is told through the outbox."""
         now = self._clock()
         cutoff = now - dt.timedelta(minutes=idle_minutes)
         with self._db.session() as session:
@@ -514,7 +521,17 @@ class CheckService:
                     ward_id=loaded.patient.ward_id,
                     idle_minutes=idle_minutes,
                 )
-                views.append(self._view(session, loaded))
+                view = self._view(session, loaded)
+                abandoned.queue(
+                    session,
+                    assessment_id=view.assessment_id,
+                    label=view.label,
+                    chat_id=view.chat_id,
+                    message_id=view.message_id,
+                    idle_minutes=idle_minutes,
+                    now=now,
+                )
+                views.append(view)
             return views
 
     # -- helpers --------------------------------------------------------------------------
