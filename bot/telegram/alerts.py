@@ -13,8 +13,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import metrics
-from bot.clinical import Urgency
-from bot.services import check_followup
+from bot.services import check_followup, escalations
 from bot.services.alerts import Acknowledged, AlertService, AlertView, may_acknowledge
 from bot.services.errors import RefusedError
 from bot.services.outbox import OutboxItem
@@ -144,12 +143,19 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         ):
             return None  # taken care of before this page left: nothing to ask any more
         repeat = bool(item.payload.get("repeat"))
-        chart = not repeat and view.urgency is not Urgency.INFO
+        return Outgoing(render_alert(view, zone, repeat=repeat), keyboard(view, decide=False))
+
+    async def chart(item: OutboxItem) -> Outgoing | None:
+        """The chart after a first page (its own row), drawn now in a worker thread."""
+        png = await asyncio.to_thread(chart_png, alerts, int(item.payload["escalation_id"]), zone)
+        if png is None:
+            return None  # the alert has gone: nothing to draw
+        label, drawn = png
         return Outgoing(
-            render_alert(view, zone, repeat=repeat),
-            keyboard(view, decide=False),
-            photo=None if not chart else lambda: chart_png(alerts, view.escalation_id, zone),
-            caption=f"{view.label}: ICE and ICANS grade, infusion events marked",
+            "",
+            photo=lambda: drawn,
+            caption=f"{label}: ICE and ICANS grade, infusion events marked",
+            reply_to=int(item.payload["reply_to"]),
         )
 
     async def edit(item: OutboxItem) -> Outgoing | None:
@@ -181,6 +187,7 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
 
     return {
         "alert": page,
+        escalations.CHART_PURPOSE: chart,
         "alert_edit": edit,
         "alert_exhausted": simple(exhausted_text, buttons=True),
         "alert_follow_up": simple(follow_up_text),
@@ -189,11 +196,13 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
     }
 
 
-def chart_png(alerts: AlertService, escalation_id: int, zone: ZoneInfo) -> bytes:
-    """Drawn in a worker thread when the first page to a person is sent."""
+def chart_png(alerts: AlertService, escalation_id: int, zone: ZoneInfo) -> tuple[str, bytes] | None:
+    """The patient's label and chart, drawn in a worker thread when the chart is sent; None
+    when the alert has gone."""
     chart = alerts.chart(escalation_id)
     if chart is None:
-        raise LookupError(f"escalation {escalation_id} has gone")
-    return render_history_chart(
+        return None
+    png = render_history_chart(
         chart.points, chart.events, label=chart.label, zone=zone, labs=chart.labs
     )
+    return chart.label, png

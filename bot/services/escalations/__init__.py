@@ -37,12 +37,13 @@ from bot.services.escalations.chain import (
     reached,
     ward_leads,
 )
-from bot.services.escalations.outcomes import delivery_outcome, page_withdrawn
+from bot.services.escalations.outcomes import CHART_PURPOSE, delivery_outcome, page_withdrawn
 from bot.services.escalations.runner import BATCH, EscalationReport, EscalationRunner
 from storage.repositories.escalations import LIVE, MISSED_CHECK
 
 __all__ = [
     "BATCH",
+    "CHART_PURPOSE",
     "LIVE",
     "MISSED_CHECK",
     "ROLE_DUTY",

@@ -6,15 +6,19 @@ the person paged can no longer answer."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Final
 
 from sqlmodel import Session
 
+from bot.clinical import Urgency
 from bot.clinical.escalation_steps import skip_ahead
 from bot.clinical.policy import steps_of
-from bot.services import check_followup, oplog
+from bot.services import check_followup, oplog, outbox
 from bot.services.escalations.chain import audit_escalation, edit_copies, reached
+from bot.services.outbox import Recipient
 from storage.models import DeliveryStatus, Escalation, EscalationDelivery, EscalationStatus
+
+CHART_PURPOSE: Final = "alert_chart"
 
 
 def delivery_outcome(
@@ -41,6 +45,7 @@ def delivery_outcome(
     delivery.sent_at = now if sent else None
     if sent:
         check_followup.queue_edit(session, escalation, now, change=f"paged:{delivery.id}")
+        _queue_chart(session, escalation, delivery, payload, now)
         oplog.after_commit(
             session,
             "page sent",
@@ -100,3 +105,27 @@ def _skip_if_unreached(
         anyone_reached=lambda: reached(session, escalation),
     ):
         escalation.next_step_at = now
+
+
+def _queue_chart(
+    session: Session,
+    escalation: Escalation,
+    delivery: EscalationDelivery,
+    payload: dict[str, Any],
+    now: dt.datetime,
+) -> None:
+    """The first page to a person is followed by the patient's chart, its own outbox row (in
+    reply to the page): drawn when sent, retried like any message. Repeats and
+    information-only alerts go without."""
+    if payload.get("repeat") or escalation.urgency.value == Urgency.INFO.value:
+        return
+    if delivery.chat_id is None or delivery.message_id is None:
+        return
+    outbox.enqueue(
+        session,
+        to=Recipient.telegram(delivery.chat_id, delivery.staff_id),
+        purpose=CHART_PURPOSE,
+        payload={"escalation_id": escalation.id, "reply_to": delivery.message_id},
+        dedupe_key=f"{CHART_PURPOSE}:{delivery.id}",
+        now=now,
+    )
