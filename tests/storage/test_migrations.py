@@ -50,9 +50,9 @@ def test_0012_gives_telegram_rows_their_address_and_takes_it_back(scratch_url: s
             conn.execute(insert, {"channel": "email", "address": "x@y.org", "chat": 0, "key": "b"})
         migrate.upgrade(engine, "0012")
         with engine.connect() as conn:
-            assert conn.execute(read).all() == [("a", "42"), ("b", "x@y.org")]
+            assert [tuple(r) for r in conn.execute(read)] == [("a", "42"), ("b", "x@y.org")]
         migrate.downgrade(engine, "0011")
         with engine.connect() as conn:
-            assert conn.execute(read).all() == [("a", None), ("b", "x@y.org")]
+            assert [tuple(r) for r in conn.execute(read)] == [("a", None), ("b", "x@y.org")]
     finally:
         engine.dispose()
