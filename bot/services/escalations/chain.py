@@ -1,13 +1,7 @@
-"""Escalations: an alert climbs its policy until somebody acknowledges.
-
-Every escalation is a row; every page is a delivery row and an outbox message, written in
-the transaction that decides it. ``open_escalation`` runs inside the transaction that
-stored the check or event, so a grade change and its alert are stored together or not at
-all. ``EscalationRunner.run_due`` claims the escalations whose next step is due (``FOR
-UPDATE SKIP LOCKED``; SQLite serialises writers), resolves the on-call people when the step
-runs, and pages them. A delivery is unique per escalation, step and person and the outbox
-is idempotent by key, so a pass that runs twice, a restart or a second instance pages
-nobody twice.
+"""A chain's life outside the runner: opened in the transaction that stored its check or
+event, taken over by a newer alert for the same patient, closed without an acknowledgement,
+and every copy that reached someone edited to its current state. Also who a step pages
+(``on_call``) and who is told when nobody acknowledged (``ward_leads``).
 
 One chain per patient: a new alert while one is open takes over (at the higher of the two
 urgencies, paging again from the start, with the newest facts); the old one is closed as
