@@ -209,7 +209,7 @@ def edit_copies(
             continue
         outbox.enqueue(
             session,
-            chat_id=delivery.chat_id,
+            to=outbox.Recipient.telegram(delivery.chat_id, delivery.staff_id),
             purpose="alert_edit",
             payload={
                 "escalation_id": escalation.id,
@@ -224,7 +224,7 @@ def edit_copies(
     ):  # the copies /alerts showed: they change with the alert too
         outbox.enqueue(
             session,
-            chat_id=copy.chat_id,
+            to=outbox.Recipient.telegram(copy.chat_id, copy.staff_id),
             purpose="alert_edit",
             payload={
                 "escalation_id": escalation.id,
