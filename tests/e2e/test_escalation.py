@@ -85,7 +85,16 @@ async def grade_1_paged(nurse: SimUser, primary: SimUser, clock: FakeClock) -> S
 async def settled(db: Database) -> None:
     """Wait until no message is being sent. The fake clock jumps; a jump past the outbox's
     lease while a send is in flight would let the next pass claim it again, which in real
-    time (a lease of minutes for a send of milliseconds) does not happen."""
+    time (a lease of minutes for a send of milliseconds) does not happen. The same goes for
+    a pass started by a submit or a press (``Scheduler.kick``) still running when the clock
+    jumps: its rows are locked against the next pass, which then skips them, and it runs
+    with the time before the jump, so a step due after the jump would wait for one more pass.
+    """
+    for _ in range(200):
+        kicked = [t for t in asyncio.all_tasks() if t.get_name() == "urgent-pass" and not t.done()]
+        if not kicked:
+            break
+        await asyncio.sleep(0.02)
     for _ in range(200):
         with db.session() as session:
             busy = session.exec(
