@@ -6,6 +6,7 @@ person.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,7 @@ from bot.telegram.charts import render_history_chart
 from bot.telegram.prompts import Outgoing, Renderer
 from storage.models import EscalationStatus
 
+log = logging.getLogger(__name__)
 Kick = Callable[[Application], None]  # type: ignore[type-arg]
 
 
@@ -146,8 +148,14 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         return Outgoing(render_alert(view, zone, repeat=repeat), keyboard(view, decide=False))
 
     async def chart(item: OutboxItem) -> Outgoing | None:
-        """The chart after a first page (its own row), drawn now in a worker thread."""
-        png = await asyncio.to_thread(chart_png, alerts, int(item.payload["escalation_id"]), zone)
+        """The chart after a first page (its own row), drawn now in a worker thread. A chart
+        that cannot be drawn is given up (the row says so): the page, which matters, is out."""
+        escalation_id = int(item.payload["escalation_id"])
+        try:
+            png = await asyncio.to_thread(chart_png, alerts, escalation_id, zone)
+        except Exception:
+            log.exception("chart for alert %s could not be drawn", escalation_id)
+            return None
         if png is None:
             return None  # the alert has gone: nothing to draw
         label, drawn = png

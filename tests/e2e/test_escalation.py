@@ -389,3 +389,32 @@ async def test_alerts_lists_the_open_ones(
     stranger = tg.user(999)
     await stranger.send("/alerts")
     assert "enrolled ward staff only" in ((await stranger.next_message()).text or "")
+
+
+async def test_a_chart_that_cannot_be_drawn_is_given_up_and_the_page_stands(
+    tg: FakeTelegram,
+    neurocheck: Neurocheck,
+    ward: int,
+    db: Database,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The chart is its own outbox row after the page: failing to draw it loses nothing else."""
+
+    def broken(*_args: object, **_kwargs: object) -> bytes:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr("bot.telegram.alerts.render_history_chart", broken)
+    nurse, primary = tg.user(NURSE), tg.user(PRIMARY)
+    await normal_then_grade_1(nurse, clock)
+    alert = await primary.next_message()
+    assert (alert.text or "").startswith("🟠 HIGH: Bed 4")
+    await settled(db)
+    await primary.assert_no_message(within=0.2)
+    with db.session() as session:
+        chart = session.exec(
+            select(OutboundMessage).where(OutboundMessage.purpose == "alert_chart")
+        ).one()
+        delivery = session.exec(select(EscalationDelivery)).one()
+    assert chart.status == "failed" and chart.error == "nothing to send any more"
+    assert delivery.status is DeliveryStatus.SENT
