@@ -41,6 +41,7 @@ from bot.services.staff_admin import StaffAdminService
 from bot.services.staff_contact import ContactService
 from bot.services.timeline import TimelineService
 from bot.telegram import menus as menu_texts
+from bot.telegram.abandoned import renderers as abandoned_renderers
 from bot.telegram.access import Access
 from bot.telegram.alerts import AlertHandlers
 from bot.telegram.alerts import renderers as alert_renderers
@@ -181,12 +182,13 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
             settings.zone,
             renderers={
                 **alert_renderers(alerts, settings.zone),
+                **abandoned_renderers(checks, settings.zone),
                 "ward_board": _board_renderer(patients, settings.zone),
             },
             actions={menus_service.PURPOSE: menu_texts.publisher(menus)},
             channels=_channels(settings, clock),
         ),
-        check_handlers,
+        checks.abandon_idle,
         rescheduler,
         EscalationRunner(db, clock),
         interval_seconds=settings.scheduler_interval_seconds,

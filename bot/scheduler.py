@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from telegram import Bot
 from telegram.ext import Application, ContextTypes
@@ -18,7 +19,6 @@ from telegram.ext import Application, ContextTypes
 from bot.services.escalations import EscalationRunner
 from bot.services.runner import PassReport, Runner
 from bot.services.schedule import Rescheduler
-from bot.telegram.checks import CheckHandlers
 from bot.telegram.prompts import OutboxSender
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class Scheduler:
         self,
         runner: Runner,
         sender: OutboxSender,
-        checks: CheckHandlers,
+        abandon: Callable[[int], object],
         rescheduler: Rescheduler,
         escalations: EscalationRunner,
         *,
@@ -42,7 +42,7 @@ class Scheduler:
     ) -> None:
         self._runner = runner
         self._sender = sender
-        self._checks = checks
+        self._abandon = abandon  # closes idle checks; their nurses are told via the outbox
         self._rescheduler = rescheduler
         self._escalations = escalations
         self._interval = interval_seconds
@@ -79,12 +79,17 @@ class Scheduler:
                 log.error("checks due with nobody on the ward to tell: %s", report.nobody_to_tell)
         except Exception:
             log.exception("scheduler pass failed; the rows stay due for the next pass")
-        await self.urgent(bot)
         try:
-            await self._checks.abandon_idle(bot, self._abandon_minutes)
+            await asyncio.to_thread(self._abandon, self._abandon_minutes)
         except Exception:
             log.exception("closing idle checks failed")
+        await self.urgent(bot)
         return report
+
+    async def abandon_idle(self, bot: Bot) -> None:
+        """Close the checks idle too long and send what that queued (their nurses' notices)."""
+        await asyncio.to_thread(self._abandon, self._abandon_minutes)
+        await self._sender.send_pending(bot)
 
     async def urgent(self, bot: Bot) -> None:
         """The escalation steps that are due, then the outbox. Also run at once after a submit,

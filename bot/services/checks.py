@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from bot.clinical import Tool, check_flow, select_tool
 from bot.clock import Clock
-from bot.services import check_input, check_scheduled, crs_round
+from bot.services import abandoned, check_input, check_scheduled, crs_round
 from bot.services.check_input import stamp, touch
 from bot.services.check_results import (
     HINT_NOTICES,
@@ -47,7 +47,6 @@ from storage.models import (
     AssessmentStatus,
     Patient,
     PatientStatus,
-    ScheduledCheck,
     Staff,
 )
 from storage.repositories import assessments as assessments_repo
@@ -116,7 +115,7 @@ class CheckService:
             session.add(assessment)
             session.flush()
             check_scheduled.link(session, assessment, now)
-            self._ask_crs(session, assessment, patient, now)
+            crs_round.open_round(session, assessment, patient, now, self._rules)
             audit.record(
                 session,
                 at=now,
@@ -293,6 +292,12 @@ class CheckService:
             loaded = self._load(session, assessment.id or 0) if assessment is not None else None
             return build_view(session, loaded) if loaded is not None else None
 
+    def view(self, assessment_id: int) -> CheckView | None:
+        """A check as it stands now (for a queued message about it, drawn when sent)."""
+        with self._db.session() as session:
+            loaded = self._load(session, assessment_id)
+            return build_view(session, loaded) if loaded is not None else None
+
     def remember_message(self, assessment_id: int, chat_id: int, message_id: int) -> None:
         """The message that shows the question, so later answers edit it in place."""
         with self._db.session() as session:
@@ -304,7 +309,7 @@ class CheckService:
     # -- housekeeping ---------------------------------------------------------------------
 
     def abandon_idle(self, idle_minutes: int) -> list[CheckView]:
-        """Close checks left untouched; the caller reminds each holder."""
+        """Close checks left untouched; each holder is told through the outbox."""
         now = self._clock()
         cutoff = now - dt.timedelta(minutes=idle_minutes)
         with self._db.session() as session:
@@ -325,25 +330,20 @@ class CheckService:
                     ward_id=loaded.patient.ward_id,
                     idle_minutes=idle_minutes,
                 )
-                views.append(build_view(session, loaded))
+                view = build_view(session, loaded)
+                abandoned.queue(
+                    session,
+                    assessment_id=view.assessment_id,
+                    label=view.label,
+                    chat_id=view.chat_id,
+                    message_id=view.message_id,
+                    idle_minutes=idle_minutes,
+                    now=now,
+                )
+                views.append(view)
             return views
 
     # -- helpers --------------------------------------------------------------------------
-
-    def _ask_crs(
-        self, session: Session, assessment: Assessment, patient: Patient, now: dt.datetime
-    ) -> None:
-        """Whether this check asks the CRS questions is decided once, when it starts."""
-        scheduled = (
-            session.get(ScheduledCheck, assessment.scheduled_check_id)
-            if assessment.scheduled_check_id is not None
-            else None
-        )
-        if crs_round.should_ask(session, patient, scheduled, now, self._rules):
-            assessment.answers = {
-                **assessment.answers,
-                **crs_round.opening_answers(session, patient),
-            }
 
     @staticmethod
     def _patient(

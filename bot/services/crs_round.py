@@ -20,7 +20,7 @@ from sqlmodel import Session
 from bot.clinical import FEVER_THRESHOLD_C, CrsResult, check_crs, grade_crs
 from bot.clinical.crs_triggers import CrsChange
 from bot.clinical.vocabulary import Flag
-from storage.models import CheckKind, GradeResult, Patient, ScheduledCheck, Ward
+from storage.models import Assessment, CheckKind, GradeResult, Patient, ScheduledCheck, Ward
 from storage.repositories import grades as grades_repo
 from storage.repositories import plans as plans_repo
 
@@ -47,6 +47,24 @@ def should_ask(
     if scheduled is not None and scheduled.kind in ASKING_KINDS:
         return True
     return rules is not None and rules.in_intensive_window(session, patient, now)
+
+
+def open_round(
+    session: Session,
+    assessment: Assessment,
+    patient: Patient,
+    now: dt.datetime,
+    rules: ScheduleRules | None,
+) -> None:
+    """Whether a check asks the CRS questions is decided once, when it starts: if so, its
+    answers open with the flag and the last temperature."""
+    scheduled = (
+        session.get(ScheduledCheck, assessment.scheduled_check_id)
+        if assessment.scheduled_check_id is not None
+        else None
+    )
+    if should_ask(session, patient, scheduled, now, rules):
+        assessment.answers = {**assessment.answers, **opening_answers(session, patient)}
 
 
 def opening_answers(session: Session, patient: Patient) -> dict[str, Any]:

@@ -1,5 +1,9 @@
 """The outbox: every message the scheduler sends is a row first, and is retried from the row.
 
+A message is addressed to a :class:`Recipient`: a channel (Telegram, e-mail, a webhook ...)
+and an address on it, and the person it is for. Each channel has one sender; adding a
+channel is adding a sender, not changing the callers.
+
 Enqueueing is idempotent by ``dedupe_key`` (one prompt per check, person and reminder level),
 so a pass that runs twice, or two instances, enqueue it once. Sending claims rows under a
 lease with a token: a sender that dies after claiming leaves rows that are claimed again when
@@ -13,18 +17,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Protocol, cast
+from typing import Any, Final, Protocol
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from bot.clock import Clock
 from storage.db import Database
-from storage.models import OutboundMessage, OutboxStatus
-
-Clock = Callable[[], dt.datetime]
+from storage.models import OutboundMessage, OutboxStatus, Staff
+from storage.repositories import outbox as repo
 
 
 class OutcomeHook(Protocol):
@@ -51,6 +53,30 @@ TELEGRAM: Final = "telegram"
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """Whom a message is for and where it goes: a channel and an address on it (a Telegram
+    chat id as text, an e-mail address, a URL), and the person when it is for one."""
+
+    channel: str
+    address: str
+    staff_id: int | None = None
+
+    @classmethod
+    def telegram(cls, chat_id: int, staff_id: int | None = None) -> Recipient:
+        return cls(TELEGRAM, str(chat_id), staff_id)
+
+    @classmethod
+    def of(cls, staff: Staff) -> Recipient:
+        """A person in their chat with the bot (where pages, prompts and reminders go)."""
+        return cls.telegram(staff.chat_id, staff.id)
+
+    @property
+    def chat_id(self) -> int:
+        """The Telegram chat, for the Telegram channel (0 on the others)."""
+        return int(self.address) if self.channel == TELEGRAM else 0
+
+
+@dataclass(frozen=True)
 class OutboxItem:
     """A claimed message. ``chat_id`` addresses Telegram; other channels use ``address``."""
 
@@ -62,6 +88,7 @@ class OutboxItem:
     attempts: int
     channel: str = TELEGRAM
     address: str | None = None
+    staff_id: int | None = None
 
 
 class GiveUpError(Exception):
@@ -85,32 +112,35 @@ class ChannelSender(Protocol):
 def enqueue(
     session: Session,
     *,
-    chat_id: int,
     purpose: str,
     payload: Mapping[str, Any],
     dedupe_key: str,
     now: dt.datetime,
-    channel: str = TELEGRAM,
-    address: str | None = None,
+    to: Recipient | None = None,
+    chat_id: int | None = None,
 ) -> None:
-    """Add a message in the caller's transaction; a second call with the same key is a no-op.
-    A channel other than Telegram is addressed by ``address`` (``chat_id`` 0)."""
-    values = {
-        "channel": channel,
-        "address": address,
-        "chat_id": chat_id,
-        "purpose": purpose,
-        "payload": dict(payload),
-        "dedupe_key": dedupe_key,
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
-    table = cast(sa.Table, OutboundMessage.__table__)  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    """Add a message for ``to`` in the caller's transaction; a second call with the same key
+    is a no-op. ``chat_id`` is shorthand for ``to=Recipient.telegram(chat_id)``."""
+    if to is None:
+        if chat_id is None:
+            raise TypeError("enqueue needs a recipient (to=) or a Telegram chat_id")
+        to = Recipient.telegram(chat_id)
+    repo.insert_once(
+        session,
+        values={
+            "channel": to.channel,
+            "address": to.address,
+            "staff_id": to.staff_id,
+            "chat_id": to.chat_id,
+            "purpose": purpose,
+            "payload": dict(payload),
+            "dedupe_key": dedupe_key,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
 
 
 class Outbox:
@@ -126,20 +156,7 @@ class Outbox:
         now = self._clock()
         token = str(uuid.uuid4())
         with self._db.session() as session:
-            rows = session.exec(
-                select(OutboundMessage)
-                .where(
-                    OutboundMessage.status == OutboxStatus.PENDING,
-                    col(OutboundMessage.next_attempt_at) <= now,
-                    sa.or_(
-                        col(OutboundMessage.claimed_until).is_(None),
-                        col(OutboundMessage.claimed_until) <= now,
-                    ),
-                )
-                .order_by(col(OutboundMessage.next_attempt_at), col(OutboundMessage.id))
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            ).all()
+            rows = repo.claim(session, now=now, limit=limit)
             items = []
             for row in rows:
                 row.claim_token, row.claimed_until = token, now + LEASE
@@ -155,6 +172,7 @@ class Outbox:
                         row.attempts,
                         row.channel,
                         row.address,
+                        row.staff_id,
                     )
                 )
             return items
@@ -169,7 +187,7 @@ class Outbox:
     def retry(self, item: OutboxItem, error: str, delay: dt.timedelta | None = None) -> bool:
         """Send again later: after ``delay`` (Telegram's retry_after) or exponential backoff."""
         if item.attempts >= MAX_ATTEMPTS:
-            return self.failed(item, f"gave up after {item.attempts} attempts: {error}")
+            return self.failed(item, repo.gave_up(item.attempts, error))
         wait = delay or min(BACKOFF_CAP, dt.timedelta(seconds=2**item.attempts))
         return self._finish(item, OutboxStatus.PENDING, error=error, next_attempt_in=wait)
 
@@ -177,7 +195,7 @@ class Outbox:
         """Send a message of a channel other than Telegram and record how it went."""
         try:
             if sender is None:
-                raise GiveUpError(f"no sender for channel {item.channel!r} is configured")
+                raise GiveUpError(repo.no_sender(item.channel))
             await sender.send(item)
         except GiveUpError as exc:
             await asyncio.to_thread(self.failed, item, str(exc))
@@ -225,7 +243,7 @@ class Outbox:
 def record_sent(
     session: Session,
     *,
-    chat_id: int,
+    to: Recipient,
     purpose: str,
     payload: Mapping[str, Any],
     dedupe_key: str,
@@ -236,7 +254,10 @@ def record_sent(
     whatever edits every copy of something later finds this one too. Never claimed."""
     session.add(
         OutboundMessage(
-            chat_id=chat_id,
+            channel=to.channel,
+            address=to.address,
+            staff_id=to.staff_id,
+            chat_id=to.chat_id,
             purpose=purpose,
             payload=dict(payload),
             dedupe_key=dedupe_key,

@@ -39,7 +39,7 @@ def queue_update(
         assert copy.id is not None and copy.message_id is not None
         outbox.enqueue(
             session,
-            chat_id=copy.chat_id,
+            to=outbox.Recipient.telegram(copy.chat_id, copy.staff_id),
             purpose=PURPOSE,
             payload={
                 "message_id": copy.message_id,

@@ -18,20 +18,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.services import outbox
-from storage.models import (
-    Escalation,
-    EscalationDelivery,
-    EscalationStatus,
-    OutboundMessage,
-    OutboxStatus,
-    Staff,
-    Ward,
-)
+from bot.services.outbox import Recipient
+from storage.models import Escalation, Staff, Ward
 from storage.repositories import audit
+from storage.repositories import escalations as escalations_repo
+from storage.repositories import outbox as outbox_repo
 
 PURPOSE: Final = "second_channel"  # a page off Telegram
 ACK_PURPOSE: Final = "second_channel_ack"  # the webhook's follow-up
@@ -60,16 +54,7 @@ def earliest_due(escalations: Sequence[Escalation]) -> dt.datetime | None:
 
 def run_due(session: Session, now: dt.datetime) -> int:
     """Every open escalation whose second-channel minute has come: send; how many did."""
-    rows = session.exec(
-        select(Escalation)
-        .where(
-            Escalation.status == EscalationStatus.OPEN,
-            col(Escalation.second_channel_at) <= now,
-        )
-        .order_by(col(Escalation.second_channel_at), col(Escalation.id))
-        .limit(BATCH)
-        .with_for_update(skip_locked=True)
-    ).all()
+    rows = escalations_repo.claim_second_channel(session, now=now, limit=BATCH)
     for escalation in rows:
         send(session, escalation, now, event="unacknowledged")
     return len(rows)
@@ -90,9 +75,7 @@ def send(session: Session, escalation: Escalation, now: dt.datetime, *, event: s
     for staff in emails:
         outbox.enqueue(
             session,
-            channel=EMAIL,
-            address=staff.contact_address,
-            chat_id=0,
+            to=Recipient(EMAIL, staff.contact_address or "", staff.id),
             purpose=PURPOSE,
             payload={**facts, "channel": EMAIL, "staff_id": staff.id},
             dedupe_key=f"{key}:email:{staff.id}",
@@ -102,9 +85,7 @@ def send(session: Session, escalation: Escalation, now: dt.datetime, *, event: s
     if webhook:
         outbox.enqueue(
             session,
-            channel=WEBHOOK,
-            address=str(webhook),
-            chat_id=0,
+            to=Recipient(WEBHOOK, str(webhook)),
             purpose=PURPOSE,
             payload={
                 **facts,
@@ -142,9 +123,7 @@ def acknowledged(session: Session, escalation: Escalation, by_name: str, now: dt
     facts = _facts(escalation, ward, now, "acknowledged")
     outbox.enqueue(
         session,
-        channel=WEBHOOK,
-        address=str(webhook),
-        chat_id=0,
+        to=Recipient(WEBHOOK, str(webhook)),
         purpose=ACK_PURPOSE,
         payload={**facts, "channel": WEBHOOK, "acknowledged_by": by_name},
         dedupe_key=f"second-channel-ack:{escalation.id}",
@@ -159,37 +138,21 @@ def withdraw(session: Session, escalation: Escalation, now: dt.datetime) -> None
     """The alert needs nobody any more (acknowledged, or closed): its second channel is not
     due, and its messages still queued are not sent (one already on its way may arrive)."""
     escalation.second_channel_at = None
-    withdrawn = session.execute(
-        sa.update(OutboundMessage)
-        .where(
-            col(OutboundMessage.status) == OutboxStatus.PENDING,
-            col(OutboundMessage.purpose) == PURPOSE,
-            col(OutboundMessage.dedupe_key).startswith(f"second-channel:{escalation.id}:"),
-        )
-        .values(
-            status=OutboxStatus.FAILED,
-            claim_token=None,
-            claimed_until=None,
-            error="withdrawn: the alert was acknowledged or closed",
-        )
-    ).rowcount  # type: ignore[attr-defined]
+    withdrawn = outbox_repo.withdraw_pending(
+        session, purpose=PURPOSE, prefix=f"second-channel:{escalation.id}:"
+    )
     if withdrawn:
         _audit(session, escalation, "escalation.second_channel_withdrawn", now, count=withdrawn)
 
 
 def latest_step_people(session: Session, escalation: Escalation) -> list[Staff]:
     """The active people the latest step paged (whether or not Telegram reached them)."""
-    deliveries = session.exec(
-        select(EscalationDelivery).where(EscalationDelivery.escalation_id == escalation.id)
-    ).all()
+    deliveries = escalations_repo.deliveries(session, escalation_id=escalation.id)
     if not deliveries:
         return []
     last = max(d.step_index for d in deliveries)
     ids = {d.staff_id for d in deliveries if d.step_index == last and d.staff_id is not None}
-    people: Sequence[Staff] = session.exec(
-        select(Staff).where(col(Staff.id).in_(ids), Staff.active == True)  # noqa: E712
-    ).all()
-    return sorted(people, key=lambda s: s.id or 0)
+    return escalations_repo.active_staff(session, staff_ids=ids)
 
 
 def delivery_outcome(

@@ -1,329 +1,43 @@
-"""Alerts to physicians: their words, their buttons, and what a press does.
-
-An alert names the patient by ward label only. It shows the grade and its change, the ICE
-breakdown and other findings, the nurse's note and the time of the check, and the
-blinatumomab label's rules for neurological toxicity as reference text: reference, never an
-automatic action (bot/clinical/README.md section 9). The chart goes with the first copy to each
-person. Buttons: ``al:<escalation>:0:<action>``.
+"""Alerts to physicians: what a press does, and how the outbox draws each alert message
+(words and buttons in bot.telegram.alert_texts). The chart goes with the first copy to each
+person.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import Final
+import logging
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import metrics
-from bot.clinical import TriggerReason, Urgency
-from bot.services import check_followup
-from bot.services.alerts import (
-    DECISIONS,
-    Acknowledged,
-    AlertService,
-    AlertView,
-    may_acknowledge,
-)
-from bot.services.checks import Rejected
-from bot.services.escalations import MISSED_CHECK
+from bot.services import check_followup, escalations
+from bot.services.alerts import Acknowledged, AlertService, AlertView, may_acknowledge
+from bot.services.errors import RefusedError
 from bot.services.outbox import OutboxItem
 from bot.services.staff import StaffView
-from bot.telegram import callbacks, texts
+from bot.telegram import callbacks, texts, words
 from bot.telegram.access import Access
-from bot.telegram.callbacks import Callback
-from bot.telegram.charts import render_history_chart
-from bot.telegram.check_views import (
-    URGENCY_ADVICE,
-    grade_line,
-    grade_words,
-    reference_line,
-    summary_text,
+from bot.telegram.alert_texts import (
+    alerts_text,
+    answer_text,
+    attribution_keyboard,
+    exhausted_text,
+    follow_up_text,
+    followup_text,
+    keyboard,
+    nurse_text,
+    render_alert,
 )
-from bot.telegram.check_views import render as render_check
-from bot.telegram.events import finding_label
-from bot.telegram.labs import labs_lines
+from bot.telegram.charts import render_history_chart
 from bot.telegram.prompts import Outgoing, Renderer
 from storage.models import EscalationStatus
 
+log = logging.getLogger(__name__)
 Kick = Callable[[Application], None]  # type: ignore[type-arg]
-MAX_TEXT: Final = 4096
-
-HEADLINE: Final[Mapping[Urgency, str]] = {
-    Urgency.CRITICAL: "🔴 CRITICAL",
-    Urgency.HIGH: "🟠 HIGH",
-    Urgency.NORMAL: "🟡 Neuro check alert",
-    Urgency.INFO: "🟢 For information",
-}
-REASONS: Final[Mapping[str, str]] = {
-    TriggerReason.GRADE_3_OR_4: "ICANS grade 3 or 4",
-    TriggerReason.SEIZURE: "seizure",
-    TriggerReason.HEMORRHAGE: "intracranial haemorrhage",
-    TriggerReason.ROSE_TWO_OR_MORE: "grade rose by two or more",
-    TriggerReason.GRADE_ROSE: "ICANS grade rose",
-    TriggerReason.INCOMPLETE_WITH_GRADE: "incomplete check with a grade of 1 or more",
-    TriggerReason.ABNORMAL_WITHOUT_REFERENCE: "abnormal, no earlier check to compare",
-    TriggerReason.SCORE_WORSE: "ICE (CAPD) worse than at the previous check",
-    TriggerReason.NEW_TREMOR: "new tremor",
-    TriggerReason.NEW_MYOCLONUS: "new myoclonus",
-    TriggerReason.INCOMPLETE: "check could not be completed",
-    TriggerReason.GRADE_FELL: "grade fell",
-    TriggerReason.CRS_3_OR_4: "CRS grade 3 or 4",
-    TriggerReason.CRS_ROSE: "CRS grade rose",
-    TriggerReason.FIRST_FEVER: "first fever (38.0 °C or more) this cycle",
-    TriggerReason.ORGAN_SUPPORT_WITHOUT_FEVER: "BP or oxygen support without fever",
-    MISSED_CHECK: "scheduled check not started for an hour",
-}
-DECISION_WORDS: Final[Mapping[str, str]] = {
-    "continue": "Continue",
-    "hold": "Hold infusion",
-    "restart": "Restart",
-    "discontinue": "Discontinue",
-    "dexamethasone": "Dexamethasone",
-    "levetiracetam": "Levetiracetam",
-    "tocilizumab": "Tocilizumab",
-    "icu": "ICU transfer",
-    "other": "Other",
-}
-DOMAIN_WORDS: Final[Mapping[str, str]] = {
-    "ice": "ICE / CAPD score",
-    "consciousness": "consciousness",
-    "seizure": "seizure",
-    "motor": "motor findings",
-    "icp": "raised ICP / oedema",
-}
-LABEL_REFERENCE: Final = (
-    "Label reference (blinatumomab; CTCAE grades, not ICANS - for reference only, the "
-    "decision is yours): neurological toxicity grade 3: withhold until grade 1 or less for at "
-    "least 3 days, then restart at 9 mcg/day (28 after 7 days if it does not recur); "
-    "discontinue if it occurred at 9 mcg/day or took more than 7 days to resolve. Grade 4: "
-    "discontinue permanently. More than one seizure: discontinue permanently."
-)
-
-
-def render_alert(view: AlertView, zone: ZoneInfo, *, repeat: bool = False) -> str:
-    """The alert as every recipient sees it, current state included."""
-    # The first three lines are what a lock screen shows: who and how urgent, the grade and
-    # its change, why.
-    lines = [_headline(view, repeat), grade_change(view)]
-    if view.reasons:
-        lines.append("Why: " + "; ".join(REASONS.get(r, r) for r in view.reasons))
-    lines += [_course(view), *_source(view, zone)]
-    if view.seizures:
-        lines.append(f"Seizure events recorded: {view.seizures}")
-    lines += labs_lines(view.labs, zone)
-    if view.regraded is not None:
-        lines.append(f"Re-graded by a physician: ICANS {grade_words(view.regraded)}")
-    lines += ["", *_state(view, zone)]
-    if view.urgency is not Urgency.INFO:
-        lines += ["", LABEL_REFERENCE]
-    return "\n".join(lines)[:MAX_TEXT]
-
-
-def grade_change(view: AlertView) -> str:
-    """ "ICANS grade 3 (was grade 1)": the grade that raised the alert against the last one."""
-    check = view.check
-    result = check.grade if check is not None and check.grade is not None else view.result
-    previous = check.previous if check is not None else view.previous
-    before = f"was {grade_words(previous.result)}" if previous else "no earlier check"
-    if result is None:  # a missed check: no new grade
-        return f"No new grade: the check was not done ({before.replace('was', 'last')})"
-    return f"ICANS {grade_words(result)} ({before})"
-
-
-def _headline(view: AlertView, repeat: bool) -> str:
-    again = " (repeat: not yet acknowledged)" if repeat else ""
-    return f"{HEADLINE[view.urgency]}: {view.label} (ward {view.ward_code}){again}"
-
-
-def _course(view: AlertView) -> str:
-    info = view.info
-    if info.cycle is None:
-        return "No infusion plan recorded."
-    parts = [f"Cycle {info.cycle}"]
-    if info.day is not None:
-        parts.append(f"day {info.day}")
-    if info.held:
-        parts.append("infusion on hold")
-    elif info.dose:
-        parts.append(f"blinatumomab {info.dose}")
-    return ", ".join(parts)
-
-
-def _source(view: AlertView, zone: ZoneInfo) -> list[str]:
-    if view.source == MISSED_CHECK:
-        due = _time(view.missed_due_at, zone) if view.missed_due_at else "?"
-        return [
-            f"The neuro check due at {due} has not been started (over an hour).",
-            *_references(view, zone),
-        ]
-    when = _time(view.reported_at, zone) if view.reported_at else "?"
-    if view.event_finding is not None:
-        lines = [
-            f"Event reported by {view.reported_by} at {when}: {finding_label(view.event_finding)}"
-        ]
-        if view.result is not None:
-            lines.append(grade_line(view.result))
-        return [*lines, *_references(view, zone)]
-    if view.check is not None:
-        return [f"Check by {view.check.holder_name} at {when}", summary_text(view.check, zone)]
-    return [grade_line(view.result)] if view.result is not None else []
-
-
-def _references(view: AlertView, zone: ZoneInfo) -> list[str]:
-    """The last check and the baseline, for alerts that carry no check of their own."""
-    lines = [reference_line("Last check", view.previous, zone)] if view.previous else []
-    if view.baseline is not None:
-        lines.append(reference_line("Baseline", view.baseline, zone))
-    return lines or ["No check recorded yet."]
-
-
-def _state(view: AlertView, zone: ZoneInfo) -> list[str]:
-    if view.acknowledged_by is not None and view.acknowledged_at is not None:
-        coming = ", coming to the bedside" if view.ack_kind == "coming" else ""
-        lines = [
-            f"✅ Acknowledged by {view.acknowledged_by} at "
-            f"{_time(view.acknowledged_at, zone)}{coming}."
-        ]
-        lines += [
-            f"Decision: {DECISION_WORDS.get(d, d)} ({by}, {_time(at, zone)})"
-            for at, d, by in view.decisions
-        ]
-        return lines
-    if view.closed_reason == "superseded":
-        return ["Replaced by a newer alert for this patient."]
-    if view.closed_reason == "check_recorded":
-        return ["Closed: the check has since been recorded."]
-    if view.closed_reason == "discharged":
-        return ["Closed: the patient was discharged, so no check is due."]
-    if view.urgency is Urgency.INFO:
-        return ["No acknowledgement needed."]
-    if view.status.value == "exhausted":
-        return ["⚠️ Nobody has acknowledged this alert."]
-    return ["Please acknowledge."]
-
-
-def _time(at: dt.datetime, zone: ZoneInfo) -> str:
-    return at.astimezone(zone).strftime("%d %b %H:%M")
-
-
-def keyboard(view: AlertView, *, decide: bool) -> InlineKeyboardMarkup | None:
-    """Acknowledge buttons while it is open; the decisions for whoever acknowledged."""
-    live = view.status.value in ("open", "exhausted") and view.urgency is not Urgency.INFO
-    if live:
-        return InlineKeyboardMarkup(
-            [
-                [_button(view, "Acknowledge", "ack")],
-                [_button(view, "Acknowledge, coming to the bedside", "coming")],
-            ]
-        )
-    if not decide or view.status.value != "acknowledged":
-        return None
-    names = list(DECISIONS)
-    rows = [  # two to a row: the words must be readable on a phone, not cut off
-        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[i : i + 2]]
-        for i in range(0, len(names), 2)
-    ]
-    if view.attributable:
-        rows.append([_button(view, "A finding has another cause…", "attr")])
-    return InlineKeyboardMarkup(rows)
-
-
-def attribution_keyboard(view: AlertView) -> InlineKeyboardMarkup:
-    rows = [
-        [_button(view, f"{DOMAIN_WORDS.get(d.value, d.value)}: another cause", f"a-{d.value}")]
-        for d in view.attributable
-    ]
-    rows.append([_button(view, "Back", "back")])
-    return InlineKeyboardMarkup(rows)
-
-
-def _button(view: AlertView, text: str, action: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text, callback_data=Callback("al", view.escalation_id, 0, action).encode()
-    )
-
-
-def exhausted_text(view: AlertView, zone: ZoneInfo) -> str:
-    """To the charge nurse and admins when the chain ran out."""
-    raised = f"{view.label} (ward {view.ward_code}) raised at {_time(view.created_at, zone)}"
-    if view.reached:
-        head = f"⚠️ Nobody acknowledged the alert for {raised}. Call the physicians directly"
-    else:
-        head = (
-            f"⚠️ No physician could be paged for the alert for {raised}: nobody is on call "
-            "(/oncall), or they cannot be reached. Call a physician directly"
-        )
-    tail = "; acknowledge here once one of them has it.\n\n"
-    return (head + tail + render_alert(view, zone))[:MAX_TEXT]
-
-
-def follow_up_text(view: AlertView, zone: ZoneInfo) -> str:
-    return (
-        f"Reminder: you acknowledged the critical alert for {view.label} at "
-        f"{_time(view.acknowledged_at or view.created_at, zone)}; no neuro check has been "
-        "recorded since. Ask for a check now (/check in the nurse's chat)."
-    )
-
-
-def reach_lines(view: AlertView, zone: ZoneInfo) -> list[str]:
-    """Who has been paged and who has it: what the nurse needs instead of "call now"."""
-    lines = []
-    if view.paged:
-        names = ", ".join(f"{name} at {_clock(at, zone)}" for name, at in view.paged)
-        lines.append(f"📟 Paged: {names}.")
-    if view.acknowledged_by is not None and view.acknowledged_at is not None:
-        coming = ", coming to the bedside" if view.ack_kind == "coming" else ""
-        lines.append(
-            f"✅ Acknowledged by {view.acknowledged_by} at "
-            f"{_clock(view.acknowledged_at, zone)}{coming}."
-        )
-    elif view.status.value == "exhausted":
-        lines.append("⚠️ Nobody has acknowledged: call the physicians directly.")
-    elif view.paged:
-        lines.append("Waiting for an acknowledgement.")
-    return lines
-
-
-def followup_text(view: AlertView, zone: ZoneInfo) -> str:
-    """The nurse's submitted check, its advice replaced by the alert's reach."""
-    assert view.check is not None
-    text, _ = render_check(view.check, zone)
-    advice = [a for a in URGENCY_ADVICE.values() if a in text]
-    reach = "\n".join(reach_lines(view, zone))
-    if not reach:
-        return text
-    for line in advice:
-        text = text.replace(line, reach)
-    return text if advice else f"{text}\n\n{reach}"
-
-
-def _clock(at: dt.datetime, zone: ZoneInfo) -> str:
-    return at.astimezone(zone).strftime("%H:%M")
-
-
-def nurse_text(view: AlertView, zone: ZoneInfo) -> str:
-    coming = ", and is coming to the bedside" if view.ack_kind == "coming" else ""
-    when = _time(view.acknowledged_at or view.created_at, zone)
-    return f"{view.acknowledged_by} acknowledged the alert for {view.label} at {when}{coming}."
-
-
-def alerts_text(views: list[AlertView], zone: ZoneInfo) -> str:
-    """/alerts: the open ones, one line each."""
-    if not views:
-        return "No open alerts on your wards."
-    lines = ["Open alerts:"]
-    for view in views:
-        state = "NOBODY ACKNOWLEDGED" if view.status.value == "exhausted" else "waiting"
-        reasons = "; ".join(REASONS.get(r, r) for r in view.reasons[:2])
-        lines.append(
-            f"• {view.label} ({view.ward_code}) {view.urgency.value.upper()} since "
-            f"{_time(view.created_at, zone)}: {reasons} - {state}"
-        )
-    return "\n".join(lines)
 
 
 class AlertHandlers:
@@ -369,31 +83,33 @@ class AlertHandlers:
         if action in ("attr", "back"):
             await self._menu(update, target, attribution=action == "attr")
             return
-        done = await self._access.run_as(
-            update, "alert_button", lambda staff: self._act(staff, target, action)
-        )
+        try:
+            done = await self._access.run_as(
+                update, "alert_button", lambda staff: self._act(staff, target, action)
+            )
+        except RefusedError as refused:
+            await query.answer(words.refusal(refused), show_alert=True)
+            return
         if done is None:
             return
         result = done[1]
-        if isinstance(result, Rejected):
-            await query.answer(result.notice, show_alert=True)
+        if result is None:
+            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
             return
         if isinstance(result, Acknowledged) and result.first:
             view = result.view
             metrics.acknowledged(view.urgency.value, view.created_at, view.acknowledged_at)
-        await query.answer(_answer(result, action))
+        await query.answer(answer_text(result, action))
         self._kick(context.application)
 
-    def _act(
-        self, staff: StaffView, target: int, action: str
-    ) -> Acknowledged | AlertView | Rejected:
+    def _act(self, staff: StaffView, target: int, action: str) -> Acknowledged | AlertView | None:
         if action in ("ack", "coming"):
             return self._alerts.acknowledge(staff, target, action)
         if action.startswith("d-"):
             return self._alerts.decide(staff, target, action[2:])
         if action.startswith("a-"):
             return self._alerts.attribute(staff, target, action[2:])
-        return Rejected(texts.BUTTON_NOT_VALID)
+        return None  # a button this version does not have
 
     async def _menu(self, update: Update, target: int, *, attribution: bool) -> None:
         """Swap the decision buttons for the list of findings (or back); nothing is stored."""
@@ -408,17 +124,6 @@ class AlertHandlers:
         markup = attribution_keyboard(view) if attribution else keyboard(view, decide=True)
         await query.answer()
         await query.edit_message_reply_markup(markup)
-
-
-def _answer(result: Acknowledged | AlertView, action: str) -> str:
-    if isinstance(result, Acknowledged):
-        if result.first:
-            return "Acknowledged. The nurse is told."
-        view = result.view
-        return f"Already acknowledged by {view.acknowledged_by}."
-    if action.startswith("a-"):
-        return "Re-graded: the check's grade is recorded again; both stay in the audit trail."
-    return f"Recorded: {DECISION_WORDS.get(action[2:], action[2:])}."
 
 
 def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
@@ -440,12 +145,25 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         ):
             return None  # taken care of before this page left: nothing to ask any more
         repeat = bool(item.payload.get("repeat"))
-        chart = not repeat and view.urgency is not Urgency.INFO
+        return Outgoing(render_alert(view, zone, repeat=repeat), keyboard(view, decide=False))
+
+    async def chart(item: OutboxItem) -> Outgoing | None:
+        """The chart after a first page (its own row), drawn now in a worker thread. A chart
+        that cannot be drawn is given up (the row says so): the page, which matters, is out."""
+        escalation_id = int(item.payload["escalation_id"])
+        try:
+            png = await asyncio.to_thread(chart_png, alerts, escalation_id, zone)
+        except Exception:
+            log.exception("chart for alert %s could not be drawn", escalation_id)
+            return None
+        if png is None:
+            return None  # the alert has gone: nothing to draw
+        label, drawn = png
         return Outgoing(
-            render_alert(view, zone, repeat=repeat),
-            keyboard(view, decide=False),
-            photo=None if not chart else lambda: chart_png(alerts, view.escalation_id, zone),
-            caption=f"{view.label}: ICE and ICANS grade, infusion events marked",
+            "",
+            photo=lambda: drawn,
+            caption=f"{label}: ICE and ICANS grade, infusion events marked",
+            reply_to=int(item.payload["reply_to"]),
         )
 
     async def edit(item: OutboxItem) -> Outgoing | None:
@@ -477,6 +195,7 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
 
     return {
         "alert": page,
+        escalations.CHART_PURPOSE: chart,
         "alert_edit": edit,
         "alert_exhausted": simple(exhausted_text, buttons=True),
         "alert_follow_up": simple(follow_up_text),
@@ -485,11 +204,13 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
     }
 
 
-def chart_png(alerts: AlertService, escalation_id: int, zone: ZoneInfo) -> bytes:
-    """Drawn in a worker thread when the first page to a person is sent."""
+def chart_png(alerts: AlertService, escalation_id: int, zone: ZoneInfo) -> tuple[str, bytes] | None:
+    """The patient's label and chart, drawn in a worker thread when the chart is sent; None
+    when the alert has gone."""
     chart = alerts.chart(escalation_id)
     if chart is None:
-        raise LookupError(f"escalation {escalation_id} has gone")
-    return render_history_chart(
+        return None
+    png = render_history_chart(
         chart.points, chart.events, label=chart.label, zone=zone, labs=chart.labs
     )
+    return chart.label, png

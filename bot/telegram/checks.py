@@ -225,19 +225,6 @@ class CheckHandlers:
         shown = await asyncio.to_thread(self._checks.photo, staff, message.photo[-1].file_id)
         await self._show_input(context.bot, message.chat_id, shown)
 
-    async def abandon_idle(self, bot: Bot, idle_minutes: int) -> None:
-        """Job: close checks left idle and remind their nurses (the check was not recorded)."""
-        for view in await asyncio.to_thread(self._checks.abandon_idle, idle_minutes):
-            await self._edit(bot, view)
-            if view.chat_id is not None:
-                await _send_quietly(
-                    bot,
-                    view.chat_id,
-                    f"The check on {view.label} had no answer for {idle_minutes} minutes and "
-                    f"was closed without recording anything. Start it again with "
-                    f"/check {view.label}.",
-                )
-
     # -- rendering ------------------------------------------------------------------------
 
     async def show_start(self, bot: Bot, chat_id: int, result: StartResult | RefusedError) -> None:

@@ -95,13 +95,15 @@ def _button(check_id: int, level: int, text: str, action: str) -> InlineKeyboard
 @dataclass(frozen=True)
 class Outgoing:
     """One queued message as Telegram gets it: a new message, or an edit of one sent before;
-    ``photo`` (drawn only when sending, e.g. an alert's chart) follows the text."""
+    ``photo`` (drawn only when sending) follows the text, or is the message itself when there
+    is no text (e.g. an alert's chart, its own outbox row, in reply to ``reply_to``)."""
 
     text: str
     markup: InlineKeyboardMarkup | None = None
     edit_message_id: int | None = None
     photo: Callable[[], bytes] | None = None
     caption: str = ""
+    reply_to: int | None = None
 
 
 Renderer = Callable[[OutboxItem], Awaitable[Outgoing | None]]  # None: nothing left to send
@@ -188,11 +190,22 @@ class OutboxSender:
             return False
         await asyncio.to_thread(self._outbox.sent, item, message_id)
         metrics.sent(item.purpose)
-        if out is not None and out.photo is not None:
+        if out is not None and out.photo is not None and out.text:
             await self._photo(bot, item, out, message_id)
         return True
 
     async def _deliver(self, bot: Bot, chat_id: int, out: Outgoing) -> int:
+        if not out.text and out.photo is not None:
+            png = await asyncio.to_thread(out.photo)
+            photo = await bot.send_photo(
+                chat_id,
+                png,
+                caption=out.caption,
+                protect_content=True,
+                reply_to_message_id=out.reply_to,
+                allow_sending_without_reply=True,
+            )
+            return photo.message_id
         if out.edit_message_id is None:
             sent = await bot.send_message(
                 chat_id,

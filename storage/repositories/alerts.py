@@ -40,3 +40,9 @@ def raising_check(session: Session, escalation: Escalation) -> Assessment | None
     if grade is None or grade.assessment_id is None:
         return None
     return session.get(Assessment, grade.assessment_id)
+
+
+def attribution_reason(by_name: str) -> str:
+    """The free-text reason a re-attributed grade row records (exported as the row's
+    ``attribution_reason``; a record of the row, like the audit trail, not a message)."""
+    return f"attributed to another cause by {by_name}"

@@ -85,7 +85,16 @@ async def grade_1_paged(nurse: SimUser, primary: SimUser, clock: FakeClock) -> S
 async def settled(db: Database) -> None:
     """Wait until no message is being sent. The fake clock jumps; a jump past the outbox's
     lease while a send is in flight would let the next pass claim it again, which in real
-    time (a lease of minutes for a send of milliseconds) does not happen."""
+    time (a lease of minutes for a send of milliseconds) does not happen. The same goes for
+    a pass started by a submit or a press (``Scheduler.kick``) still running when the clock
+    jumps: its rows are locked against the next pass, which then skips them, and it runs
+    with the time before the jump, so a step due after the jump would wait for one more pass.
+    """
+    for _ in range(200):
+        kicked = [t for t in asyncio.all_tasks() if t.get_name() == "urgent-pass" and not t.done()]
+        if not kicked:
+            break
+        await asyncio.sleep(0.02)
     for _ in range(200):
         with db.session() as session:
             busy = session.exec(
@@ -380,3 +389,32 @@ async def test_alerts_lists_the_open_ones(
     stranger = tg.user(999)
     await stranger.send("/alerts")
     assert "enrolled ward staff only" in ((await stranger.next_message()).text or "")
+
+
+async def test_a_chart_that_cannot_be_drawn_is_given_up_and_the_page_stands(
+    tg: FakeTelegram,
+    neurocheck: Neurocheck,
+    ward: int,
+    db: Database,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The chart is its own outbox row after the page: failing to draw it loses nothing else."""
+
+    def broken(*_args: object, **_kwargs: object) -> bytes:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr("bot.telegram.alerts.render_history_chart", broken)
+    nurse, primary = tg.user(NURSE), tg.user(PRIMARY)
+    await normal_then_grade_1(nurse, clock)
+    alert = await primary.next_message()
+    assert (alert.text or "").startswith("🟠 HIGH: Bed 4")
+    await settled(db)
+    await primary.assert_no_message(within=0.2)
+    with db.session() as session:
+        chart = session.exec(
+            select(OutboundMessage).where(OutboundMessage.purpose == "alert_chart")
+        ).one()
+        delivery = session.exec(select(EscalationDelivery)).one()
+    assert chart.status == "failed" and chart.error == "nothing to send any more"
+    assert delivery.status is DeliveryStatus.SENT

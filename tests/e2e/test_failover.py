@@ -135,7 +135,11 @@ async def test_killed_leader_is_replaced_within_10_s_and_nothing_is_lost_or_doub
     )
 
     rows = [m for m in outbox(db) if m.purpose != "menu"]  # each start publishes the menus
-    assert Counter(m.purpose for m in rows) == {"check_prompt": WARDS, "alert": WARDS}
+    assert Counter(m.purpose for m in rows) == {
+        "check_prompt": WARDS,
+        "alert": WARDS,
+        "alert_chart": WARDS,  # each first page is followed by its chart
+    }
     sent = [(c["chat_id"], c["text"].split("\n")[0]) for c in tg.calls_to("sendMessage")]
     per_message = Counter(sent)
     nurses = {chat for chat, _ in per_message if NURSE <= int(chat) < NURSE + WARDS}

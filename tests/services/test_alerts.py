@@ -4,12 +4,12 @@ open ones. Acknowledgement itself is covered with the escalation chain (test_esc
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from sqlmodel import col, select
 
 from bot.clinical import Domain, Urgency
-from bot.services.alerts import NO_ALERT, Acknowledged, AlertService, AlertView
-from bot.services.checks import Rejected
+from bot.services.alerts import Acknowledged, AlertService, AlertView
 from bot.services.escalations import MISSED_CHECK, EscalationRunner
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -24,6 +24,7 @@ from tests.e2e.conftest import FakeClock
 from tests.services.test_escalations import (
     BACKUP,
     ICE_8,
+    NO_ALERT,
     NURSE,
     PRIMARY,
     T0,
@@ -36,6 +37,7 @@ from tests.services.test_escalations import (
     messages,
     missed_check,
     open_alert,
+    refusal_of,
     run_at,
     runner,
     team,
@@ -165,8 +167,10 @@ def test_a_decision_needs_an_acknowledgement_first(
     db: Database, team: Team, alerts: AlertService
 ) -> None:
     escalation_id = check_alert(db, team)
-    answer = alerts.decide(team.view(PRIMARY), escalation_id, "hold")
-    assert answer == Rejected("Acknowledge the alert first.")
+    assert (
+        refusal_of(lambda: alerts.decide(team.view(PRIMARY), escalation_id, "hold"))
+        == "Acknowledge the alert first."
+    )
     assert audits(db, "escalation.decision") == []
 
 
@@ -206,10 +210,10 @@ def test_an_unknown_decision_or_a_stranger_is_rejected(
 ) -> None:
     escalation_id = check_alert(db, team)
     acknowledged(alerts, team, escalation_id)
-    assert alerts.decide(team.view(PRIMARY), escalation_id, "pray") == Rejected(NO_ALERT)
+    assert refusal_of(lambda: alerts.decide(team.view(PRIMARY), escalation_id, "pray")) == NO_ALERT
     elsewhere = factories.ward(db, "H8", "Haematology 8")
     stranger = StaffView(999, 999, "Dr Oz", Role.PHYSICIAN, (elsewhere,))
-    assert alerts.decide(stranger, escalation_id, "hold") == Rejected(NO_ALERT)
+    assert refusal_of(lambda: alerts.decide(stranger, escalation_id, "hold")) == NO_ALERT
     assert audits(db, "escalation.decision") == []
 
 
@@ -260,8 +264,8 @@ def test_a_regrade_keeps_the_checks_crs_grade(
 
 def test_only_a_physician_may_attribute(db: Database, team: Team, alerts: AlertService) -> None:
     escalation_id = check_alert(db, team)
-    answer = alerts.attribute(team.view(NURSE), escalation_id, "ice")
-    assert isinstance(answer, Rejected) and "Only a physician" in answer.notice
+    answer = refusal_of(lambda: alerts.attribute(team.view(NURSE), escalation_id, "ice"))
+    assert "Only a physician" in answer
     assert len(grade_rows(db)) == 1
 
 
@@ -272,8 +276,8 @@ def test_a_finding_is_attributed_once_and_only_one_that_counts(
     physician = team.view(PRIMARY)
     assert isinstance(alerts.attribute(physician, escalation_id, "ice"), AlertView)
     for domain in ("ice", "seizure", "nonsense"):
-        answer = alerts.attribute(physician, escalation_id, domain)
-        assert isinstance(answer, Rejected) and "cannot be attributed" in answer.notice, domain
+        answer = refusal_of(partial(alerts.attribute, physician, escalation_id, domain))
+        assert "cannot be attributed" in answer, domain
     assert len(grade_rows(db)) == 2
 
 
@@ -281,8 +285,8 @@ def test_an_alert_without_a_check_has_nothing_to_attribute(
     db: Database, team: Team, alerts: AlertService
 ) -> None:
     escalation_id = open_alert(db, team.patient, Urgency.HIGH)
-    answer = alerts.attribute(team.view(PRIMARY), escalation_id, "ice")
-    assert isinstance(answer, Rejected) and "cannot be attributed" in answer.notice
+    answer = refusal_of(lambda: alerts.attribute(team.view(PRIMARY), escalation_id, "ice"))
+    assert "cannot be attributed" in answer
 
 
 # -- open alerts --------------------------------------------------------------------------------

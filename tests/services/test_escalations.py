@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,8 +19,8 @@ from sqlmodel import col, select
 from bot.clinical import IceItem, Tool, Urgency, check_answers, grade_icans
 from bot.clinical.policy import DEFAULTS, snapshot, steps_of
 from bot.services import grades
-from bot.services.alerts import NO_ALERT, Acknowledged, AlertService
-from bot.services.checks import Rejected
+from bot.services.alerts import Acknowledged, AlertService
+from bot.services.errors import RefusedError
 from bot.services.escalations import (
     MISSED_CHECK,
     EscalationReport,
@@ -33,6 +33,7 @@ from bot.services.escalations import (
 from bot.services.outbox import Outbox, OutboxItem
 from bot.services.patients import PatientService
 from bot.services.staff import StaffView
+from bot.telegram import words
 from storage.db import Database
 from storage.models import (
     Assessment,
@@ -63,6 +64,15 @@ OTHER_PHYSICIAN = 901  # another ward's
 Who = frozenset[int]
 P, B, A = frozenset({PRIMARY}), frozenset({BACKUP}), frozenset({ATTENDING})
 PB, PBA = P | B, P | B | A
+
+NO_ALERT = "That alert is not on your wards (or does not exist)."
+
+
+def refusal_of(call: Callable[[], object]) -> str:
+    """The words of the refusal ``call`` raises (it must raise one)."""
+    with pytest.raises(RefusedError) as refused:
+        call()
+    return words.refusal(refused.value)
 
 
 @dataclass(frozen=True)
@@ -886,8 +896,8 @@ def test_a_missed_check_alert_closes_when_the_check_is_recorded(
         done,
     )
     assert [m.chat_id for m in messages(db, "alert_edit")] == [PRIMARY]
-    answer = alerts.acknowledge(team.view(PRIMARY), escalation_id, "ack")
-    assert isinstance(answer, Rejected) and "since been recorded" in answer.notice
+    answer = refusal_of(lambda: alerts.acknowledge(team.view(PRIMARY), escalation_id, "ack"))
+    assert "since been recorded" in answer
     assert new_pages(db, runner, clock, T0 + dt.timedelta(minutes=30)) == frozenset()
 
 
@@ -952,8 +962,8 @@ def test_a_superseded_alert_cannot_be_acknowledged(
 ) -> None:
     old = open_alert(db, team.patient, Urgency.HIGH)
     open_alert(db, team.patient, Urgency.CRITICAL)
-    answer = alerts.acknowledge(team.view(PRIMARY), old, "ack")
-    assert isinstance(answer, Rejected) and "newer alert" in answer.notice
+    answer = refusal_of(lambda: alerts.acknowledge(team.view(PRIMARY), old, "ack"))
+    assert "newer alert" in answer
     assert escalation(db, old).status is EscalationStatus.CLOSED
 
 
@@ -964,7 +974,7 @@ def test_another_wards_staff_cannot_acknowledge(
     elsewhere = factories.ward(db, "H8", "Haematology 8")
     stranger_id = factories.staff(db, OTHER_PHYSICIAN, "Dr Oz", Role.PHYSICIAN, [elsewhere])
     stranger = StaffView(stranger_id, OTHER_PHYSICIAN, "Dr Oz", Role.PHYSICIAN, (elsewhere,))
-    assert alerts.acknowledge(stranger, escalation_id, "ack") == Rejected(NO_ALERT)
+    assert refusal_of(lambda: alerts.acknowledge(stranger, escalation_id, "ack")) == NO_ALERT
     assert escalation(db, escalation_id).status is EscalationStatus.OPEN
 
 
@@ -973,8 +983,10 @@ def test_an_unknown_alert_or_kind_is_rejected(
     db: Database, team: Team, alerts: AlertService, offset: int, kind: str
 ) -> None:
     escalation_id = open_alert(db, team.patient, Urgency.HIGH)
-    answer = alerts.acknowledge(team.view(PRIMARY), escalation_id + offset, kind)
-    assert answer == Rejected(NO_ALERT)
+    assert (
+        refusal_of(lambda: alerts.acknowledge(team.view(PRIMARY), escalation_id + offset, kind))
+        == NO_ALERT
+    )
     assert escalation(db, escalation_id).status is EscalationStatus.OPEN
 
 

@@ -72,3 +72,27 @@ def test_retry_waits_then_gives_up(db: Database) -> None:
         clock.now += dt.timedelta(minutes=10)
     [row] = rows(db)
     assert row.status is OutboxStatus.FAILED and "gave up after" in (row.error or "")
+
+
+def test_a_message_is_addressed_to_a_recipient_on_a_channel(db: Database) -> None:
+    """A person's Telegram chat, an e-mail address and a ward's webhook are all recipients;
+    the claimed item carries the address and the person to the channel's sender."""
+    with db.session() as session:
+        for key, to in [
+            ("tg", outbox.Recipient.telegram(42, staff_id=7)),
+            ("mail", outbox.Recipient("email", "dr@example.org", 7)),
+            ("hook", outbox.Recipient("webhook", "https://gateway.example/hook")),
+        ]:
+            outbox.enqueue(session, to=to, purpose="test", payload={}, dedupe_key=key, now=T0)
+    clock = Clock()
+    items = {item.channel: item for item in Outbox(db, clock).claim()}
+    assert (items["telegram"].address, items["telegram"].chat_id) == ("42", 42)
+    assert (items["email"].address, items["email"].chat_id) == ("dr@example.org", 0)
+    assert items["webhook"].address == "https://gateway.example/hook"
+    assert [items[c].staff_id for c in ("telegram", "email", "webhook")] == [7, 7, None]
+
+
+def test_a_chat_id_is_shorthand_for_a_telegram_recipient(db: Database) -> None:
+    put(db, "short", chat_id=42)
+    (row,) = rows(db)
+    assert (row.channel, row.address, row.chat_id, row.staff_id) == ("telegram", "42", 42, None)
