@@ -52,7 +52,6 @@ LARGE = {
     "bot.services.flow",
     "bot.services.patients",
     "bot.services.plans",
-    "bot.services.roster",
     "bot.telegram.alerts",
     "bot.telegram.check_views",
     "bot.telegram.timeline",

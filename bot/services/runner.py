@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from bot.clinical.policy import missed_check_urgency
 from bot.clinical.protocols import CadenceSettings
-from bot.services import escalations, grades, outbox, roster
+from bot.services import escalations, grades, outbox, rota_gaps
 from bot.services.schedule import ScheduleRules
 from bot.services.wards import DEFAULT_SHIFT_CHANGES
 from storage.db import Database
@@ -85,7 +85,7 @@ class Runner:
                 break
         with self._db.session() as session:
             self._shift_boards(session, now, report)
-            report.gap_warnings = roster.warn_gaps(session, now, self._rules.zone)
+            report.gap_warnings = rota_gaps.warn_gaps(session, now, self._rules.zone)
         return report
 
     def _shift_boards(self, session: Session, now: dt.datetime, report: PassReport) -> None:
