@@ -17,15 +17,17 @@ on status and next_action_at), however many patients there are.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.clinical import ladder
+from bot.clinical.ladder import CHARGE, PHYSICIAN, PROMPT, REMIND
 from bot.clinical.policy import missed_check_urgency
-from bot.clinical.protocols import CadenceSettings
+from bot.clock import Clock
 from bot.services import escalations, grades, outbox, rota_gaps
 from bot.services.schedule import ScheduleRules
 from bot.services.wards import DEFAULT_SHIFT_CHANGES
@@ -44,10 +46,8 @@ from storage.repositories import duty as duty_repo
 from storage.repositories import grades as grades_repo
 from storage.repositories import staff as staff_repo
 
-Clock = Callable[[], dt.datetime]
 LATE_AFTER: Final = dt.timedelta(minutes=5)
 BATCH: Final = 200
-PROMPT, REMIND, CHARGE, PHYSICIAN = 0, 1, 2, 3
 SHIFT_BOARD_WINDOW: Final = dt.timedelta(minutes=15)  # a board is news only around the change
 RETRY_UNHEARD: Final = dt.timedelta(minutes=1)
 INCOMING: Final = dt.timedelta(minutes=1)  # on duty just after the change = the incoming nurses
@@ -149,9 +149,7 @@ class Runner:
             return
         settings = self._rules.settings_for(session.get(Ward, patient.ward_id))
         level = row.reminder_level if row.status is CheckStatus.PROMPTED else PROMPT
-        target = level
-        while target < PHYSICIAN and _at(row, settings, target + 1) <= now:
-            target += 1
+        target = ladder.highest_due(level, row.due_at, settings, now)
         if level == PROMPT:
             row.late = now - row.due_at > LATE_AFTER
             if not self._notify(session, row, patient, PROMPT, now, report):
@@ -169,7 +167,9 @@ class Runner:
             report.reminders += 1
             self._notify(session, row, patient, target, now, report)
         row.reminder_level = target + 1
-        row.next_action_at = None if target >= PHYSICIAN else _at(row, settings, target + 1)
+        row.next_action_at = (
+            None if target >= PHYSICIAN else ladder.level_at(row.due_at, settings, target + 1)
+        )
 
     def _notify(
         self,
@@ -200,7 +200,7 @@ class Runner:
         audit.record(
             session,
             at=now,
-            action=f"check.ladder.{_LEVEL_NAMES[level]}",
+            action=f"check.ladder.{ladder.Level(level).name.lower()}",
             entity="scheduled_check",
             entity_id=row.id,
             patient_id=patient.id,
@@ -258,20 +258,6 @@ class Runner:
             nurses = duty_repo.on_duty(session, ward_id=ward, at=now)
             return nurses or duty_repo.charge_nurses(session, ward_id=ward, at=now)
         return duty_repo.charge_nurses(session, ward_id=ward, at=now)
-
-
-_LEVEL_NAMES: Final = {PROMPT: "prompt", REMIND: "remind", CHARGE: "charge", PHYSICIAN: "physician"}
-
-
-def _at(row: ScheduledCheck, settings: CadenceSettings, level: int) -> dt.datetime:
-    """When ``level`` of the ladder falls due; the ladder is measured from the due time."""
-    minutes = {
-        PROMPT: 0,
-        REMIND: settings.remind_nurse_minutes,
-        CHARGE: settings.alert_charge_minutes,
-        PHYSICIAN: settings.alert_physician_minutes,
-    }[level]
-    return row.due_at + dt.timedelta(minutes=minutes)
 
 
 def _payload(
