@@ -15,7 +15,7 @@ from bot.channels.mail import EmailSender
 from bot.channels.webhook import WebhookSender
 from bot.clock import system_clock
 from bot.config import Settings
-from bot.scheduler import Scheduler
+from bot.scheduler import Scheduler, Waker
 from bot.services import escalations, second_channel
 from bot.services import menus as menus_service
 from bot.services.alerts import AlertService
@@ -137,10 +137,13 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     timeline_handlers = TimelineHandlers(access, TimelineService(db, clock), settings.zone, picker)
     timeline_handlers.register(application)
     picker.add("timeline", timeline_handlers.for_label)
-    # A plan change recomputes the patient's next check (after the plan's transaction).
-    plans = PlanService(
-        db, clock, zone=settings.zone, protocols=protocols, on_change=rescheduler.patient_changed
-    )
+
+    def plan_changed(patient_id: int) -> None:
+        """After a plan's transaction: the patient's next check, which may be due now."""
+        rescheduler.patient_changed(patient_id)
+        scheduler.nudge()
+
+    plans = PlanService(db, clock, zone=settings.zone, protocols=protocols, on_change=plan_changed)
     plan_handlers = PlanHandlers(access, plans, settings.zone, picker)
     plan_handlers.register(application)
     picker.add("plan", plan_handlers.plan_for)
@@ -191,6 +194,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
         EscalationRunner(db, clock),
         interval_seconds=settings.scheduler_interval_seconds,
         abandon_minutes=settings.check_abandon_minutes,
+        waker=Waker(db, clock),
     )
     scheduler.install(application)
     _queue_menus_at_start(application, menus)
