@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.services import outbox
-from bot.services.roster import LOOKAHEAD, NEVER_COVERED, Gap, find_gaps, gap_text
+from bot.services.roster import GAP_HORIZON, LOOKAHEAD, NEVER_COVERED, Gap, find_gaps, gap_text
 from storage.models import (
     Duty,
     InfusionPlan,
@@ -32,6 +32,8 @@ from storage.repositories import duty as duty_repo
 from storage.repositories import plans as plans_repo
 from storage.repositories import staff as staff_repo
 from storage.repositories import wards as wards_repo
+
+__all__ = ["GAP_HORIZON", "warn_gaps"]
 
 
 def warn_gaps(session: Session, now: dt.datetime, zone: ZoneInfo) -> int:

@@ -42,6 +42,7 @@ from storage.models import (
     Ward,
 )
 from storage.repositories import audit
+from storage.repositories import due as due_repo
 from storage.repositories import duty as duty_repo
 from storage.repositories import grades as grades_repo
 from storage.repositories import staff as staff_repo
@@ -51,6 +52,8 @@ BATCH: Final = 200
 SHIFT_BOARD_WINDOW: Final = dt.timedelta(minutes=15)  # a board is news only around the change
 RETRY_UNHEARD: Final = dt.timedelta(minutes=1)
 INCOMING: Final = dt.timedelta(minutes=1)  # on duty just after the change = the incoming nurses
+GAPS_RECHECK: Final = dt.timedelta(hours=1)  # rota gaps looked for at least this often
+GAP_HORIZON: Final = rota_gaps.GAP_HORIZON
 
 
 @dataclass
@@ -71,6 +74,8 @@ class Runner:
         self._db = db
         self._clock = clock
         self._rules = rules
+        self._gaps_next: dt.datetime | None = None  # when to look for rota gaps again
+        self._audit_seen = 0
 
     def run_due(self) -> PassReport:
         """Everything due at ``now``, in bounded batches of one transaction each."""
@@ -85,8 +90,28 @@ class Runner:
                 break
         with self._db.session() as session:
             self._shift_boards(session, now, report)
-            report.gap_warnings = rota_gaps.warn_gaps(session, now, self._rules.zone)
+            if self._gaps_due(session, now):
+                report.gap_warnings = rota_gaps.warn_gaps(session, now, self._rules.zone)
         return report
+
+    def _gaps_due(self, session: Session, now: dt.datetime) -> bool:
+        """Whether to look for gaps in the on-call rota on this pass: at the first pass; when
+        the rota, a plan, a patient or a person changed since the last look (an audit row,
+        whoever wrote it: this instance, another, the command line); when the end of a
+        primary period comes within the 12-hour horizon with time alone; and at least
+        hourly. Not on every pass: the look costs about six statements per ward."""
+        seen, newest = self._audit_seen, due_repo.last_audit_id(session)
+        changed = newest > seen and due_repo.rota_changed_since(session, after_id=seen)
+        self._audit_seen = newest
+        if self._gaps_next is not None and now < self._gaps_next and not changed:
+            return False
+        horizon = now + rota_gaps.GAP_HORIZON
+        entering = due_repo.next_primary_end(session, at_or_after=horizon)
+        soonest = now + GAPS_RECHECK
+        self._gaps_next = soonest if entering is None else min(soonest, entering - GAP_HORIZON)
+        if self._gaps_next <= now:
+            self._gaps_next = now + dt.timedelta(microseconds=1)  # the next pass, not this
+        return True
 
     def _shift_boards(self, session: Session, now: dt.datetime, report: PassReport) -> None:
         """At a ward's shift change, the incoming nurses get the board (once each).

@@ -16,7 +16,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from storage.models import (
+    AuditLog,
     CheckStatus,
+    Duty,
+    DutyAssignment,
     Escalation,
     EscalationStatus,
     OutboundMessage,
@@ -56,3 +59,36 @@ def earliest(session: Session) -> dt.datetime | None:
     ).one()
     found: list[dt.datetime] = [at for at in row if at is not None]
     return min(found, default=None)
+
+
+ROTA_ACTIONS = ("duty.", "plan.", "patient.", "staff.", "ward.")
+"""Audit actions that may open or close a gap in a ward's on-call rota: duties planned or
+ended, plans and patients (which wards are treating), people leaving or changing role."""
+
+
+def last_audit_id(session: Session) -> int:
+    """The newest audit row's id (0 when there is none): where to look from next time."""
+    newest = session.execute(sa.select(sa.func.max(col(AuditLog.id)))).scalar_one()
+    return int(newest or 0)
+
+
+def rota_changed_since(session: Session, *, after_id: int) -> bool:
+    """Whether an audit row after ``after_id`` records a change of rota, plan, patient, staff
+    or ward. Reads only the rows written since (a primary-key range): what happened, not
+    how many wards or patients there are."""
+    like = [col(AuditLog.action).startswith(prefix) for prefix in ROTA_ACTIONS]
+    found = session.execute(
+        sa.select(col(AuditLog.id)).where(col(AuditLog.id) > after_id, sa.or_(*like)).limit(1)
+    ).first()
+    return found is not None
+
+
+def next_primary_end(session: Session, *, at_or_after: dt.datetime) -> dt.datetime | None:
+    """The first end of a primary on-call period at or after ``at_or_after``: where a gap
+    may open that is not yet within the warning horizon."""
+    ends = col(DutyAssignment.ends_at)
+    primary = col(DutyAssignment.duty) == Duty.PRIMARY
+    first: dt.datetime | None = session.execute(
+        sa.select(sa.func.min(ends)).where(primary, ends >= at_or_after)
+    ).scalar_one()
+    return first
