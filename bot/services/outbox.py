@@ -113,6 +113,46 @@ def enqueue(
     session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"]))
 
 
+@dataclass(frozen=True)
+class Queued:
+    """One message for ``enqueue_many``: the arguments of ``enqueue``."""
+
+    chat_id: int
+    purpose: str
+    payload: Mapping[str, Any]
+    dedupe_key: str
+    channel: str = TELEGRAM
+    address: str | None = None
+
+
+def enqueue_many(session: Session, messages: Sequence[Queued], *, now: dt.datetime) -> None:
+    """``enqueue`` for many messages in one statement (a scheduler pass queues hundreds):
+    the same rows, the same idempotency by ``dedupe_key``, one INSERT compiled once."""
+    if not messages:
+        return
+    table = cast(sa.Table, OutboundMessage.__table__)  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    session.execute(
+        insert.on_conflict_do_nothing(index_elements=["dedupe_key"]),
+        [
+            {
+                "channel": m.channel,
+                "address": m.address,
+                "chat_id": m.chat_id,
+                "purpose": m.purpose,
+                "payload": dict(m.payload),
+                "dedupe_key": m.dedupe_key,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for m in messages
+        ],
+    )
+
+
 class Outbox:
     def __init__(
         self, db: Database, clock: Clock, hooks: Mapping[str, OutcomeHook] | None = None
