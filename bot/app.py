@@ -13,7 +13,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot.channels.heartbeat import INTERVAL_SECONDS, Heartbeat
 from bot.channels.mail import EmailSender
 from bot.channels.webhook import WebhookSender
-from bot.clock import system_clock
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.scheduler import Scheduler, Waker
 from bot.services import escalations, second_channel
@@ -36,7 +36,7 @@ from bot.services.prompts import PromptService
 from bot.services.roster import RosterService
 from bot.services.runner import PassReport, Runner
 from bot.services.schedule import Rescheduler, ScheduleRules
-from bot.services.staff import Clock, StaffService
+from bot.services.staff import StaffService
 from bot.services.staff_admin import StaffAdminService
 from bot.services.staff_contact import ContactService
 from bot.services.timeline import TimelineService
