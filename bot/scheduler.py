@@ -190,6 +190,8 @@ class Waker:
             loop.call_soon_threadsafe(self._wake_now)
 
     def _wake_now(self) -> None:
+        if self._application is None or not self._application.running:
+            return  # stopping: the job queue is gone
         if self._running:
             self._nudged = True  # the pass under way may have missed it: wake again after
             return
