@@ -10,7 +10,7 @@ Two timers run a pass. The wake-up reads the earliest due instant over the due t
 indexed statement, ``storage.repositories.due``) and sleeps until then, at most a second:
 a row that another instance, the command line or this instance's own handlers wrote is seen
 within a second, on any arrangement of instances and on both databases, so a prompt leaves
-within about a second of its time. ``nudge`` wakes it at once (a plan change, a submit). The
+within about a second of its time. ``nudge`` wakes it at once (a plan change). The
 repeating tick (``interval_seconds``) stays as the safety net and does the work that has no
 due row: shift boards and idle checks.
 """
@@ -135,12 +135,12 @@ class Scheduler:
     def kick(self, application: Application) -> None:  # type: ignore[type-arg]
         """Run `urgent` in the background: the handler that asked answers its user at once."""
         application.create_task(self.urgent(application.bot), name="urgent-pass")
-        self.nudge()
 
     def nudge(self) -> None:
-        """Something may have fallen due now (a plan changed, a check was submitted): wake
-        the scheduler at once. Safe from any thread; a no-op while the wake-up is not running
-        (tests that run passes themselves)."""
+        """Something may have fallen due now (a plan changed: a baseline check may be due at
+        once): wake the scheduler now. Safe from any thread; a no-op while the wake-up is not
+        running (tests that run passes themselves). A submit needs no nudge: the check it
+        schedules is hours away, and its alert already leaves through ``kick``."""
         if self._waker is not None:
             self._waker.nudge()
 
