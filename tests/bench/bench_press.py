@@ -314,7 +314,8 @@ async def main(presses: int, rounds: int, with_passes: bool) -> None:
             if with_passes:
                 from tests.bench import bench_scheduler  # it imports this module
 
-                bench_scheduler.seed(db, PASS_LOAD)  # idle passes over 300 wards with gaps
+                # Idle passes over 300 wards with rota gaps: every check hours ahead of now.
+                bench_scheduler.seed(db, PASS_LOAD, now=dt.datetime.now(dt.UTC))
             ward = seed(db)
             for n, scenario in enumerate(order(rounds)):
                 command = scenario

@@ -67,13 +67,13 @@ FIRST_PHYSICIAN: Final = 20_000
 SIZES: Final = (1_000, 10_000, 100_000)
 
 
-def seed(db: Database, patients: int = PATIENTS) -> None:
+def seed(db: Database, patients: int = PATIENTS, now: dt.datetime = NOW) -> None:
     """300 wards with one nurse on duty each; ``patients`` on running plans spread over them."""
     with db.engine.begin() as conn:
         conn.execute(
             sa.insert(Ward),
             [
-                {"code": f"W{i}", "name": f"Ward {i}", "settings": {}, "created_at": NOW}
+                {"code": f"W{i}", "name": f"Ward {i}", "settings": {}, "created_at": now}
                 for i in range(DUE)
             ],
         )
@@ -86,7 +86,7 @@ def seed(db: Database, patients: int = PATIENTS) -> None:
                     "display_name": f"Nurse {i}",
                     "role": Role.NURSE,
                     "active": True,
-                    "created_at": NOW,
+                    "created_at": now,
                 }
                 for i in range(DUE)
             ],
@@ -102,9 +102,9 @@ def seed(db: Database, patients: int = PATIENTS) -> None:
                     "staff_id": i + 1,
                     "duty": Duty.NURSE,
                     "is_override": False,
-                    "starts_at": NOW - dt.timedelta(hours=1),
-                    "ends_at": NOW + dt.timedelta(hours=11),
-                    "created_at": NOW,
+                    "starts_at": now - dt.timedelta(hours=1),
+                    "ends_at": now + dt.timedelta(hours=11),
+                    "created_at": now,
                 }
                 for i in range(DUE)
             ],
@@ -120,7 +120,7 @@ def seed(db: Database, patients: int = PATIENTS) -> None:
                     "risk_flags": [],
                     "use_capd": False,
                     "status": "active",
-                    "admitted_at": NOW,
+                    "admitted_at": now,
                 }
                 for i in range(patients)
             ],
@@ -132,9 +132,9 @@ def seed(db: Database, patients: int = PATIENTS) -> None:
                     "patient_id": i + 1,
                     "protocol": "blinatumomab_rr",
                     "cycle_number": 1,
-                    "starts_at": NOW - dt.timedelta(days=3),
+                    "starts_at": now - dt.timedelta(days=3),
                     "status": PlanStatus.RUNNING,
-                    "created_at": NOW,
+                    "created_at": now,
                 }
                 for i in range(patients)
             ],
@@ -144,13 +144,13 @@ def seed(db: Database, patients: int = PATIENTS) -> None:
             [
                 {
                     "patient_id": i + 1,
-                    "due_at": NOW + dt.timedelta(hours=4),
-                    "next_action_at": NOW + dt.timedelta(hours=4),
+                    "due_at": now + dt.timedelta(hours=4),
+                    "next_action_at": now + dt.timedelta(hours=4),
                     "kind": CheckKind.ROUTINE,
                     "status": CheckStatus.DUE,
                     "reminder_level": 0,
                     "late": False,
-                    "created_at": NOW,
+                    "created_at": now,
                 }
                 for i in range(patients)
             ],
