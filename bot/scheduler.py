@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 URGENT_ROUNDS = 4
 WAKE_POLL_SECONDS = 1.0
 """The longest the wake-up sleeps: how soon a row written elsewhere is seen."""
+WAKE_AFTER_ERROR = 30.0
 
 
 class Scheduler:
@@ -208,7 +209,10 @@ class Waker:
         try:
             delay = await self._once(context.bot)
         except Exception:
-            log.exception("scheduler wake-up failed; the safety tick goes on")
+            # The database is unreachable, say: look again as seldom as the safety tick does,
+            # not every second, so one outage is not 60 tracebacks a minute.
+            log.exception("scheduler wake-up failed; looking again in %.0f s", WAKE_AFTER_ERROR)
+            delay = WAKE_AFTER_ERROR
         finally:
             self._running = False
             self._schedule(0.0 if self._nudged else delay)
