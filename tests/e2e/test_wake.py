@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot import app as app_module
+from bot import scheduler as scheduler_module
 from bot.config import Settings
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
@@ -80,6 +81,26 @@ async def test_a_check_written_elsewhere_is_prompted_within_seconds_of_its_time(
     late = time.time() - due_at.timestamp()
     assert "Neuro check due for Bed 2" in (message.text or "")
     assert -0.5 < late < 3.0
+
+
+async def test_a_nudge_from_another_thread_wakes_the_scheduler_at_once(
+    tg: FakeTelegram,
+    db: Database,
+    running: app_module.Neurocheck,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As after a plan change (a baseline check due now): with the poll stretched to 20 s,
+    only the nudge can bring the prompt within seconds."""
+    monkeypatch.setattr(scheduler_module, "WAKE_POLL_SECONDS", 20.0)
+    ward = factories.ward(db)
+    nurse = factories.staff(db, NURSE, "Nurse Ida", Role.NURSE, [ward])
+    factories.duty(db, ward, nurse, Duty.NURSE, now() - dt.timedelta(hours=1))
+    patient = factories.patient(db, ward, "Bed 5")
+    await asyncio.sleep(1.5)  # the first wake-up has run and sleeps 20 s
+    check_due_at(db, patient, now())
+    await asyncio.to_thread(running.scheduler.nudge)
+    message = await tg.user(NURSE).next_message(timeout=5)
+    assert "Neuro check due for Bed 5" in (message.text or "")
 
 
 def test_the_earliest_due_instant_skips_leased_messages_until_their_lease_ends(
