@@ -1,31 +1,47 @@
 """The scheduler wakes the code that claims due rows; it holds no state of its own.
 
 Everything it acts on is a row (scheduled checks, the outbox, checks in progress), so a
-restart, a crash or a second instance loses and repeats nothing: the next tick claims what
-is due. APScheduler (through PTB's JobQueue) only provides the tick; its persistence and its
-misfire rules are not relied on (a tick missed while the process was down is simply the
-next tick, which finds everything that fell due and marks it late).
+restart, a crash or a second instance loses and repeats nothing: the next pass claims what
+is due. APScheduler (through PTB's JobQueue) only provides the timers; its persistence and
+its misfire rules are not relied on (a pass missed while the process was down is simply the
+next pass, which finds everything that fell due and marks it late).
+
+Two timers run a pass. The wake-up reads the earliest due instant over the due tables (one
+indexed statement, ``storage.repositories.due``) and sleeps until then, at most a second:
+a row that another instance, the command line or this instance's own handlers wrote is seen
+within a second, on any arrangement of instances and on both databases, so a prompt leaves
+within about a second of its time. ``nudge`` wakes it at once (a plan change). The
+repeating tick (``interval_seconds``) stays as the safety net and does the work that has no
+due row: shift boards and idle checks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import Bot
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, Job
 
+from bot.clock import Clock
 from bot.services.escalations import EscalationRunner
 from bot.services.runner import PassReport, Runner
 from bot.services.schedule import Rescheduler
 from bot.telegram.prompts import OutboxSender
+from storage.db import Database
+from storage.repositories import due
 
 log = logging.getLogger(__name__)
 # Escalate, send; again while something happened: an undeliverable page moves its chain on
 # (so a failure counts as something happening),
 # and a page that went out after its alert was acknowledged queues an edit of itself.
 URGENT_ROUNDS = 4
+WAKE_POLL_SECONDS = 1.0
+"""The longest the wake-up sleeps: how soon a row written elsewhere is seen."""
+WAKE_AFTER_ERROR = 30.0
 
 
 class Scheduler:
@@ -39,6 +55,7 @@ class Scheduler:
         *,
         interval_seconds: int,
         abandon_minutes: int,
+        waker: Waker | None = None,
     ) -> None:
         self._runner = runner
         self._sender = sender
@@ -47,6 +64,7 @@ class Scheduler:
         self._escalations = escalations
         self._interval = interval_seconds
         self._abandon_minutes = abandon_minutes
+        self._waker = waker
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         if application.job_queue is None:
@@ -62,6 +80,8 @@ class Scheduler:
         application.job_queue.run_repeating(
             self._tick, interval=self._interval, first=1.0, name="scheduler"
         )
+        if self._waker is not None:
+            self._waker.install(application, self.tick)
 
     async def _startup(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         count = await asyncio.to_thread(self._rescheduler.sweep)
@@ -120,3 +140,110 @@ class Scheduler:
     def kick(self, application: Application) -> None:  # type: ignore[type-arg]
         """Run `urgent` in the background: the handler that asked answers its user at once."""
         application.create_task(self.urgent(application.bot), name="urgent-pass")
+
+    def nudge(self) -> None:
+        """Something may have fallen due now (a plan changed: a baseline check may be due at
+        once): wake the scheduler now. Safe from any thread; a no-op while the wake-up is not
+        running (tests that run passes themselves). A submit needs no nudge: the check it
+        schedules is hours away, and its alert already leaves through ``kick``."""
+        if self._waker is not None:
+            self._waker.nudge()
+
+
+Pass = Callable[[Bot], Awaitable[object]]
+
+
+class Waker:
+    """Runs a pass when the earliest due row's time comes, polling at most a second apart.
+
+    A chain of one-off jobs, each scheduling the next, so there is never more than one and
+    the job queue stops it with the application.
+    """
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._job: Job[Any] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._running = False
+        self._nudged = False
+        self._stuck: dt.datetime | None = None
+        self._application: Application | None = None  # type: ignore[type-arg]
+        self._pass: Pass | None = None
+
+    def install(self, application: Application, run_pass: Pass) -> None:  # type: ignore[type-arg]
+        assert application.job_queue is not None
+        self._application, self._pass = application, run_pass
+        self._job = application.job_queue.run_once(self._wake, when=1.0, name="scheduler-wake")
+
+    def earliest(self) -> dt.datetime | None:
+        """A read that takes no lock (SQLite: no BEGIN IMMEDIATE), so it never delays a press."""
+        with self._db.snapshot() as session:
+            return due.earliest(session)
+
+    def nudge(self) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake_now()
+        else:
+            loop.call_soon_threadsafe(self._wake_now)
+
+    def _wake_now(self) -> None:
+        if self._application is None or not self._application.running:
+            return  # stopping: the job queue is gone
+        if self._running:
+            self._nudged = True  # the pass under way may have missed it: wake again after
+            return
+        job = self._job
+        if job is None or job.removed or job.next_t is None:
+            return
+        job.schedule_removal()
+        self._schedule(0.0)
+
+    async def _wake(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._running, self._nudged = True, False
+        delay = WAKE_POLL_SECONDS
+        try:
+            delay = await self._once(context.bot)
+        except Exception:
+            # The database is unreachable, say: look again as seldom as the safety tick does,
+            # not every second, so one outage is not 60 tracebacks a minute.
+            log.exception("scheduler wake-up failed; looking again in %.0f s", WAKE_AFTER_ERROR)
+            delay = WAKE_AFTER_ERROR
+        finally:
+            self._running = False
+            self._schedule(0.0 if self._nudged else delay)
+
+    async def _once(self, bot: Bot) -> float:
+        """Run a pass if anything is due; how long to sleep before looking again."""
+        due_at = await asyncio.to_thread(self.earliest)
+        now = self._clock()
+        if due_at is not None and due_at <= now and due_at != self._stuck:
+            assert self._pass is not None
+            await self._pass(bot)
+            after = await asyncio.to_thread(self.earliest)
+            # Still the same instant due after a pass: a row this pass could not move (locked
+            # by another instance, or failing). Leave it to the safety tick rather than run a
+            # pass a second for it; anything else due is a backlog: look again in a second.
+            self._stuck = after if after == due_at else None
+            return WAKE_POLL_SECONDS
+        if due_at != self._stuck:
+            self._stuck = None
+        if due_at is None or due_at <= now:
+            return WAKE_POLL_SECONDS
+        return min(WAKE_POLL_SECONDS, (due_at - now).total_seconds())
+
+    def _schedule(self, delay: float) -> None:
+        application = self._application
+        if application is None or application.job_queue is None or not application.running:
+            return
+        self._job = application.job_queue.run_once(
+            self._wake, when=max(0.0, delay), name="scheduler-wake"
+        )

@@ -24,11 +24,11 @@ from dataclasses import dataclass, replace
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clinical.coverage import Span, coverage_gaps
 from bot.clock import Clock
-from bot.services import oncall, outbox
+from bot.services import oncall
 from bot.services.errors import RefusedError
 from bot.services.oncall import OnCall
 from bot.services.roster_csv import LineRefused, RosterRow, parse_roster
@@ -46,17 +46,10 @@ from storage.db import Database
 from storage.models import (
     Duty,
     DutyAssignment,
-    InfusionPlan,
-    OutboundMessage,
-    Patient,
-    PatientStatus,
-    Role,
     Staff,
     Ward,
 )
-from storage.repositories import audit
 from storage.repositories import duty as duty_repo
-from storage.repositories import plans as plans_repo
 from storage.repositories import staff as staff_repo
 from storage.repositories import wards as wards_repo
 
@@ -249,20 +242,6 @@ def timeline(
     return spans
 
 
-# -- the scheduler: gaps in the primary rota -----------------------------------------------
-
-
-def warn_gaps(session: Session, now: dt.datetime, zone: ZoneInfo) -> int:
-    """Tell each ward's admins and charge nurses, once per gap and person, when a ward with a
-    patient on a current infusion plan has no primary physician at some point in the next 12
-    hours. Returns how many warnings were newly queued (0 on an ordinary pass)."""
-    queued = 0
-    for ward in _wards_in_treatment(session):
-        for gap in primary_gaps(session, ward, now):
-            queued += _warn(session, ward, gap, now, zone)
-    return queued
-
-
 def find_gaps(shifts: Sequence[Span], now: dt.datetime) -> list[Gap]:
     """The gaps of the next 12 hours, each carried on to where the next shift begins (the
     12 hours decide whether to warn; the warning should say how long it really lasts)."""
@@ -270,23 +249,6 @@ def find_gaps(shifts: Sequence[Span], now: dt.datetime) -> list[Gap]:
         Gap(start, min((s for s, e in shifts if start <= s < e), default=None))
         for start, _ in coverage_gaps(shifts, now, GAP_HORIZON)
     ]
-
-
-def primary_gaps(session: Session, ward: Ward, now: dt.datetime) -> list[Gap]:
-    """The ward's gaps; one running now starts where the last primary period ended.
-
-    A gap's start names it (the outbox key), so it must not move with ``now``: a ward that
-    never had a primary dates its gap from ``NEVER_COVERED``.
-    """
-    assert ward.id is not None
-    rows = duty_repo.spanning(
-        session, ward_id=ward.id, starts_at=now, ends_at=now + LOOKAHEAD, duties=(Duty.PRIMARY,)
-    )
-    gaps = find_gaps([(a.starts_at, a.ends_at) for a, _ in rows], now)
-    if gaps and gaps[0].start == now:
-        began = duty_repo.last_end(session, ward_id=ward.id, duty=Duty.PRIMARY, at_or_before=now)
-        gaps[0] = replace(gaps[0], start=began or NEVER_COVERED)
-    return gaps
 
 
 def gap_text(ward: Ward, gap: Gap, now: dt.datetime, zone: ZoneInfo) -> str:
@@ -309,75 +271,3 @@ def gap_text(ward: Ward, gap: Gap, now: dt.datetime, zone: ZoneInfo) -> str:
         "replace whoever is planned), or from the server: neurocheck duty add --ward "
         f"{ward.code} --telegram-id <id> --as primary --from <time> --to <time>."
     )
-
-
-def _warn(session: Session, ward: Ward, gap: Gap, now: dt.datetime, zone: ZoneInfo) -> int:
-    """Queue the warning for everyone not yet told of this gap; audit when anyone was."""
-    assert ward.id is not None
-    wards_repo.by_id(session, ward.id, lock=True)  # two instances: one tells, one sees it told
-    told: list[int] = []
-    for staff in _gap_audience(session, ward.id, now):
-        assert staff.id is not None
-        key = f"oncall-gap:{ward.id}:{gap.start.isoformat()}:{staff.id}"
-        if _queued(session, key):
-            continue
-        outbox.enqueue(
-            session,
-            chat_id=staff.chat_id,
-            purpose="text",
-            payload={"text": gap_text(ward, gap, now, zone)},
-            dedupe_key=key,
-            now=now,
-        )
-        told.append(staff.id)
-    if told:
-        audit.record(
-            session,
-            at=now,
-            action="oncall.gap_warned",
-            entity="ward",
-            entity_id=ward.id,
-            ward_id=ward.id,
-            duty=Duty.PRIMARY.value,
-            gap_start=gap.start.isoformat(),
-            gap_end=None if gap.end is None else gap.end.isoformat(),
-            recipients=told,
-        )
-    return len(told)
-
-
-def _gap_audience(session: Session, ward_id: int, now: dt.datetime) -> list[Staff]:
-    """The ward's admins and its charge nurses (on duty, or all of them), each once."""
-    people = [
-        *staff_repo.on_ward_with_role(session, ward_id=ward_id, role=Role.ADMIN),
-        *duty_repo.charge_nurses(session, ward_id=ward_id, at=now),
-    ]
-    return list({staff.id: staff for staff in people}.values())
-
-
-def _queued(session: Session, dedupe_key: str) -> bool:
-    return (
-        session.exec(
-            select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key)
-        ).first()
-        is not None
-    )
-
-
-def _wards_in_treatment(session: Session) -> Sequence[Ward]:
-    """Wards with an active patient whose current plan is planned, running or held.
-
-    One EXISTS per ward, which stops at the first such patient (index on the patient's ward
-    and status): a pass costs the same with ten patients or ten thousand.
-    """
-    treated = (
-        select(Patient.id)
-        .join(InfusionPlan, col(InfusionPlan.patient_id) == Patient.id)
-        .where(
-            Patient.ward_id == Ward.id,
-            Patient.status == PatientStatus.ACTIVE,
-            col(InfusionPlan.status).in_(plans_repo.CURRENT),
-        )
-        .exists()
-    )
-    return session.exec(select(Ward).where(treated).order_by(col(Ward.id))).all()

@@ -17,16 +17,21 @@ on status and next_action_at), however many patients there are.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.clinical import ladder
+from bot.clinical.ladder import CHARGE, PHYSICIAN, PROMPT, REMIND
 from bot.clinical.policy import missed_check_urgency
 from bot.clinical.protocols import CadenceSettings
-from bot.services import escalations, grades, outbox, roster
+from bot.clock import Clock
+from bot.services import escalations, grades, outbox, rota_gaps
+from bot.services.due_batch import Batch
+from bot.services.schedule import OPEN_UNSTARTED as OPEN
 from bot.services.schedule import ScheduleRules
 from bot.services.wards import DEFAULT_SHIFT_CHANGES
 from storage.db import Database
@@ -34,23 +39,21 @@ from storage.models import (
     CheckStatus,
     Patient,
     PatientStatus,
-    Role,
     ScheduledCheck,
-    Staff,
     Ward,
 )
-from storage.repositories import audit
+from storage.repositories import audit, claims
+from storage.repositories import due as due_repo
 from storage.repositories import duty as duty_repo
 from storage.repositories import grades as grades_repo
-from storage.repositories import staff as staff_repo
 
-Clock = Callable[[], dt.datetime]
 LATE_AFTER: Final = dt.timedelta(minutes=5)
 BATCH: Final = 200
-PROMPT, REMIND, CHARGE, PHYSICIAN = 0, 1, 2, 3
 SHIFT_BOARD_WINDOW: Final = dt.timedelta(minutes=15)  # a board is news only around the change
 RETRY_UNHEARD: Final = dt.timedelta(minutes=1)
 INCOMING: Final = dt.timedelta(minutes=1)  # on duty just after the change = the incoming nurses
+GAPS_RECHECK: Final = dt.timedelta(hours=1)  # rota gaps looked for at least this often
+GAP_HORIZON: Final = rota_gaps.GAP_HORIZON
 
 
 @dataclass
@@ -71,6 +74,8 @@ class Runner:
         self._db = db
         self._clock = clock
         self._rules = rules
+        self._gaps_next: dt.datetime | None = None  # when to look for rota gaps again
+        self._audit_seen = 0
 
     def run_due(self) -> PassReport:
         """Everything due at ``now``, in bounded batches of one transaction each."""
@@ -78,15 +83,44 @@ class Runner:
         report = PassReport()
         while True:
             with self._db.session() as session:
-                rows = self._claim(session, now)
+                rows = claims.claim_due(
+                    session,
+                    ScheduledCheck,
+                    due=ScheduledCheck.next_action_at,  # type: ignore[arg-type]
+                    now=now,
+                    where=(col(ScheduledCheck.status).in_(OPEN),),
+                    limit=BATCH,
+                )
+                batch = Batch(session, rows, now)
                 for row in rows:
-                    self._advance(session, row, now, report)
+                    self._advance(batch, row, report)
+                batch.flush()
             if len(rows) < BATCH:
                 break
         with self._db.session() as session:
             self._shift_boards(session, now, report)
-            report.gap_warnings = roster.warn_gaps(session, now, self._rules.zone)
+            if self._gaps_due(session, now):
+                report.gap_warnings = rota_gaps.warn_gaps(session, now, self._rules.zone)
         return report
+
+    def _gaps_due(self, session: Session, now: dt.datetime) -> bool:
+        """Whether to look for gaps in the on-call rota on this pass: at the first pass; when
+        the rota, a plan, a patient or a person changed since the last look (an audit row,
+        whoever wrote it: this instance, another, the command line); when the end of a
+        primary period comes within the 12-hour horizon with time alone; and at least
+        hourly. Not on every pass: the look costs about six statements per ward."""
+        seen, newest = self._audit_seen, due_repo.last_audit_id(session)
+        changed = newest > seen and due_repo.rota_changed_since(session, after_id=seen)
+        self._audit_seen = newest
+        if self._gaps_next is not None and now < self._gaps_next and not changed:
+            return False
+        horizon = now + rota_gaps.GAP_HORIZON
+        entering = due_repo.next_primary_end(session, at_or_after=horizon)
+        soonest = now + GAPS_RECHECK
+        self._gaps_next = soonest if entering is None else min(soonest, entering - GAP_HORIZON)
+        if self._gaps_next <= now:
+            self._gaps_next = now + dt.timedelta(microseconds=1)  # the next pass, not this
+        return True
 
     def _shift_boards(self, session: Session, now: dt.datetime, report: PassReport) -> None:
         """At a ward's shift change, the incoming nurses get the board (once each).
@@ -120,41 +154,25 @@ class Runner:
             )
             report.boards += 1
 
-    @staticmethod
-    def _claim(session: Session, now: dt.datetime) -> Sequence[ScheduledCheck]:
-        return session.exec(
-            select(ScheduledCheck)
-            .where(
-                col(ScheduledCheck.status).in_((CheckStatus.DUE, CheckStatus.PROMPTED)),
-                col(ScheduledCheck.next_action_at) <= now,
-            )
-            .order_by(col(ScheduledCheck.next_action_at))
-            .limit(BATCH)
-            .with_for_update(skip_locked=True)
-        ).all()
-
-    def _advance(
-        self, session: Session, row: ScheduledCheck, now: dt.datetime, report: PassReport
-    ) -> None:
+    def _advance(self, batch: Batch, row: ScheduledCheck, report: PassReport) -> None:
         """Act on one row: the levels whose time has come, at most one message per audience.
 
         After downtime several levels may have fallen due at once: the nurses get one (late)
         prompt rather than a prompt and a reminder seconds apart, and the highest due alert
         goes out in the same pass.
         """
-        patient = session.get(Patient, row.patient_id)
-        assert patient is not None and row.id is not None
+        session, now = batch.session, batch.now
+        patient = batch.patient(row)
+        assert row.id is not None
         if patient.status is not PatientStatus.ACTIVE:
             row.status, row.next_action_at = CheckStatus.CANCELLED, None
             return
-        settings = self._rules.settings_for(session.get(Ward, patient.ward_id))
+        settings = self._rules.settings_for(batch.ward(patient))
         level = row.reminder_level if row.status is CheckStatus.PROMPTED else PROMPT
-        target = level
-        while target < PHYSICIAN and _at(row, settings, target + 1) <= now:
-            target += 1
+        target = ladder.highest_due(level, row.due_at, settings, now)
         if level == PROMPT:
             row.late = now - row.due_at > LATE_AFTER
-            if not self._notify(session, row, patient, PROMPT, now, report):
+            if not self._notify(batch, row, patient, PROMPT, report):
                 # Nobody on the ward could be told: the prompt is not sent, so it is not
                 # "prompted". It stays due and is tried again shortly (and reported each time).
                 row.next_action_at = now + RETRY_UNHEARD
@@ -164,43 +182,34 @@ class Runner:
             report.late += int(row.late)
         if target == PHYSICIAN:
             report.reminders += 1
-            self._escalate(session, row, patient, now)
+            self._escalate(session, row, patient, settings, now)
         elif target >= CHARGE or (target == REMIND and level == REMIND):
             report.reminders += 1
-            self._notify(session, row, patient, target, now, report)
+            self._notify(batch, row, patient, target, report)
         row.reminder_level = target + 1
-        row.next_action_at = None if target >= PHYSICIAN else _at(row, settings, target + 1)
+        row.next_action_at = (
+            None if target >= PHYSICIAN else ladder.level_at(row.due_at, settings, target + 1)
+        )
 
+    @staticmethod
     def _notify(
-        self,
-        session: Session,
-        row: ScheduledCheck,
-        patient: Patient,
-        level: int,
-        now: dt.datetime,
-        report: PassReport,
+        batch: Batch, row: ScheduledCheck, patient: Patient, level: int, report: PassReport
     ) -> int:
         """Queue the message for everyone who should hear it; returns how many will."""
-        recipients = self._recipients(session, patient, level, now) or staff_repo.on_ward_with_role(
-            session, ward_id=patient.ward_id, role=Role.ADMIN
-        )  # the last resort: somebody must hear of a due or missed check
+        now = batch.now
+        recipients = batch.recipients(patient.ward_id, level)
         if not recipients:
             assert row.id is not None
             report.nobody_to_tell.append(row.id)
         for staff in recipients:
-            outbox.enqueue(
-                session,
-                chat_id=staff.chat_id,
-                purpose="check_prompt",
-                payload=_payload(row, patient, level, now),
-                dedupe_key=f"check:{row.id}:{level}:{staff.id}",
-                now=now,
+            batch.queue(
+                staff, _payload(row, patient, level, now), f"check:{row.id}:{level}:{staff.id}"
             )
             report.messages += 1
         audit.record(
-            session,
+            batch.session,
             at=now,
-            action=f"check.ladder.{_LEVEL_NAMES[level]}",
+            action=f"check.ladder.{ladder.Level(level).name.lower()}",
             entity="scheduled_check",
             entity_id=row.id,
             patient_id=patient.id,
@@ -211,12 +220,16 @@ class Runner:
         return len(recipients)
 
     def _escalate(
-        self, session: Session, row: ScheduledCheck, patient: Patient, now: dt.datetime
+        self,
+        session: Session,
+        row: ScheduledCheck,
+        patient: Patient,
+        settings: CadenceSettings,
+        now: dt.datetime,
     ) -> None:
         """An hour without the check: the physician on call is paged through the escalation
         chain (acknowledged, re-paged, backed up), as urgent as the patient it concerns."""
         assert patient.id is not None
-        settings = self._rules.settings_for(session.get(Ward, patient.ward_id))
         latest = grades_repo.latest(session, patient_id=patient.id)
         latest_grade = grades.from_row(latest).known_grade if latest else None
         since = now - dt.timedelta(hours=settings.missed_seizure_hours)
@@ -248,30 +261,6 @@ class Runner:
             source=escalations.MISSED_CHECK,
             scheduled_check_id=row.id,
         )
-
-    @staticmethod
-    def _recipients(
-        session: Session, patient: Patient, level: int, now: dt.datetime
-    ) -> Sequence[Staff]:
-        ward = patient.ward_id
-        if level in (PROMPT, REMIND):
-            nurses = duty_repo.on_duty(session, ward_id=ward, at=now)
-            return nurses or duty_repo.charge_nurses(session, ward_id=ward, at=now)
-        return duty_repo.charge_nurses(session, ward_id=ward, at=now)
-
-
-_LEVEL_NAMES: Final = {PROMPT: "prompt", REMIND: "remind", CHARGE: "charge", PHYSICIAN: "physician"}
-
-
-def _at(row: ScheduledCheck, settings: CadenceSettings, level: int) -> dt.datetime:
-    """When ``level`` of the ladder falls due; the ladder is measured from the due time."""
-    minutes = {
-        PROMPT: 0,
-        REMIND: settings.remind_nurse_minutes,
-        CHARGE: settings.alert_charge_minutes,
-        PHYSICIAN: settings.alert_physician_minutes,
-    }[level]
-    return row.due_at + dt.timedelta(minutes=minutes)
 
 
 def _payload(

@@ -9,7 +9,7 @@ start-up repairs anything older code or a crash between transactions left behind
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -20,6 +20,7 @@ from bot.clinical.protocols import CadenceSettings, Protocol
 from bot.clinical.risk import is_high_risk
 from bot.clinical.tool import age_on
 from bot.clinical.windows import DueKind, plan_windows
+from bot.clock import Clock
 from bot.protocols import load_protocols
 from bot.services.grades import from_row
 from storage.db import Database
@@ -204,9 +205,7 @@ class ScheduleRules:
 class Rescheduler:
     """Rescheduling as a use case of its own (after a plan change, and the start-up sweep)."""
 
-    def __init__(
-        self, db: Database, clock: Callable[[], dt.datetime], rules: ScheduleRules
-    ) -> None:
+    def __init__(self, db: Database, clock: Clock, rules: ScheduleRules) -> None:
         self._db = db
         self._clock = clock
         self._rules = rules

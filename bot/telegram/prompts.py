@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot import metrics
+from bot.clinical.ladder import CHARGE, PROMPT, REMIND
 from bot.services import prompt_copies
 from bot.services.errors import RefusedError
 from bot.services.outbox import TELEGRAM, ChannelSender, Outbox, OutboxItem
@@ -30,7 +31,6 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.checks import CheckHandlers, caught
 
 log = logging.getLogger(__name__)
-PROMPT, REMIND, CHARGE, PHYSICIAN = 0, 1, 2, 3
 PER_CHAT_SPACING = 1.0  # seconds: Telegram's "about one message a second" to one chat
 SEND_CONNECT_TIMEOUT, SEND_WRITE_TIMEOUT, SEND_READ_TIMEOUT = 5.0, 30.0, 30.0
 """Seconds an outbox send waits for Telegram (python-telegram-bot's default is 5 s each).

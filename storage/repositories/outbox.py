@@ -32,12 +32,23 @@ def no_sender(channel: str) -> str:
     return f"no sender for channel {channel!r} is configured"
 
 
-def insert_once(session: Session, *, values: Mapping[str, Any]) -> None:
-    """Insert a row unless one with its ``dedupe_key`` exists (a no-op, not an error)."""
+def _insert(session: Session) -> Any:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING, in the database's dialect."""
     table = cast(sa.Table, OutboundMessage.__table__)  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    return insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
+def insert_once(session: Session, *, values: Mapping[str, Any]) -> None:
+    """Insert a row unless one with its ``dedupe_key`` exists (a no-op, not an error)."""
+    session.execute(_insert(session).values(**values))
+
+
+def insert_many_once(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``insert_once`` for many rows in one statement (executemany, compiled once)."""
+    if rows:
+        session.execute(_insert(session), [dict(row) for row in rows])
 
 
 def claim(session: Session, *, now: dt.datetime, limit: int) -> Sequence[OutboundMessage]:

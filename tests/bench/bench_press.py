@@ -18,9 +18,14 @@ Neurocheck, bare, ...: drift over the run falls on both alike), the first presse
 round warm up and are not counted, and each round's median is printed beside the pooled
 figures so the spread is visible.
 
-    python -m tests.bench.bench_press [--presses 600] [--rounds 6]
+    python -m tests.bench.bench_press [--presses 600] [--rounds 6] [--passes]
     NEUROCHECK_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test \\
         python -m tests.bench.bench_press
+
+With ``--passes``, Neurocheck's rounds run a scheduler pass every second over 10,000 patients
+on plans in 300 other wards (nothing due), as a busy instance would: on SQLite a pass holds
+the write lock (BEGIN IMMEDIATE) that a press needs, so this shows whether passes delay
+presses (issue 21).
 
 Target (issue 4): Neurocheck's median and p99 at most 1.5 times the bare bot's.
 """
@@ -64,6 +69,8 @@ TOKEN = "123456:BENCH-token"
 BARE_USER, NURSE = 900, 901
 PACE_SECONDS = 0.05
 WARM_UP = 20  # presses at the start of each round, not counted
+PASS_EVERY = 1.0  # seconds between scheduler passes with --passes
+PASS_LOAD = 10_000  # patients on plans in 300 other wards with --passes
 BODY = (
     "Orientation: ask the year, the month, the city and the hospital.\nMark each answer "
     "right, wrong or n/a (not assessable), then Done."
@@ -157,14 +164,21 @@ def seed(db: Database) -> int:
     return ward
 
 
-def neurocheck_bot(base_url: str, db: Database) -> Application:  # type: ignore[type-arg]
+def neurocheck_bot(base_url: str, db: Database) -> app_module.Neurocheck:
     settings = Settings(bot_token=TOKEN, database_url=db.url, bot_api_url=base_url)
     wired = app_module.build(settings, db, clock=lambda: dt.datetime.now(dt.UTC))
     assert wired.application.job_queue is not None
     for job in wired.application.job_queue.jobs():
         job.schedule_removal()
     app_module.settle_heap()  # as `neurocheck run` does
-    return wired.application
+    return wired
+
+
+async def passes(wired: app_module.Neurocheck) -> None:
+    """Scheduler passes back to back, a second apart, until cancelled (``--passes``)."""
+    while True:
+        await wired.tick()
+        await asyncio.sleep(PASS_EVERY)
 
 
 @asynccontextmanager
@@ -217,15 +231,24 @@ class Driver:
         await self._child.wait()
 
 
-async def run(driver: Driver, base_url: str, db: Database, command: str) -> list[float]:
+async def run(
+    driver: Driver, base_url: str, db: Database, command: str, with_passes: bool
+) -> list[float]:
     """One round: start this bot polling, let the child press, stop the bot."""
     scenario = command.split()[0]
-    application = bare_bot(base_url) if scenario == "bare" else neurocheck_bot(base_url, db)
+    wired = None if scenario == "bare" else neurocheck_bot(base_url, db)
+    application = bare_bot(base_url) if wired is None else wired.application
     async with polling(application):
         pressed = asyncio.create_task(driver.round(command))
+        passing = asyncio.create_task(passes(wired)) if wired and with_passes else None
         if scenario == "bare":
             await application.bot.send_message(BARE_USER, "start", reply_markup=keyboard())
-        return await pressed
+        try:
+            return await pressed
+        finally:
+            if passing is not None:
+                passing.cancel()
+                await asyncio.gather(passing, return_exceptions=True)
 
 
 def free_port() -> int:
@@ -280,7 +303,7 @@ def order(rounds: int) -> list[str]:
     return [name for n in range(rounds) for name in pairs[n % 2]]
 
 
-async def main(presses: int, rounds: int) -> None:
+async def main(presses: int, rounds: int, with_passes: bool) -> None:
     per_round = max(2, presses // rounds)
     timings: dict[str, list[list[float]]] = {"bare": [], "neurocheck": []}
     port = free_port()
@@ -288,16 +311,26 @@ async def main(presses: int, rounds: int) -> None:
     driver = await Driver.start(port, per_round)
     try:
         with tempfile.TemporaryDirectory() as folder, fresh_database(Path(folder)) as db:
+            if with_passes:
+                from tests.bench import bench_scheduler  # it imports this module
+
+                # Idle passes over 300 wards with rota gaps: every check hours ahead of now.
+                bench_scheduler.seed(db, PASS_LOAD, now=dt.datetime.now(dt.UTC))
             ward = seed(db)
             for n, scenario in enumerate(order(rounds)):
                 command = scenario
                 if scenario == "neurocheck":
                     command = f"neurocheck Bed {n + 1}"
                     factories.patient(db, ward, f"Bed {n + 1}")
-                timings[scenario].append(await run(driver, base_url, db, command))
+                timings[scenario].append(await run(driver, base_url, db, command, with_passes))
             print(
                 f"database: {db.engine.dialect.name}; presses paced at {1 / PACE_SECONDS:.0f}/s;"
-                f" {rounds} rounds each, {WARM_UP} warm-up presses a round not counted"
+                f" {rounds} rounds each, {WARM_UP} warm-up presses a round not counted; "
+                + (
+                    f"scheduler passes every {PASS_EVERY:.0f} s over {PASS_LOAD:,} patients"
+                    if with_passes
+                    else "no scheduler passes"
+                )
             )
     finally:
         await driver.stop()
@@ -313,10 +346,15 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--presses", type=int, default=600, help="counted presses per bot")
     parser.add_argument("--rounds", type=int, default=6, help="turns each bot takes")
+    parser.add_argument(
+        "--passes",
+        action="store_true",
+        help=f"run scheduler passes every {PASS_EVERY:.0f} s during Neurocheck's rounds",
+    )
     parser.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
         asyncio.run(drive(args.port, args.presses))
     else:
-        asyncio.run(main(args.presses, args.rounds))
+        asyncio.run(main(args.presses, args.rounds, args.passes))

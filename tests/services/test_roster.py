@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from bot.services import roster
+from bot.services import roster, rota_gaps
 from bot.services.duty import DutyService
 from bot.services.errors import RefusedError
 from bot.services.roster import RosterError, RosterService
@@ -479,7 +479,7 @@ def treated_ward(db: Database, clock: FakeClock) -> int:
 
 def warn(db: Database, at: dt.datetime) -> int:
     with db.session() as session:
-        return roster.warn_gaps(session, at, BERLIN)
+        return rota_gaps.warn_gaps(session, at, BERLIN)
 
 
 def test_a_gap_is_told_to_admins_and_charge_nurses_once(

@@ -412,15 +412,15 @@ def test_the_rota_gap_warning_fires_when_the_primary_is_deactivated(
 ) -> None:
     from zoneinfo import ZoneInfo
 
-    from bot.services import roster
+    from bot.services import rota_gaps
 
     factories.plan(db, team.patient, T0 - 30 * HOUR, created_at=T0 - 30 * HOUR)
     factories.duty(db, team.ward, team.ids[PRIMARY], Duty.PRIMARY, T0 + 11 * HOUR)
     with db.session() as session:
-        assert roster.warn_gaps(session, clock.now, ZoneInfo(BERLIN_ZONE)) == 0
+        assert rota_gaps.warn_gaps(session, clock.now, ZoneInfo(BERLIN_ZONE)) == 0
     clock.now = T0 + HOUR
     admin.deactivate(PRIMARY, ward_code=None, reason="left")
     with db.session() as session:
-        assert roster.warn_gaps(session, clock.now, ZoneInfo(BERLIN_ZONE)) == 2
+        assert rota_gaps.warn_gaps(session, clock.now, ZoneInfo(BERLIN_ZONE)) == 2
     [warned] = audits(db, "oncall.gap_warned")
     assert warned.ward_id == team.ward and warned.detail["gap_end"] is None
