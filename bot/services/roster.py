@@ -10,9 +10,10 @@ rows stay, so the rota resumes by itself.
 
 ``/oncall`` shows each ward's rota now and for the next 24 hours. A ward with a patient on a
 current infusion plan (planned, running or held, as ``bot.services.plans`` counts it) must
-have a primary physician at every moment: the scheduler calls ``warn_gaps`` on every pass,
-and each uncovered stretch in the next 12 hours is told once to the ward's admins and charge
-nurses, while there is still time to fill it.
+have a primary physician at every moment: ``bot.services.rota_gaps.warn_gaps`` looks when the
+rota, a plan or the staff may have changed and when a period's end comes within the warning
+window, and tells each uncovered stretch in the next 12 hours once to the ward's admins and
+charge nurses, while there is still time to fill it.
 """
 
 from __future__ import annotations
