@@ -56,6 +56,7 @@ from bot.telegram.patients import PatientHandlers, shift_board
 from bot.telegram.picker import PatientPicker
 from bot.telegram.plans import PlanHandlers
 from bot.telegram.prompts import OutboxSender, Outgoing, PromptHandlers, Renderer
+from bot.telegram.rota_texts import renderers as rota_renderers
 from bot.telegram.staff import StaffHandlers
 from bot.telegram.timeline import TimelineHandlers
 from bot.telegram.updates import PerChatUpdateProcessor
@@ -186,6 +187,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
             renderers={
                 **alert_renderers(alerts, settings.zone),
                 **abandoned_renderers(checks, settings.zone),
+                **rota_renderers(settings.zone),
                 "ward_board": _board_renderer(patients, settings.zone),
             },
             actions={menus_service.PURPOSE: menu_texts.publisher(menus)},

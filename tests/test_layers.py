@@ -51,7 +51,6 @@ WORDY = {
     "bot.services.labs",
     "bot.services.labs_csv",
     "bot.services.localtime",
-    "bot.services.roster",
     "bot.services.roster_csv",
 }
 

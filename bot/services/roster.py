@@ -38,7 +38,6 @@ from bot.services.shifts import (
     Planned,
     Shift,
     duty_for,
-    local_text,
     locate,
     plan_shift,
 )
@@ -250,25 +249,3 @@ def find_gaps(shifts: Sequence[Span], now: dt.datetime) -> list[Gap]:
         Gap(start, min((s for s, e in shifts if start <= s < e), default=None))
         for start, _ in coverage_gaps(shifts, now, GAP_HORIZON)
     ]
-
-
-def gap_text(ward: Ward, gap: Gap, now: dt.datetime, zone: ZoneInfo) -> str:
-    """The warning: which ward, which stretch (local time), and the two ways to fill it."""
-    if gap.start == NEVER_COVERED:
-        when = "has no primary physician on call"
-    elif gap.start < now:
-        when = f"has had no primary physician on call since {local_text(gap.start, zone)}"
-    else:
-        when = f"will have no primary physician on call from {local_text(gap.start, zone)}"
-    until = (
-        f"until {local_text(gap.end, zone)}"
-        if gap.end is not None
-        else "and none is planned after that"
-    )
-    return (
-        f"⚠ Ward {ward.code} ({ward.name}) {when} {until}, while a patient there is on "
-        "blinatumomab: an ICANS alert would have no physician to reach.\n"
-        "To fix it, a physician of the ward sends /oncall primary <hours> (add override to "
-        "replace whoever is planned), or from the server: neurocheck duty add --ward "
-        f"{ward.code} --telegram-id <id> --as primary --from <time> --to <time>."
-    )

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
+from enum import StrEnum
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from bot.services import outbox
-from bot.services.roster import GAP_HORIZON, LOOKAHEAD, NEVER_COVERED, Gap, find_gaps, gap_text
+from bot.services.roster import GAP_HORIZON, LOOKAHEAD, NEVER_COVERED, Gap, find_gaps
 from storage.models import (
     Duty,
     InfusionPlan,
@@ -64,6 +66,35 @@ def primary_gaps(session: Session, ward: Ward, now: dt.datetime) -> list[Gap]:
     return gaps
 
 
+PURPOSE: Final = "rota_gap"
+
+
+class GapState(StrEnum):
+    """How the warning names the gap's start (decided when it is queued)."""
+
+    NEVER = "never"  # the ward has never had a primary physician
+    SINCE = "since"  # running now, since the end of the last primary period
+    FROM = "from"  # coming
+
+
+def gap_facts(ward: Ward, gap: Gap, now: dt.datetime) -> dict[str, Any]:
+    """The warning's facts for the outbox row; ``bot.telegram.rota_texts`` words them."""
+    state = (
+        GapState.NEVER
+        if gap.start == NEVER_COVERED
+        else GapState.SINCE
+        if gap.start < now
+        else GapState.FROM
+    )
+    return {
+        "ward_code": ward.code,
+        "ward_name": ward.name,
+        "state": state.value,
+        "start": gap.start.isoformat(),
+        "end": gap.end.isoformat() if gap.end is not None else None,
+    }
+
+
 def _warn(session: Session, ward: Ward, gap: Gap, now: dt.datetime, zone: ZoneInfo) -> int:
     """Queue the warning for everyone not yet told of this gap; audit when anyone was."""
     assert ward.id is not None
@@ -77,8 +108,8 @@ def _warn(session: Session, ward: Ward, gap: Gap, now: dt.datetime, zone: ZoneIn
         outbox.enqueue(
             session,
             chat_id=staff.chat_id,
-            purpose="text",
-            payload={"text": gap_text(ward, gap, now, zone)},
+            purpose=PURPOSE,
+            payload=gap_facts(ward, gap, now),
             dedupe_key=key,
             now=now,
         )

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from bot.app import Neurocheck
 from bot.sandbox.fake_telegram import FakeTelegram, SimUser
+from bot.services import rota_gaps
 from bot.services.duty import DutyService
 from bot.telegram import texts
 from storage.db import Database
@@ -152,7 +153,7 @@ async def test_a_gap_in_the_primary_rota_reaches_the_charge_nurse_once(
     assert "⚠" not in await ask(charge, "/oncall")
     with db.session() as session:
         keys = session.exec(
-            select(OutboundMessage.dedupe_key).where(OutboundMessage.purpose == "text")
+            select(OutboundMessage.dedupe_key).where(OutboundMessage.purpose == rota_gaps.PURPOSE)
         ).all()
         warned = session.exec(select(AuditLog).where(AuditLog.action == "oncall.gap_warned"))
         assert len(list(warned)) == 1

@@ -15,6 +15,7 @@ from bot.services.errors import RefusedError
 from bot.services.roster import RosterError, RosterService
 from bot.services.shifts import DutyRefusal, parse_duty
 from bot.services.wards import WardService
+from bot.telegram.rota_texts import gap_text
 from bot.telegram.words import refusal
 from bot.telegram.words.duty import roster_lines
 from storage.db import Database
@@ -494,12 +495,12 @@ def test_a_gap_is_told_to_admins_and_charge_nurses_once(
     assert warn(db, clock.advance(hours=12)) == 0  # while the gap runs: still the same gap
     messages = outbox(db)
     assert sorted(m.chat_id for m in messages) == [ADMIN, CHARGE]
-    assert {m.purpose for m in messages} == {"text"}
+    assert {m.purpose for m in messages} == {rota_gaps.PURPOSE}
     gap = (START + hours(12)).isoformat()
     assert {m.dedupe_key for m in messages} == {
         f"oncall-gap:{treated_ward}:{gap}:{s}" for s in staff_ids(db, ADMIN, CHARGE)
     }
-    text = messages[0].payload["text"]
+    text = gap_text(messages[0].payload, BERLIN)
     assert text.startswith("⚠ Ward H7 (Haematology 7) will have no primary physician")
     assert f"will have no primary physician on call from {START:%d %b %Y} 21:00 until " in text
     assert f"until {START:%d %b %Y} 23:00, while a patient" in text  # in Berlin time
@@ -520,7 +521,7 @@ def test_a_ward_that_never_had_a_primary_is_told_once_and_says_nobody_is_planned
 ) -> None:
     assert warn(db, START) == 2
     assert warn(db, clock.advance(hours=3)) == 0
-    text = outbox(db)[0].payload["text"]
+    text = gap_text(outbox(db)[0].payload, BERLIN)
     assert "(Haematology 7) has no primary physician on call and none is planned" in text
     assert outbox(db)[0].dedupe_key == (
         f"oncall-gap:{treated_ward}:{roster.NEVER_COVERED.isoformat()}:{staff_ids(db, ADMIN)[0]}"
@@ -539,7 +540,7 @@ def test_a_gap_running_now_is_named_by_the_end_of_the_last_primary(
     assert all(key.split(":", 2)[2].startswith((START - hours(2)).isoformat()) for key in keys)
     assert (
         f"has had no primary physician on call since {START:%d %b %Y} 07:00 and none"
-        in (outbox(db)[0].payload["text"])
+        in gap_text(outbox(db)[0].payload, BERLIN)
     )
 
 
