@@ -9,29 +9,24 @@ ward's admins and charge nurses, while there is still time to fill it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import replace
 from enum import StrEnum
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.services import outbox
 from bot.services.roster import GAP_HORIZON, LOOKAHEAD, NEVER_COVERED, Gap, find_gaps
 from storage.models import (
     Duty,
-    InfusionPlan,
-    OutboundMessage,
-    Patient,
-    PatientStatus,
     Role,
     Staff,
     Ward,
 )
 from storage.repositories import audit
 from storage.repositories import duty as duty_repo
-from storage.repositories import plans as plans_repo
+from storage.repositories import outbox as outbox_repo
 from storage.repositories import staff as staff_repo
 from storage.repositories import wards as wards_repo
 
@@ -43,7 +38,7 @@ def warn_gaps(session: Session, now: dt.datetime, zone: ZoneInfo) -> int:
     patient on a current infusion plan has no primary physician at some point in the next 12
     hours. Returns how many warnings were newly queued (0 on an ordinary pass)."""
     queued = 0
-    for ward in _wards_in_treatment(session):
+    for ward in wards_repo.in_treatment(session):
         for gap in primary_gaps(session, ward, now):
             queued += _warn(session, ward, gap, now, zone)
     return queued
@@ -103,7 +98,7 @@ def _warn(session: Session, ward: Ward, gap: Gap, now: dt.datetime, zone: ZoneIn
     for staff in _gap_audience(session, ward.id, now):
         assert staff.id is not None
         key = f"oncall-gap:{ward.id}:{gap.start.isoformat()}:{staff.id}"
-        if _queued(session, key):
+        if outbox_repo.queued(session, dedupe_key=key):
             continue
         outbox.enqueue(
             session,
@@ -137,31 +132,3 @@ def _gap_audience(session: Session, ward_id: int, now: dt.datetime) -> list[Staf
         *duty_repo.charge_nurses(session, ward_id=ward_id, at=now),
     ]
     return list({staff.id: staff for staff in people}.values())
-
-
-def _queued(session: Session, dedupe_key: str) -> bool:
-    return (
-        session.exec(
-            select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key)
-        ).first()
-        is not None
-    )
-
-
-def _wards_in_treatment(session: Session) -> Sequence[Ward]:
-    """Wards with an active patient whose current plan is planned, running or held.
-
-    One EXISTS per ward, which stops at the first such patient (index on the patient's ward
-    and status): a pass costs the same with ten patients or ten thousand.
-    """
-    treated = (
-        select(Patient.id)
-        .join(InfusionPlan, col(InfusionPlan.patient_id) == Patient.id)
-        .where(
-            Patient.ward_id == Ward.id,
-            Patient.status == PatientStatus.ACTIVE,
-            col(InfusionPlan.status).in_(plans_repo.CURRENT),
-        )
-        .exists()
-    )
-    return session.exec(select(Ward).where(treated).order_by(col(Ward.id))).all()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from bot.clinical import ladder
 from bot.clinical.ladder import CHARGE, PHYSICIAN, PROMPT, REMIND
@@ -40,12 +40,12 @@ from storage.models import (
     Patient,
     PatientStatus,
     ScheduledCheck,
-    Ward,
 )
 from storage.repositories import audit, claims
 from storage.repositories import due as due_repo
 from storage.repositories import duty as duty_repo
 from storage.repositories import grades as grades_repo
+from storage.repositories import wards as wards_repo
 
 LATE_AFTER: Final = dt.timedelta(minutes=5)
 BATCH: Final = 200
@@ -129,9 +129,9 @@ class Runner:
         a query, so an ordinary pass stays cheap however many wards there are.
         """
         by_times: dict[tuple[str, ...], list[int]] = {}
-        for ward_id, settings in session.exec(select(Ward.id, Ward.settings)).all():
+        for ward_id, settings in wards_repo.shift_settings(session):
             times = tuple(settings.get("shift_changes", DEFAULT_SHIFT_CHANGES))
-            by_times.setdefault(times, []).append(ward_id or 0)
+            by_times.setdefault(times, []).append(ward_id)
         for times, ward_ids in by_times.items():
             change = latest_shift_change(times, self._rules.zone, now)
             if change is None or now - change > SHIFT_BOARD_WINDOW:

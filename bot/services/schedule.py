@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clinical.cadence import DueCheck, PastCheck, PlanEvent, episode, next_due
 from bot.clinical.compare import worse_than_baseline
@@ -25,17 +25,16 @@ from bot.protocols import load_protocols
 from bot.services.grades import from_row
 from storage.db import Database
 from storage.models import (
-    Assessment,
     CheckKind,
     CheckStatus,
-    GradeResult,
-    InfusionEvent,
     InfusionPlan,
     Patient,
     PatientStatus,
     ScheduledCheck,
     Ward,
 )
+from storage.repositories import plans as plans_repo
+from storage.repositories import schedule as schedule_repo
 
 OPEN_UNSTARTED = (CheckStatus.DUE, CheckStatus.PROMPTED)
 LOOKBACK = dt.timedelta(days=7)  # checks before the cycle's start that still count
@@ -72,14 +71,9 @@ class ScheduleRules:
         """Make the patient's open, unprompted check row match the cadence; return what is due."""
         assert patient.id is not None
         due = self._next_due(session, patient, now)
-        pending = session.exec(
-            select(ScheduledCheck)
-            .where(
-                ScheduledCheck.patient_id == patient.id,
-                col(ScheduledCheck.status).in_((*OPEN_UNSTARTED, CheckStatus.IN_PROGRESS)),
-            )
-            .with_for_update()
-        ).all()
+        pending = schedule_repo.open_rows(
+            session, patient_id=patient.id, statuses=(*OPEN_UNSTARTED, CheckStatus.IN_PROGRESS)
+        )
         if any(row.status is not CheckStatus.DUE for row in pending):
             return due  # already asked for or under way: the next is computed when it is done
         if due is None or patient.status is not PatientStatus.ACTIVE:
@@ -96,11 +90,7 @@ class ScheduleRules:
         plan = self._latest_plan(session, patient)
         if plan is None or plan.protocol not in self._protocols:
             return None
-        events = session.exec(
-            select(InfusionEvent)
-            .where(InfusionEvent.plan_id == plan.id)
-            .order_by(col(InfusionEvent.at))
-        ).all()
+        events = schedule_repo.plan_events(session, plan_id=plan.id)
         age = age_on(patient.date_of_birth, now.astimezone(self._zone).date())
         return next_due(
             protocol=self._protocols[plan.protocol],
@@ -120,11 +110,7 @@ class ScheduleRules:
         plan = self._latest_plan(session, patient)
         if plan is None or plan.protocol not in self._protocols:
             return False
-        events = session.exec(
-            select(InfusionEvent)
-            .where(InfusionEvent.plan_id == plan.id)
-            .order_by(col(InfusionEvent.at))
-        ).all()
+        events = schedule_repo.plan_events(session, plan_id=plan.id)
         age = age_on(patient.date_of_birth, now.astimezone(self._zone).date())
         windows = plan_windows(
             self._protocols[plan.protocol],
@@ -147,11 +133,7 @@ class ScheduleRules:
 
     @staticmethod
     def _latest_plan(session: Session, patient: Patient) -> InfusionPlan | None:
-        return session.exec(
-            select(InfusionPlan)
-            .where(InfusionPlan.patient_id == patient.id)
-            .order_by(col(InfusionPlan.id).desc())
-        ).first()
+        return plans_repo.latest_for_patient(session, patient.id or 0)
 
     @staticmethod
     def _past_checks(session: Session, patient: Patient, plan: InfusionPlan) -> Sequence[PastCheck]:
@@ -161,16 +143,9 @@ class ScheduleRules:
         than the baseline counts as an abnormal check: it starts hourly checks at once. Other
         events are left out, since no ICE was done and the interval counts from real checks.
         """
-        rows = session.exec(
-            select(GradeResult, Assessment.is_baseline)
-            .join(Assessment, col(Assessment.id) == GradeResult.assessment_id, isouter=True)
-            .where(
-                GradeResult.patient_id == patient.id,
-                col(GradeResult.current),
-                col(GradeResult.graded_at) >= plan.starts_at - LOOKBACK,
-            )
-            .order_by(col(GradeResult.graded_at), col(GradeResult.id))
-        ).all()
+        rows = schedule_repo.graded_since(
+            session, patient_id=patient.id, since=plan.starts_at - LOOKBACK
+        )
         checks = []
         baseline = None
         for grade, is_baseline in rows:
@@ -191,12 +166,7 @@ class ScheduleRules:
         Finished plans are included: the ward watch goes on after a stop or the end of a
         cycle while the patient is admitted, and an open episode has no end in time.
         """
-        patients = session.exec(
-            select(Patient)
-            .join(InfusionPlan, col(InfusionPlan.patient_id) == Patient.id)
-            .where(Patient.status == PatientStatus.ACTIVE)
-            .distinct()
-        ).all()
+        patients = schedule_repo.admitted_with_plans(session)
         for patient in patients:
             self.reschedule(session, patient, now)
         return len(patients)

@@ -40,6 +40,14 @@ def _insert(session: Session) -> Any:
     return insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
 
 
+def queued(session: Session, *, dedupe_key: str) -> bool:
+    """Whether a message with this key was ever queued (sent or not)."""
+    found = session.exec(
+        select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key)
+    ).first()
+    return found is not None
+
+
 def insert_once(session: Session, *, values: Mapping[str, Any]) -> None:
     """Insert a row unless one with its ``dedupe_key`` exists (a no-op, not an error)."""
     session.execute(_insert(session).values(**values))

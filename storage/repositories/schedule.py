@@ -1,4 +1,6 @@
-"""Reads of the scheduler's rows that the sandbox's clock controls need.
+"""Reads of the scheduler's rows: what the cadence is computed from (a patient's open check
+rows, plan events and graded checks, the patients to sweep), and what the sandbox's clock
+controls need.
 
 The sandbox moves its clock to "the next due check" and, before any jump, waits until no
 queued message is being sent: a jump past the outbox's lease while a send is in flight would
@@ -12,8 +14,65 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, func, select
 
-from storage.models import CheckStatus, OutboundMessage, ScheduledCheck
+from storage.models import (
+    Assessment,
+    CheckStatus,
+    GradeResult,
+    InfusionEvent,
+    InfusionPlan,
+    OutboundMessage,
+    Patient,
+    PatientStatus,
+    ScheduledCheck,
+)
 from storage.repositories import outbox as outbox_repo
+
+
+def open_rows(
+    session: Session, *, patient_id: int, statuses: Sequence[CheckStatus]
+) -> Sequence[ScheduledCheck]:
+    """A patient's check rows in ``statuses``, locked (the caller rewrites them)."""
+    return session.exec(
+        select(ScheduledCheck)
+        .where(ScheduledCheck.patient_id == patient_id, col(ScheduledCheck.status).in_(statuses))
+        .with_for_update()
+    ).all()
+
+
+def plan_events(session: Session, *, plan_id: int | None) -> Sequence[InfusionEvent]:
+    """A plan's events, oldest first."""
+    return session.exec(
+        select(InfusionEvent)
+        .where(InfusionEvent.plan_id == plan_id)
+        .order_by(col(InfusionEvent.at))
+    ).all()
+
+
+def graded_since(
+    session: Session, *, patient_id: int | None, since: dt.datetime
+) -> Sequence[tuple[GradeResult, bool | None]]:
+    """The patient's current grades since ``since`` (checks and events), oldest first, each
+    with whether its check was the baseline (None for an event)."""
+    return session.exec(
+        select(GradeResult, Assessment.is_baseline)
+        .join(Assessment, col(Assessment.id) == GradeResult.assessment_id, isouter=True)
+        .where(
+            GradeResult.patient_id == patient_id,
+            col(GradeResult.current),
+            col(GradeResult.graded_at) >= since,
+        )
+        .order_by(col(GradeResult.graded_at), col(GradeResult.id))
+    ).all()
+
+
+def admitted_with_plans(session: Session) -> Sequence[Patient]:
+    """Admitted patients who have (or had) an infusion plan: the start-up sweep's set."""
+    return session.exec(
+        select(Patient)
+        .join(InfusionPlan, col(InfusionPlan.patient_id) == Patient.id)
+        .where(Patient.status == PatientStatus.ACTIVE)
+        .distinct()
+    ).all()
 
 
 def next_unprompted_due(session: Session, *, after: dt.datetime) -> dt.datetime | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.models import StaffWard, Ward
+from storage.models import InfusionPlan, Patient, PatientStatus, StaffWard, Ward
+from storage.repositories import plans as plans_repo
 
 
 def by_code(session: Session, code: str, *, lock: bool = False) -> Ward | None:
@@ -51,3 +53,30 @@ def add_member(session: Session, *, staff_id: int, ward_id: int) -> bool:
     session.add(StaffWard(staff_id=staff_id, ward_id=ward_id))
     session.flush()
     return True
+
+
+def in_treatment(session: Session) -> Sequence[Ward]:
+    """Wards with an admitted patient whose current plan is planned, running or held.
+
+    One EXISTS per ward, which stops at the first such patient (index on the patient's ward
+    and status): it costs the same with ten patients or ten thousand.
+    """
+    treated = (
+        select(Patient.id)
+        .join(InfusionPlan, col(InfusionPlan.patient_id) == Patient.id)
+        .where(
+            Patient.ward_id == Ward.id,
+            Patient.status == PatientStatus.ACTIVE,
+            col(InfusionPlan.status).in_(plans_repo.CURRENT),
+        )
+        .exists()
+    )
+    return session.exec(select(Ward).where(treated).order_by(col(Ward.id))).all()
+
+
+def shift_settings(session: Session) -> list[tuple[int, Mapping[str, Any]]]:
+    """Every ward's id and settings (the shift-change times are read from them)."""
+    return [
+        (ward_id or 0, settings)
+        for ward_id, settings in session.exec(select(Ward.id, Ward.settings))
+    ]
