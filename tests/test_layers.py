@@ -165,3 +165,13 @@ def test_modules_stay_small(path: pathlib.Path) -> None:
         assert lines > MAX_LINES, f"{module} is {lines} lines now: take it off LARGE"
         return
     assert lines <= MAX_LINES, f"{module} is {lines} lines (at most {MAX_LINES}): split it"
+
+
+@pytest.mark.parametrize("path", SERVICES, ids=_name)
+def test_services_leave_queries_to_the_repositories(path: pathlib.Path) -> None:
+    """A service loads through ``storage.repositories``: it builds no SELECT of its own."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in {"sqlmodel", "sqlalchemy"}:
+            names = {alias.name for alias in node.names}
+            assert "select" not in names, f"{_name(path)}:{node.lineno} imports select"
