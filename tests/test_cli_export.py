@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
+from bot.cli import main as cli
 from storage.db import Database
 from tests.e2e.conftest import FakeClock
 from tests.services.export_seed import T0, Seeded, seed

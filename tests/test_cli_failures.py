@@ -1,7 +1,7 @@
 """What the operator sees when the database or the Bot API cannot be used, and what the log
 holds: one line naming the setting and the cause (exit 2), never a traceback or the token.
 
-Each failure goes through the console script's entry point (``bot.cli.main``) in-process;
+Each failure goes through the console script's entry point (``bot.cli.main.main``) in-process;
 the log test runs the real ``neurocheck run`` process against the fake Bot API server.
 """
 

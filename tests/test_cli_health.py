@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot import cli_health
+from bot.cli import health as cli_health
 from bot.clinical import Urgency
 from bot.config import Settings
 from bot.services.escalations import EscalationRunner

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from bot import cli_oncall
+from bot.cli import oncall as cli_oncall
 from bot.config import Settings
 from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, Role

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from bot import cli_admin, cli_plans
+from bot.cli import admin as cli_admin
+from bot.cli import plans as cli_plans
 from bot.config import Settings
 from bot.services.schedule import Rescheduler, ScheduleRules
 from storage.db import Database

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import cli
+from bot.cli import main as cli
 from tests.test_cli import NEUROCHECK
 
 

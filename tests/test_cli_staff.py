@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot import cli
+from bot.cli import main as cli
 from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, Role, Staff
 from tests.support import factories

@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.cli_admin import _fail, _with_db
-from bot.cli_plans import TIME_HELP
+from bot.cli.common import TIME_HELP, fail, with_db
 from bot.clock import system_clock
 from bot.config import Settings
 
@@ -61,7 +60,7 @@ def oncall_import(
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read {path}: {error}", err)
+        fail(f"cannot read {path}: {error}", err)
         return BAD_FILE
     service = RosterService(db, clock or system_clock, zone=settings.zone)
     try:
@@ -80,6 +79,6 @@ def oncall_import(
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: oncall_import(settings, db, path=args.file, dry_run=args.dry_run)
     )

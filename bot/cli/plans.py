@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from bot.cli_admin import _fail, _with_db
+from bot.cli.common import TIME_HELP, fail, with_db
 from bot.clock import system_clock
 from bot.config import Settings
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 KINDS = ("start", "step_up", "hold", "restart", "stop", "end_cycle")
 """The values of ``storage.models.InfusionEventKind`` (so the parser needs no database import)."""
-TIME_HELP = '"YYYY-MM-DD HH:MM" or "DD.MM.YYYY HH:MM" in NEUROCHECK_TIMEZONE, or "now"'
 ON_CALL_DUTIES = ("primary", "backup", "attending")
 """The physicians' values of ``storage.models.Duty`` (so the parser needs no database import)."""
 
@@ -127,7 +126,7 @@ def plan_add(
             label=label, protocol=protocol, cycle=cycle, starts_at=start, ward_code=ward_code
         )
     except PlanError as error:
-        return _fail(error.message, err)
+        return fail(error.message, err)
     lines = [texts.plan_created(created.already_existed, None)]
     if created.ended is not None:
         old = created.ended
@@ -161,14 +160,14 @@ def plan_event(
         )
     except NewCycleNeededError as error:
         first = error.message.split(" Start cycle")[0]
-        return _fail(
+        return fail(
             f"{first} Start cycle {error.next_cycle} instead: neurocheck plan add --ward "
             f"{ward_code} --label '{error.label}' --protocol {error.protocol} "
             f'--cycle {error.next_cycle} --start "YYYY-MM-DD HH:MM"',
             err,
         )
     except PlanError as error:
-        return _fail(error.message, err)
+        return fail(error.message, err)
     event, plan = recorded.event, recorded.plan
     print(
         f"Recorded for {plan.patient_label} at {local_time(event.at, settings.zone)}: "
@@ -196,7 +195,7 @@ def plan_show(
     try:
         shown = service.show(label=label, ward_code=ward_code)
     except PlanError as error:
-        return _fail(error.message, err)
+        return fail(error.message, err)
     text = (
         texts.no_plan(shown.label, shown.ward_code)
         if shown.plan is None
@@ -233,7 +232,7 @@ def duty_add(
             override=override,
         )
     except DutyError as error:
-        return _fail(error.message, err)
+        return fail(error.message, err)
     shift = added.shift
     what = "already planned" if added.already_existed else "planned"
     print(
@@ -261,7 +260,7 @@ def duty_list(
     try:
         shifts = service.shifts(ward_code)
     except DutyError as error:
-        return _fail(error.message, err)
+        return fail(error.message, err)
     out = out or sys.stdout
     if not shifts:
         print(f"no current or planned shifts on {ward_code.strip().upper()}", file=out)
@@ -285,7 +284,7 @@ def duty_list(
 
 
 def _cmd_plan_add(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: plan_add(
             settings,
             db,
@@ -299,7 +298,7 @@ def _cmd_plan_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan_event(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: plan_event(
             settings,
             db,
@@ -313,13 +312,13 @@ def _cmd_plan_event(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan_show(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: plan_show(settings, db, ward_code=args.ward, label=args.label)
     )
 
 
 def _cmd_duty_add(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: duty_add(
             settings,
             db,
@@ -334,7 +333,7 @@ def _cmd_duty_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_duty_list(args: argparse.Namespace) -> int:
-    return _with_db(lambda settings, db: duty_list(settings, db, ward_code=args.ward))
+    return with_db(lambda settings, db: duty_list(settings, db, ward_code=args.ward))
 
 
 def _plans(settings: Settings, db: Database, clock: Clock | None) -> PlanService:

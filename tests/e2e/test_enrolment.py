@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlmodel import col, select
 
-from bot import cli_admin
+from bot.cli import admin as cli_admin
 from bot.config import Settings
 from bot.sandbox.fake_telegram import FakeTelegram, SimUser
 from bot.services.enrolment import EnrolmentService

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.cli_labs import labs_import
+from bot.cli.labs import labs_import
 from bot.config import Settings
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from storage.db import Database

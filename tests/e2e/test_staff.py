@@ -11,8 +11,8 @@ import io
 import pytest
 from sqlmodel import select
 
-from bot import cli_staff
 from bot.app import Neurocheck
+from bot.cli import staff as cli_staff
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from bot.telegram import menus, texts
 from storage.db import Database

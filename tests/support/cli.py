@@ -1,6 +1,6 @@
 """Run the ``neurocheck`` console script in-process, through its real entry point.
 
-Starting a process costs seconds per command on this machine; ``bot.cli.main`` is the very
+Starting a process costs seconds per command on this machine; ``bot.cli.main.main`` is the very
 function the console script calls, so argument parsing, settings and exit codes are the same.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
+from bot.cli import main as cli
 
 
 @dataclass(frozen=True)
