@@ -19,7 +19,7 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import Invite, Patient, Role
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
 
 TOKEN = "123456:CLI-test-token"
 CODE = re.compile(r"^Code: ([A-Za-z0-9_-]+)$", re.MULTILINE)

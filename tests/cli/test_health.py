@@ -23,7 +23,7 @@ from storage.db import Database
 from storage.models import CheckStatus, Escalation, ScheduledCheck
 from tests.e2e.conftest import FakeClock
 from tests.services.test_escalations import T0, make_team, open_alert
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
 
 
 def health(db: Database, clock: FakeClock, grace_minutes: int = 5) -> tuple[int, list[str]]:

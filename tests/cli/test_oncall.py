@@ -17,7 +17,7 @@ from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, Role
 from tests.e2e.conftest import FakeClock
 from tests.support import factories
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DOC_A, DOC_B, NURSE = 701, 702, 501

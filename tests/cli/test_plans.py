@@ -29,7 +29,7 @@ from storage.models import (
 )
 from tests.e2e.conftest import FakeClock
 from tests.support import factories
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NURSE, ADMIN = 501, 100

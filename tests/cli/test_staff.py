@@ -13,7 +13,7 @@ from bot.cli import main as cli
 from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, Role, Staff
 from tests.support import factories
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
 
 
 @pytest.fixture
