@@ -10,9 +10,9 @@ import pytest
 
 from bot.cli import main as cli
 from storage.db import Database
-from tests.e2e.conftest import FakeClock
 from tests.services.export_seed import T0, Seeded, seed
 from tests.support.cli import run_cli
+from tests.support.clock import FakeClock
 
 DAY = ["--from", "2026-11-24", "--to", "24.11.2026"]
 

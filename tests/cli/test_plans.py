@@ -27,9 +27,9 @@ from storage.models import (
     Role,
     ScheduledCheck,
 )
-from tests.e2e.conftest import FakeClock
 from tests.support import factories
 from tests.support.cli import run_cli
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NURSE, ADMIN = 501, 100

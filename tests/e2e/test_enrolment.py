@@ -18,7 +18,7 @@ from bot.services.wards import WardService
 from bot.telegram import texts
 from storage.db import Database
 from storage.models import AuditLog, Patient, PatientStatus, RefusalTally, Role, Staff
-from tests.e2e.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

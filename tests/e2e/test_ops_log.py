@@ -15,8 +15,8 @@ from bot.services.checks import CheckService
 from bot.services.history import HistoryService
 from bot.telegram import texts
 from storage.db import Database
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_escalation import NURSE, PRIMARY, grade_1_paged, settled, ward  # noqa: F401
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "ward")
 

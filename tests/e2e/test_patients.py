@@ -14,8 +14,8 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.picker import choose_text
 from storage.db import Database
 from storage.models import AuditLog, GradeResult, Patient, PatientStatus, Role
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 

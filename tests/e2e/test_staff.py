@@ -17,9 +17,9 @@ from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from bot.telegram import menus, texts
 from storage.db import Database
 from storage.models import Duty, DutyAssignment, Role, Staff, Ward
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 

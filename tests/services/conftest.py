@@ -10,7 +10,7 @@ from bot.services.enrolment import EnrolmentService
 from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import Role
-from tests.e2e.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 START = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
 

@@ -21,8 +21,8 @@ from bot.services.enrolment import (
 from bot.services.wards import WardError, WardService
 from storage.db import Database
 from storage.models import AuditLog, Invite, Role, Staff, StaffWard
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START, enrol
+from tests.support.clock import FakeClock
 
 
 def audit_rows(db: Database, prefix: str = "") -> list[AuditLog]:

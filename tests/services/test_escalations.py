@@ -51,9 +51,9 @@ from storage.models import (
     Staff,
     Ward,
 )
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 T0 = START
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -8,8 +8,8 @@ from bot.services.history import ChartEvent, ChartPoint, History, HistoryService
 from bot.services.staff import StaffView
 from storage.db import Database
 from storage.models import GradeResult, InfusionEvent, InfusionEventKind, Role
-from tests.e2e.conftest import FakeClock
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 
 def grade(

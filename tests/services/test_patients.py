@@ -22,8 +22,8 @@ from bot.services.patients import (
 from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import AuditLog, GradeResult, Patient, PatientStatus, Role, WeightBand
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START, enrol
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

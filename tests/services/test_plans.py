@@ -31,8 +31,8 @@ from storage.models import (
     Role,
 )
 from storage.models import InfusionEventKind as Kind
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START, enrol
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NURSE, OTHER_WARD_NURSE, ADMIN, PHYSICIAN = 501, 601, 100, 701

@@ -26,9 +26,9 @@ from storage.models import (
 )
 from storage.repositories import duty as duty_repo
 from storage.repositories import wards as wards_repo
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DOC_A, DOC_B, DOC_C, NURSE, CHARGE, ADMIN = 701, 702, 703, 501, 511, 100

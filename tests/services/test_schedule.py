@@ -22,8 +22,8 @@ from storage.models import (
     Role,
     ScheduledCheck,
 )
-from tests.e2e.conftest import FakeClock
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = dt.timedelta(hours=1)
