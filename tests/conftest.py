@@ -3,6 +3,11 @@
 The database under test is chosen by ``NEUROCHECK_TEST_DATABASE_URL``: unset means SQLite; a
 ``postgresql://`` URL names a server on which the session creates a fresh, uniquely named
 database (migrated once) and drops it at the end, so every run starts clean.
+
+The suite runs in parallel (pytest-xdist, ``-n`` in pyproject's addopts): each worker is a
+process with its own session, so each has its own database (named after the worker, e.g.
+``nc_test_gw1_...``), its own temporary folders and its own free ports (every server in the
+tests binds port 0).
 """
 
 from __future__ import annotations
@@ -29,6 +34,11 @@ def pytest_report_header() -> str:
     return f"neurocheck database: {os.environ.get(TEST_DB_ENV) or 'sqlite (default)'}"
 
 
+def _worker() -> str:
+    """The xdist worker's id (``gw0``, ``gw1`` ...), or ``main`` when not in parallel."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
 class _Backend:
     """Hands each test a migrated, empty database on the configured backend."""
 
@@ -37,7 +47,7 @@ class _Backend:
         server = os.environ.get(TEST_DB_ENV, "")
         self.postgres = server.startswith("postgres")
         if self.postgres:
-            self.name = f"nc_test_{uuid.uuid4().hex[:12]}"
+            self.name = f"nc_test_{_worker()}_{uuid.uuid4().hex[:12]}"
             self._admin = make_engine(server, isolation_level="AUTOCOMMIT")
             with self._admin.connect() as conn:
                 conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
