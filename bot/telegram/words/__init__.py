@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.services.errors import RefusedError
-from bot.telegram.words import alerts, checks, common, duty, patients, plans, staff
+from bot.telegram.words import alerts, checks, common, duty, files, patients, plans, staff
 
 Words = str | Callable[..., str]
 
@@ -24,6 +24,7 @@ REFUSALS: Mapping[str, Words] = {
     **alerts.REFUSALS,
     **duty.REFUSALS,
     **staff.REFUSALS,
+    **files.REFUSALS,
 }
 
 
