@@ -21,8 +21,9 @@ from bot.services.patients import (
 )
 from bot.services.wards import WardService
 from storage.db import Database
-from storage.models import AuditLog, GradeResult, Patient, PatientStatus, Role, WeightBand
+from storage.models import AuditLog, Patient, PatientStatus, Role, WeightBand
 from tests.services.conftest import START, enrol
+from tests.support import factories
 from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -337,14 +338,7 @@ def test_staff_cannot_admit_to_a_ward_not_theirs(
 
 
 def grade(db: Database, patient_id: int, at: dt.datetime, **fields: object) -> None:
-    values: dict[str, object] = {
-        "patient_id": patient_id,
-        "ruleset": "test",
-        "tool": "ice",
-        "graded_at": at,
-    } | fields
-    with db.session() as session:
-        session.add(GradeResult(**values))  # type: ignore[arg-type]
+    factories.grade(db, patient_id, at, **fields)
 
 
 def test_list_shows_own_wards_only_with_the_latest_current_grade(

@@ -71,33 +71,13 @@ def local(at: dt.datetime) -> str:
 def on_call(
     db: Database, staff_id: int, ward: int, kind: Duty, start: dt.datetime, length: float
 ) -> None:
-    with db.session() as session:
-        session.add(
-            DutyAssignment(
-                ward_id=ward,
-                staff_id=staff_id,
-                duty=kind,
-                starts_at=start,
-                ends_at=start + hours(length),
-                is_override=False,
-            )
-        )
+    factories.duty(db, ward, staff_id, kind, start, length)
 
 
 def override(
     db: Database, staff_id: int, ward: int, kind: Duty, start: dt.datetime, length: float
 ) -> None:
-    with db.session() as session:
-        session.add(
-            DutyAssignment(
-                ward_id=ward,
-                staff_id=staff_id,
-                duty=kind,
-                starts_at=start,
-                ends_at=start + hours(length),
-                is_override=True,
-            )
-        )
+    factories.duty(db, ward, staff_id, kind, start, length, override=True)
 
 
 def holders(db: Database, ward: int, at: dt.datetime, kind: Duty = Duty.PRIMARY) -> list[str]:
