@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.telegram import prompts
 from storage import migrate
 from storage.db import Database, make_engine, normalise_url
 
@@ -87,6 +88,15 @@ class _Backend:
             with self._admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             self._admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def no_chat_spacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages to one chat go out back to back, not a second apart: the fake Bot API does
+    not enforce Telegram's rate (it counts what would break it), and that second per message
+    was most of the end-to-end and sandbox tests' time. A test of the spacing itself sets
+    ``bot.telegram.prompts.PER_CHAT_SPACING`` back."""
+    monkeypatch.setattr(prompts, "PER_CHAT_SPACING", 0.0)
 
 
 @pytest.fixture(scope="session")

@@ -11,19 +11,10 @@ import pytest
 from bot import app as app_module
 from bot.config import Settings
 from bot.sandbox.fake_telegram import FakeTelegram
-from bot.telegram import prompts
 from storage.db import Database
 from tests.support.clock import FakeClock as FakeClock  # re-exported for older imports
 
 TOKEN = "123456:TEST-token"
-
-
-@pytest.fixture(autouse=True)
-def no_chat_spacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Messages to one chat go out back to back, not a second apart: the fake Bot API does
-    not enforce Telegram's rate (it counts what would break it), and the second per message
-    was most of these tests' time. Time in the tests is the fake clock's, never the wait."""
-    monkeypatch.setattr(prompts, "PER_CHAT_SPACING", 0.0)
 
 
 @pytest.fixture
