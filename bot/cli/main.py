@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         "see README.md.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (run, grade, db, admin, plans, oncall, labs, health, sandbox, staff, export):
+    groups = (run, grade, db, admin, plans, oncall, labs, health, sandbox, staff, export, audit)
+    for group in groups:  # in the order --help lists them
         group.add_parsers(sub)
-    audit.add_parsers(sub)
     return parser
