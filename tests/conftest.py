@@ -40,7 +40,7 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-class _Backend:
+class Backend:
     """Hands each test a migrated, empty database on the configured backend."""
 
     def __init__(self, tmp: Path) -> None:
@@ -100,14 +100,14 @@ def no_chat_spacing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def db_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Backend]:
-    backend = _Backend(tmp_path_factory.mktemp("db"))
+def db_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    backend = Backend(tmp_path_factory.mktemp("db"))
     yield backend
     backend.close()
 
 
 @pytest.fixture
-def db(db_backend: _Backend, tmp_path: Path) -> Iterator[Database]:
+def db(db_backend: Backend, tmp_path: Path) -> Iterator[Database]:
     """A migrated, empty database for one test."""
     database = db_backend.fresh(tmp_path)
     yield database
@@ -116,7 +116,7 @@ def db(db_backend: _Backend, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def scratch_url(db_backend: _Backend, tmp_path: Path) -> Iterator[str]:
+def scratch_url(db_backend: Backend, tmp_path: Path) -> Iterator[str]:
     """The URL of an EMPTY database (no schema) on the configured backend."""
     if not db_backend.postgres:
         yield f"sqlite:///{tmp_path / 'scratch.db'}"
