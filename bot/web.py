@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from prometheus_client import make_wsgi_app
 
 from bot import metrics, metrics_db
-from bot.cli_health import verdict
+from bot.cli.health import verdict
 from bot.services import health
 from bot.services.staff import Clock
 from storage.db import Database

@@ -3,6 +3,11 @@
 The database under test is chosen by ``NEUROCHECK_TEST_DATABASE_URL``: unset means SQLite; a
 ``postgresql://`` URL names a server on which the session creates a fresh, uniquely named
 database (migrated once) and drops it at the end, so every run starts clean.
+
+The suite runs in parallel (pytest-xdist, ``-n`` in pyproject's addopts): each worker is a
+process with its own session, so each has its own database (named after the worker, e.g.
+``nc_test_gw1_...``), its own temporary folders and its own free ports (every server in the
+tests binds port 0).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.telegram import prompts
 from storage import migrate
 from storage.db import Database, make_engine, normalise_url
 
@@ -29,7 +35,12 @@ def pytest_report_header() -> str:
     return f"neurocheck database: {os.environ.get(TEST_DB_ENV) or 'sqlite (default)'}"
 
 
-class _Backend:
+def _worker() -> str:
+    """The xdist worker's id (``gw0``, ``gw1`` ...), or ``main`` when not in parallel."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+class Backend:
     """Hands each test a migrated, empty database on the configured backend."""
 
     def __init__(self, tmp: Path) -> None:
@@ -37,7 +48,7 @@ class _Backend:
         server = os.environ.get(TEST_DB_ENV, "")
         self.postgres = server.startswith("postgres")
         if self.postgres:
-            self.name = f"nc_test_{uuid.uuid4().hex[:12]}"
+            self.name = f"nc_test_{_worker()}_{uuid.uuid4().hex[:12]}"
             self._admin = make_engine(server, isolation_level="AUTOCOMMIT")
             with self._admin.connect() as conn:
                 conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
@@ -79,15 +90,24 @@ class _Backend:
             self._admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def no_chat_spacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages to one chat go out back to back, not a second apart: the fake Bot API does
+    not enforce Telegram's rate (it counts what would break it), and that second per message
+    was most of the end-to-end and sandbox tests' time. A test of the spacing itself sets
+    ``bot.telegram.prompts.PER_CHAT_SPACING`` back."""
+    monkeypatch.setattr(prompts, "PER_CHAT_SPACING", 0.0)
+
+
 @pytest.fixture(scope="session")
-def db_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Backend]:
-    backend = _Backend(tmp_path_factory.mktemp("db"))
+def db_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    backend = Backend(tmp_path_factory.mktemp("db"))
     yield backend
     backend.close()
 
 
 @pytest.fixture
-def db(db_backend: _Backend, tmp_path: Path) -> Iterator[Database]:
+def db(db_backend: Backend, tmp_path: Path) -> Iterator[Database]:
     """A migrated, empty database for one test."""
     database = db_backend.fresh(tmp_path)
     yield database
@@ -96,7 +116,7 @@ def db(db_backend: _Backend, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def scratch_url(db_backend: _Backend, tmp_path: Path) -> Iterator[str]:
+def scratch_url(db_backend: Backend, tmp_path: Path) -> Iterator[str]:
     """The URL of an EMPTY database (no schema) on the configured backend."""
     if not db_backend.postgres:
         yield f"sqlite:///{tmp_path / 'scratch.db'}"

@@ -517,7 +517,7 @@ def test_build_context_has_the_sources_and_never_secrets_or_databases() -> None:
     for source in builder_copies:
         assert (ROOT / source).exists(), f"COPY {source}: not in the repository"
         assert not _ignored(source.rstrip("/"), patterns), f"COPY {source}: in .dockerignore"
-    assert not _ignored("bot/cli.py", patterns)
+    assert not _ignored("bot/cli/main.py", patterns)
     assert not _ignored("storage/migrations/env.py", patterns)
     for secret_or_local in (
         ".env",

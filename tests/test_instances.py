@@ -67,7 +67,11 @@ def terminate_leader_session(db: Database) -> int:
                 sa.text(
                     "SELECT pg_terminate_backend(l.pid) FROM pg_locks l "
                     "WHERE l.locktype = 'advisory' AND l.granted "
-                    "AND l.objid = (:key & 4294967295) AND l.classid = (:key >> 32)"
+                    "AND l.objid = (:key & 4294967295) AND l.classid = (:key >> 32) "
+                    # this test's database only: parallel workers' bots hold the same key in
+                    # theirs (pg_locks lists the whole server's locks)
+                    "AND l.database = (SELECT oid FROM pg_database "
+                    "WHERE datname = current_database())"
                 ),
                 {"key": instances.LOCK_KEY},
             ).all()

@@ -2,14 +2,14 @@
 beside the neuro check and never acted on (bot/clinical/README.md section 11).
 
 One transaction per use case; every value recorded is audited. An import is all rows or
-none, like the rota's: a file with one bad line changes nothing, and every bad line is named.
+none, like the rota's: a file with one bad line changes nothing, and every bad line is named
+(``bot.services.csv_import``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -18,8 +18,10 @@ from sqlmodel import Session
 
 from bot.clinical.labs import LabInputError, LabTest, LabValue, normalise
 from bot.clock import Clock
+from bot.services import csv_import
 from bot.services.errors import RefusalCode, RefusedError
-from bot.services.labs_csv import LabRow, parse_labs, sample_time
+from bot.services.labs_csv import LabFileRefusal, LabRow, parse_labs, sample_time
+from bot.services.localtime import TimeInputError
 from bot.services.patient_refusals import PatientRefusal
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -38,14 +40,6 @@ class LabRefusal(RefusalCode):
 
     # ``reason``: the lab parser's explanation (bot.clinical.labs), until it gives codes too
     INVALID_INPUT = "lab.invalid_input"
-
-
-class LabImportError(ValueError):
-    """A file that cannot be imported: every problem, ``line N: reason``."""
-
-    def __init__(self, errors: Sequence[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = tuple(errors)
 
 
 @dataclass(frozen=True)
@@ -78,12 +72,6 @@ def latest(session: Session, patient_id: int) -> tuple[LabPoint, ...]:
 
 def series(session: Session, patient_id: int, since: dt.datetime) -> tuple[LabPoint, ...]:
     return tuple(_point(r) for r in labs_repo.series(session, patient_id=patient_id, since=since))
-
-
-def _line_number(error: str) -> int:
-    """``line 12: ...`` sorts by 12: every problem in file order."""
-    number = error.removeprefix("line ").partition(":")[0]
-    return int(number) if number.isdecimal() else 0
 
 
 def _point(row: LabResult) -> LabPoint:
@@ -123,45 +111,38 @@ class LabService:
             return LabRecorded(patient.label, LabPoint(test, value.value, sampled), entered)
 
     def import_csv(self, text: str, *, dry_run: bool = False) -> LabsImported:
-        """Every row in one transaction, or none (``LabImportError`` lists why)."""
+        """Every row in one transaction, or none (RefusedError ``csv.bad_lines`` lists why:
+        the rows that parsed are checked against the wards and patients too)."""
         now = self._clock()
         parsed = parse_labs(text, zone=self._zone, now=now)
-        errors: list[str] = list(parsed.errors)  # the rows that parsed are checked too
-        added = existing = 0
+
+        def apply(session: Session, row: LabRow) -> bool:
+            patient = self._patient_of(session, row)
+            if labs_repo.exists(
+                session,
+                patient_id=patient.id or 0,
+                test=row.value.test.value,
+                sampled_at=row.sampled_at,
+                value=row.value.value,
+            ):
+                return False
+            self._add(session, patient, row.value, row.sampled_at, now, source="import")
+            return True
+
         with self._db.session() as session:
-            savepoint = session.begin_nested()
-            for row in parsed.rows:
-                patient = self._patient_of(session, row, errors)
-                if patient is None:
-                    continue
-                if labs_repo.exists(
-                    session,
-                    patient_id=patient.id or 0,
-                    test=row.value.test.value,
-                    sampled_at=row.sampled_at,
-                    value=row.value.value,
-                ):
-                    existing += 1
-                    continue
-                self._add(session, patient, row.value, row.sampled_at, now, source="import")
-                added += 1
-            if errors or dry_run:
-                savepoint.rollback()
-            else:
-                savepoint.commit()
-        if errors:
-            raise LabImportError(sorted(errors, key=_line_number))
-        return LabsImported(added, existing)
+            tally = csv_import.apply_all_or_none(
+                session, parsed.rows, apply, dry_run=dry_run, problems=parsed.problems
+            )
+        return LabsImported(tally.added, tally.existing)
 
     @staticmethod
-    def _patient_of(session: Session, row: LabRow, errors: list[str]) -> Patient | None:
+    def _patient_of(session: Session, row: LabRow) -> Patient:
         ward = wards_repo.by_code(session, row.ward_code)
         if ward is None or ward.id is None:
-            errors.append(f"line {row.line}: no ward {row.ward_code}")
-            return None
+            raise RefusedError(LabFileRefusal.NO_WARD, ward=row.ward_code)
         patient = patients_repo.active_by_label(session, ward_ids=[ward.id], label=row.label)
         if patient is None:
-            errors.append(f"line {row.line}: no admitted patient {row.label!r} on {ward.code}")
+            raise RefusedError(LabFileRefusal.NO_PATIENT, label=row.label, ward=ward.code)
         return patient
 
     def _parse(self, test: LabTest, text: str, now: dt.datetime) -> tuple[LabValue, dt.datetime]:
@@ -184,10 +165,11 @@ class LabService:
             if at > local:
                 at -= dt.timedelta(days=1)
             text = at.strftime("%Y-%m-%d %H:%M")
-        problems: list[str] = []
-        at_utc = sample_time(text, self._zone, now, problems)
-        if at_utc is None:
-            raise LabInputError("; ".join(problems))
+        at_utc = sample_time(text, self._zone, now)
+        if isinstance(at_utc, TimeInputError):
+            raise LabInputError(f"sampled_at: {at_utc.message}")
+        if isinstance(at_utc, ValueError):  # after now
+            raise LabInputError(f"sampled_at: {text.strip()!r} is in the future")
         return at_utc
 
     @staticmethod

@@ -9,25 +9,44 @@
 
 The columns are found by name (any order, any case). Times are written as for
 ``neurocheck duty add``, in the hospital's zone. Every problem is reported with its line
-number, all at once, as the rota import does; the service then checks the wards and patients.
+number, all at once, as the rota import does (``bot.services.csv_import``); the service then
+checks the wards and patients.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from bot.clinical.labs import LabInputError, LabValue, normalise, parse_test
+from bot.services import csv_import
+from bot.services.csv_import import LineProblem, Parsed, Row
+from bot.services.errors import RefusalCode, RefusedError
 from bot.services.localtime import TimeInputError, parse_local_time
 
-COLUMNS: Final = ("ward", "label", "test", "value", "unit", "sampled_at")
-HEADER_TEXT: Final = ",".join(COLUMNS)
 FUTURE_SLACK: Final = dt.timedelta(minutes=5)  # clocks of two systems differ a little
+
+
+class LabFileRefusal(RefusalCode):
+    NO_VALUES = "lab_file.no_values"
+    """A file with its header only."""
+    FUTURE = "lab_file.future"
+    """A sample time after now (facts: ``text``, as written)."""
+    NO_WARD = "lab_file.no_ward"
+    """A line naming a ward that does not exist (facts: ``ward``)."""
+    NO_PATIENT = "lab_file.no_patient"
+    """A line naming no admitted patient of the ward (facts: ``label``, ``ward``)."""
+
+
+SPEC: Final = csv_import.FileSpec(
+    required=("ward", "label", "test", "value", "unit", "sampled_at"),
+    no_rows=LabFileRefusal.NO_VALUES,
+    empty_is_named=False,
+)
+COLUMNS: Final = SPEC.required
+HEADER_TEXT: Final = SPEC.header
 
 
 @dataclass(frozen=True)
@@ -39,63 +58,38 @@ class LabRow:
     sampled_at: dt.datetime
 
 
-@dataclass(frozen=True)
-class ParsedLabs:
-    rows: tuple[LabRow, ...]
-    errors: tuple[str, ...]
-    """``line N: reason``, in file order; when not empty, ``rows`` must not be applied."""
+def parse_labs(text: str, *, zone: ZoneInfo, now: dt.datetime) -> Parsed[LabRow]:
+    def read_row(row: Row, problems: list[LineProblem], line: int) -> LabRow | None:
+        return _row(row, problems, line, zone, now)
 
-
-def parse_labs(text: str, *, zone: ZoneInfo, now: dt.datetime) -> ParsedLabs:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
-    header = next(reader, None)
-    names = [cell.strip().lower() for cell in header or []]
-    if sorted(names) != sorted(COLUMNS):
-        found = ",".join(header or [])
-        return ParsedLabs((), (f"line 1: the header must be {HEADER_TEXT}, not {found!r}",))
-    columns = {name: names.index(name) for name in names}
-    rows: list[LabRow] = []
-    errors: list[str] = []
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue
-        row, problems = _row(reader.line_num, cells, columns, zone, now)
-        errors += [f"line {reader.line_num}: {p}" for p in problems]
-        if row is not None:
-            rows.append(row)
-    if not rows and not errors:
-        errors.append(f"line {reader.line_num or 1}: no values in the file, only the header")
-    return ParsedLabs(tuple(rows), tuple(errors))
+    return csv_import.read(text, SPEC, read_row)
 
 
 def _row(
-    line: int, cells: Sequence[str], columns: dict[str, int], zone: ZoneInfo, now: dt.datetime
-) -> tuple[LabRow | None, list[str]]:
-    if len(cells) != len(columns):
-        return None, [f"expected {len(columns)} fields, found {len(cells)}"]
-    value = {name: cells[index].strip() for name, index in columns.items()}
-    problems = [f"the {name} is empty" for name in ("ward", "label") if not value[name]]
+    value: Row, problems: list[LineProblem], line: int, zone: ZoneInfo, now: dt.datetime
+) -> LabRow | None:
+    csv_import.empty_cells(value, ("ward", "label"), problems, line)
     lab: LabValue | None = None
     try:
         lab = normalise(parse_test(value["test"]), value["value"], value["unit"] or None)
     except LabInputError as error:
-        problems.append(str(error))
-    sampled = sample_time(value["sampled_at"], zone, now, problems)
-    if problems or lab is None or sampled is None:
-        return None, problems
-    return LabRow(line, value["ward"].upper(), value["label"], lab, sampled), problems
+        problems.append(LineProblem(line, error))
+    sampled = sample_time(value["sampled_at"], zone, now)
+    if isinstance(sampled, ValueError):
+        problems.append(LineProblem(line, sampled, column="sampled_at"))
+        return None
+    if problems or lab is None:
+        return None
+    return LabRow(line, value["ward"].upper(), value["label"], lab, sampled)
 
 
-def sample_time(
-    text: str, zone: ZoneInfo, now: dt.datetime, problems: list[str]
-) -> dt.datetime | None:
-    """A sample time in the hospital's zone, not in the future; a problem otherwise."""
+def sample_time(text: str, zone: ZoneInfo, now: dt.datetime) -> dt.datetime | ValueError:
+    """A sample time in the hospital's zone, not in the future; else why not (the refusal
+    of the ``sampled_at`` column)."""
     try:
         at = parse_local_time(text, zone, now)
     except TimeInputError as error:
-        problems.append(f"sampled_at: {error.message}")
-        return None
+        return error
     if at > now + FUTURE_SLACK:
-        problems.append(f"sampled_at: {text.strip()!r} is in the future")
-        return None
+        return RefusedError(LabFileRefusal.FUTURE, text=text.strip())
     return at

@@ -29,10 +29,10 @@ from sqlmodel import Session
 
 from bot.clinical.coverage import Span, coverage_gaps
 from bot.clock import Clock
-from bot.services import oncall
+from bot.services import csv_import, oncall
 from bot.services.errors import RefusedError
 from bot.services.oncall import OnCall
-from bot.services.roster_csv import LineRefused, RosterRow, parse_roster
+from bot.services.roster_csv import RosterRow, parse_roster
 from bot.services.shifts import (
     DutyRefusal,
     Planned,
@@ -60,16 +60,6 @@ LOOKAHEAD: Final = dt.timedelta(days=7)
 """How far a rota is computed, so that "until" is right for a holder beyond 24 hours."""
 NEVER_COVERED: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 """Where the gap of a ward that never had a primary starts: fixed, so that it keeps its name."""
-
-
-class RosterError(ValueError):
-    """A roster file that cannot be imported: every problem, ``line N: reason`` (the parser's)
-    or a shared rule's refusal on a line (worded by the adapter,
-    ``bot.telegram.words.duty.roster_lines``)."""
-
-    def __init__(self, errors: Sequence[str | LineRefused]) -> None:
-        super().__init__(f"{len(errors)} problems")
-        self.errors = tuple(errors)
 
 
 @dataclass(frozen=True)
@@ -121,36 +111,25 @@ class RosterService:
     # -- the roster file --------------------------------------------------------------------
 
     def import_csv(self, text: str, *, dry_run: bool = False) -> Imported:
-        """Every row of the file in one transaction, or none (``RosterError`` lists why)."""
+        """Every row of the file in one transaction, or none (RefusedError ``csv.bad_lines``
+        lists why; a file that does not parse is refused before any database work)."""
         now = self._clock()
         parsed = parse_roster(text, zone=self._zone, now=now)
-        if parsed.errors:
-            raise RosterError(parsed.errors)
+        if parsed.problems:
+            raise csv_import.refused(parsed.problems)
         return self.apply(parsed.rows, now=now, dry_run=dry_run)
 
     def apply(self, rows: Sequence[RosterRow], *, now: dt.datetime, dry_run: bool) -> Imported:
-        """Plan each row as ``neurocheck duty add`` would, inside a savepoint that is kept only
-        when every row passed (and it is not a dry run): the checks are the very ones that
-        insert, including overlaps between rows of the same file."""
+        """Plan each row as ``neurocheck duty add`` would, all or none
+        (``csv_import.apply_all_or_none``): the checks are the very ones that insert,
+        including overlaps between rows of the same file."""
+
+        def apply_row(session: Session, row: RosterRow) -> bool:
+            return not self._plan_row(session, row, now).existed
+
         with self._db.session() as session:
-            savepoint = session.begin_nested()
-            added, existing = 0, 0
-            errors: list[str | LineRefused] = []
-            for row in rows:
-                try:
-                    planned = self._plan_row(session, row, now)
-                except RefusedError as refused:
-                    errors.append(LineRefused(row.line, refused))
-                    continue
-                existing += planned.existed
-                added += not planned.existed
-            if errors or dry_run:
-                savepoint.rollback()
-            else:
-                savepoint.commit()
-        if errors:
-            raise RosterError(errors)
-        return Imported(added=added, existing=existing, dry_run=dry_run)
+            tally = csv_import.apply_all_or_none(session, rows, apply_row, dry_run=dry_run)
+        return Imported(added=tally.added, existing=tally.existing, dry_run=dry_run)
 
     def _plan_row(self, session: Session, row: RosterRow, now: dt.datetime) -> Planned:
         ward, staff = locate(session, row.ward_code, row.telegram_id)

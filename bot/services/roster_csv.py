@@ -8,28 +8,44 @@ Rotas are drawn up in spreadsheets; ``neurocheck oncall import FILE.csv`` takes 
 
 The columns are found by name (any order, any case); ``override`` may be left out. Times are
 written as for ``neurocheck duty add``, in the hospital's zone. Every problem is reported with
-its line number, all at once, so that a file is fixed in one round rather than one error at a
-time; the service then checks what needs the database (wards, people, overlaps).
+its line number, all at once (``bot.services.csv_import``), so that a file is fixed in one
+round rather than one error at a time; the service then checks what needs the database
+(wards, people, overlaps).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.services.errors import RefusedError
+from bot.services import csv_import
+from bot.services.csv_import import LineProblem, Parsed, Row
+from bot.services.errors import RefusalCode, RefusedError
 from bot.services.localtime import TimeInputError, parse_local_time
 from bot.services.shifts import check_span, parse_duty
 from storage.models import Duty
 
-REQUIRED: Final = ("ward", "duty", "telegram_id", "start", "end")
-OPTIONAL: Final = ("override",)
-HEADER_TEXT: Final = ",".join(REQUIRED) + "[," + ",".join(OPTIONAL) + "]"
+
+class RotaFileRefusal(RefusalCode):
+    NO_SHIFTS = "rota_file.no_shifts"
+    """A file with its header only."""
+    TELEGRAM_ID = "rota_file.telegram_id"
+    """A telegram_id that is not a number (facts: ``text``, as written)."""
+    OVERRIDE = "rota_file.override"
+    """An override that is neither yes nor no (facts: ``text``, as written)."""
+
+
+SPEC: Final = csv_import.FileSpec(
+    required=("ward", "duty", "telegram_id", "start", "end"),
+    optional=("override",),
+    no_rows=RotaFileRefusal.NO_SHIFTS,
+)
+REQUIRED: Final = SPEC.required
+OPTIONAL: Final = SPEC.optional
+HEADER_TEXT: Final = SPEC.header
 YES: Final = frozenset({"yes", "true", "1"})
 NO: Final = frozenset({"no", "false", "0", ""})
 T = TypeVar("T")
@@ -48,46 +64,13 @@ class RosterRow:
     override: bool
 
 
-@dataclass(frozen=True)
-class LineRefused:
-    """A shared rule's refusal on one line; the adapter words it as ``line N: words``."""
-
-    line: int
-    refused: RefusedError
-
-
-@dataclass(frozen=True)
-class ParsedRoster:
-    rows: tuple[RosterRow, ...]
-    errors: tuple[str | LineRefused, ...]
-    """``line N: reason`` (or a rule's refusal), in file order; when not empty, ``rows`` must
-    not be applied."""
-
-
-def parse_roster(text: str, *, zone: ZoneInfo, now: dt.datetime) -> ParsedRoster:
+def parse_roster(text: str, *, zone: ZoneInfo, now: dt.datetime) -> Parsed[RosterRow]:
     """Every row of the file, or every problem in it (``now`` is for ``now`` and "is over")."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
-    header = next(reader, None)
-    columns, problem = _columns(header)
-    if problem:
-        return ParsedRoster((), (f"line 1: {problem}",))
-    rows: list[RosterRow] = []
-    errors: list[str | LineRefused] = []
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines between blocks of a rota are harmless
-        row, problems = _row(reader.line_num, cells, columns, zone, now)
-        errors += [
-            LineRefused(reader.line_num, p)
-            if isinstance(p, RefusedError)
-            else f"line {reader.line_num}: {p}"
-            for p in problems
-        ]
-        if row is not None:
-            rows.append(row)
-    if not rows and not errors:
-        errors.append(f"line {reader.line_num or 1}: no shifts in the file, only the header")
-    return ParsedRoster(tuple(rows), tuple(errors))
+
+    def read_row(row: Row, problems: list[LineProblem], line: int) -> RosterRow | None:
+        return _row(row, problems, line, zone, now)
+
+    return csv_import.read(text, SPEC, read_row)
 
 
 def parse_yes_no(text: str) -> bool | None:
@@ -96,67 +79,52 @@ def parse_yes_no(text: str) -> bool | None:
     return True if word in YES else False if word in NO else None
 
 
-def _columns(header: Sequence[str] | None) -> tuple[dict[str, int], str | None]:
-    """Where each column is; or why the first line is not the header."""
-    if header is None:
-        return {}, f"the file is empty: the first line must be {HEADER_TEXT}"
-    names = [cell.strip().lower() for cell in header]
-    missing = [name for name in REQUIRED if name not in names]
-    unknown = [name for name in names if name not in REQUIRED + OPTIONAL]
-    doubled = sorted({name for name in names if names.count(name) > 1})
-    if missing or unknown or doubled:
-        found = ",".join(header)
-        return {}, f"the header must be {HEADER_TEXT}, not {found!r}"
-    return {name: names.index(name) for name in names}, None
-
-
 def _row(
-    line: int, cells: Sequence[str], columns: dict[str, int], zone: ZoneInfo, now: dt.datetime
-) -> tuple[RosterRow | None, list[str | RefusedError]]:
-    """One line: the row, or every reason it is not one."""
-    if len(cells) != len(columns):
-        return None, [f"expected {len(columns)} fields, found {len(cells)}"]
-    value = {name: cells[index].strip() for name, index in columns.items()}
-    problems: list[str | RefusedError] = []
-    if not value["ward"]:
-        problems.append("the ward is empty")
-    duty = _checked(problems, lambda: parse_duty(value["duty"]))
-    telegram_id = _telegram_id(value["telegram_id"], problems)
-    start = _time("start", value["start"], zone, now, problems)
-    end = _time("end", value["end"], zone, now, problems)
+    value: Row, problems: list[LineProblem], line: int, zone: ZoneInfo, now: dt.datetime
+) -> RosterRow | None:
+    """One line: the row, or None and every reason it is not one in ``problems``."""
+    csv_import.empty_cells(value, ("ward",), problems, line)
+    duty = _checked(problems, line, lambda: parse_duty(value["duty"]))
+    telegram_id = _telegram_id(value["telegram_id"], problems, line)
+    start = _time("start", value["start"], zone, now, problems, line)
+    end = _time("end", value["end"], zone, now, problems, line)
     override = parse_yes_no(value.get("override", ""))
     if override is None:
-        problems.append(f"override must be yes or no, not {value['override']!r}")
+        refusal = RefusedError(RotaFileRefusal.OVERRIDE, text=value["override"])
+        problems.append(LineProblem(line, refusal))
     if start is not None and end is not None:
-        _checked(problems, lambda: check_span(start, end, now, zone))
+        _checked(problems, line, lambda: check_span(start, end, now, zone))
     if problems or duty is None or telegram_id is None or start is None or end is None:
-        return None, problems
-    return RosterRow(
-        line, value["ward"].upper(), duty, telegram_id, start, end, bool(override)
-    ), problems
+        return None
+    return RosterRow(line, value["ward"].upper(), duty, telegram_id, start, end, bool(override))
 
 
-def _checked(problems: list[str | RefusedError], check: Callable[[], T]) -> T | None:
+def _checked(problems: list[LineProblem], line: int, check: Callable[[], T]) -> T | None:
     """Run one of the shared rules; its refusal becomes a problem of this line."""
     try:
         return check()
-    except RefusedError as refused:
-        problems.append(refused)
+    except RefusedError as error:
+        problems.append(LineProblem(line, error))
         return None
 
 
-def _telegram_id(text: str, problems: list[str | RefusedError]) -> int | None:
+def _telegram_id(text: str, problems: list[LineProblem], line: int) -> int | None:
     if text.isdecimal() and len(text) <= 19:
         return int(text)
-    problems.append(f"the telegram_id must be a number, not {text!r}")
+    problems.append(LineProblem(line, RefusedError(RotaFileRefusal.TELEGRAM_ID, text=text)))
     return None
 
 
 def _time(
-    name: str, text: str, zone: ZoneInfo, now: dt.datetime, problems: list[str | RefusedError]
+    name: str,
+    text: str,
+    zone: ZoneInfo,
+    now: dt.datetime,
+    problems: list[LineProblem],
+    line: int,
 ) -> dt.datetime | None:
     try:
         return parse_local_time(text, zone, now)
-    except TimeInputError as error:
-        problems.append(f"{name}: {error.message}")
+    except (TimeInputError, RefusedError) as error:
+        problems.append(LineProblem(line, error, column=name))
         return None

@@ -4,6 +4,9 @@ laboratory values (IL-6, CRP, ferritin) as a third panel when there are any.
 Reusable: ``/history`` sends it, physician alerts can attach it. Uses matplotlib's
 object-oriented API on the Agg canvas only (no pyplot, no global state, no GUI), so it is
 safe to call from a worker thread. The title is the patient's ward label and nothing else.
+
+matplotlib is imported when a chart is drawn, not with this module: it was half the time
+to import ``bot.app``, paid by every start of the bot, every command and every test run.
 """
 
 from __future__ import annotations
@@ -11,19 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from matplotlib import dates as mdates
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.text import Text
 
 from bot.clinical.labs import CANONICAL_UNIT, NAMES, LabTest
 from bot.services.history import ChartEvent, ChartPoint
 from bot.services.labs import LabPoint
 from bot.telegram import chart_fonts
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 __all__ = ["ChartEvent", "ChartPoint", "render_history_chart", "score_tool"]
 
@@ -67,6 +69,8 @@ def score_tool(points: Sequence[ChartPoint]) -> str:
 
 def _x(at: dt.datetime) -> float:
     """matplotlib's date number (days since its epoch, UTC) for an aware datetime."""
+    from matplotlib import dates as mdates
+
     return float(mdates.date2num(at))  # type: ignore[no-untyped-call]
 
 
@@ -131,6 +135,9 @@ def render_history_chart(
 ) -> bytes:
     """PNG bytes, 800x600: score on top, ICANS grade below, infusion events as lines; with
     laboratory values, 800x850 and a third panel (log scale, one marker per sample)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     height = LABS_HEIGHT_IN if labs else HEIGHT_IN
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
@@ -197,6 +204,8 @@ def _scores(ax: Axes, points: Sequence[ChartPoint], tool: str) -> None:
 
 
 def _grades(ax: Axes, points: Sequence[ChartPoint]) -> None:
+    from matplotlib.lines import Line2D
+
     ax.set_ylim(-0.4, 4.6)
     ax.set_yticks(range(5))
     ax.set_ylabel("ICANS grade", fontsize=FONT)
@@ -307,6 +316,8 @@ def _time_axis(
     *,
     extra: Sequence[dt.datetime] = (),
 ) -> None:
+    from matplotlib import dates as mdates
+
     times = [p.at for p in points] + [e.at for e in events] + list(extra)
     if times:
         start, end = min(times), max(times)

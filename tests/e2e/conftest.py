@@ -12,22 +12,9 @@ from bot import app as app_module
 from bot.config import Settings
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
+from tests.support.clock import FakeClock as FakeClock  # re-exported for older imports
 
 TOKEN = "123456:TEST-token"
-
-
-class FakeClock:
-    """A settable clock: tests move time instead of sleeping."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.now += dt.timedelta(**delta)
-        return self.now
 
 
 @pytest.fixture

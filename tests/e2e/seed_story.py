@@ -26,9 +26,9 @@ from storage.models import (
     Role,
     ScheduledCheck,
 )
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_check import tap
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 NURSE, CHARGE, PRIMARY, BACKUP = 501, 502, 701, 702
 ON_DUTY_HOURS = 24 * 14  # the whole story: nobody's shift ends in the middle of it

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_escalation import (  # noqa: F401
     BACKUP,
     CHARGE,
@@ -15,6 +14,7 @@ from tests.e2e.test_escalation import (  # noqa: F401
     grade_1_paged,
     ward,
 )
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "ward")
 

@@ -9,9 +9,9 @@ import pytest
 from bot.app import Neurocheck
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
-from tests.e2e.conftest import FakeClock
 from tests.e2e.seed_story import Ward, check_taps, ice, seed_ward
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 # A language barrier: the patient cannot name the hospital. ICE 9, grade 1, at baseline.
 ICE_9 = check_taps(cognition=ice(3, 3, True, True, True))

@@ -19,8 +19,8 @@ from storage.models import (
     GradeResult,
     Role,
 )
-from tests.e2e.conftest import FakeClock
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

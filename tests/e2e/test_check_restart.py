@@ -8,9 +8,10 @@ from bot.config import Settings
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
 from storage.models import GradeResult, Role
-from tests.e2e.conftest import FakeClock, running_bot
+from tests.e2e.conftest import running_bot
 from tests.e2e.test_check import tap
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 
 async def test_check_resumes_after_a_restart(

@@ -11,10 +11,10 @@ from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import AssessmentAnswer, AuditLog, Escalation, GradeResult, Patient
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_check import NORMAL_ADULT_CHECK, start, tap
 from tests.e2e.test_escalation import NURSE, PRIMARY, ward
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 __all__ = ["ward"]  # the escalation tests' ward: a nurse, physicians on call, Bed 4

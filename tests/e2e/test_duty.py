@@ -10,8 +10,8 @@ from bot.telegram import texts
 from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, Role, Ward
 from storage.repositories import duty as duty_repo
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 

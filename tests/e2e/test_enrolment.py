@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlmodel import col, select
 
-from bot import cli_admin
+from bot.cli import admin as cli_admin
 from bot.config import Settings
 from bot.sandbox.fake_telegram import FakeTelegram, SimUser
 from bot.services.enrolment import EnrolmentService
@@ -18,7 +18,7 @@ from bot.services.wards import WardService
 from bot.telegram import texts
 from storage.db import Database
 from storage.models import AuditLog, Patient, PatientStatus, RefusalTally, Role, Staff
-from tests.e2e.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

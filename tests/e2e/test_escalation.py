@@ -23,9 +23,10 @@ from storage.models import (
     OutboundMessage,
     Role,
 )
-from tests.e2e.conftest import FakeClock, running_bot
+from tests.e2e.conftest import running_bot
 from tests.e2e.test_check import NORMAL_ADULT_CHECK, start, tap
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 NURSE, CHARGE, PRIMARY, BACKUP, ATTENDING, ADMIN = 501, 502, 701, 702, 703, 801
 

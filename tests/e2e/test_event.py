@@ -11,9 +11,9 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from bot.telegram import texts
 from storage.db import Database
 from storage.models import AuditLog, ClinicalEvent, GradeResult, Patient, Role
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_check import tap
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

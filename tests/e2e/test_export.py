@@ -13,8 +13,8 @@ from sqlmodel import col, select
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
 from storage.models import AuditLog
-from tests.e2e.conftest import FakeClock
 from tests.services.export_seed import ADMIN, NURSE, Seeded, seed
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

@@ -20,9 +20,9 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from bot.web import HttpFace
 from storage.db import Database
 from storage.models import Escalation, EscalationStatus, Patient, Urgency
-from tests.e2e.conftest import FakeClock
 from tests.e2e.processes import BotProcess, bot_env
 from tests.e2e.test_escalation import PRIMARY, grade_1_paged, settled, ward
+from tests.support.clock import FakeClock
 
 __all__ = ["ward"]  # the fixture, used by name
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.cli_labs import labs_import
+from bot.cli.labs import labs_import
 from bot.config import Settings
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from storage.db import Database
 from storage.models import AuditLog, Escalation, LabResult
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_crs import reply_with
 from tests.e2e.test_escalation import NURSE, PRIMARY, normal_then_grade_1, ward
+from tests.support.clock import FakeClock
 from tests.telegram.test_charts import png_size
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "ward")

@@ -15,9 +15,9 @@ from bot.services.duty import DutyService
 from bot.telegram import texts
 from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, OutboundMessage, Role, Ward
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 

@@ -8,15 +8,15 @@ import logging
 
 import pytest
 
-from bot import cli
+from bot.cli import run as cli_run
 from bot.config import Settings
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.services.checks import CheckService
 from bot.services.history import HistoryService
 from bot.telegram import texts
 from storage.db import Database
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_escalation import NURSE, PRIMARY, grade_1_paged, settled, ward  # noqa: F401
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "ward")
 
@@ -104,7 +104,7 @@ def test_the_scheduler_logs_only_its_problems(db: Database) -> None:
     scheduler = logging.getLogger("apscheduler")
     before = scheduler.level
     try:
-        cli._configure_logging(Settings(database_url=db.url, log_level="INFO"))
+        cli_run.configure_logging(Settings(database_url=db.url, log_level="INFO"))
         assert scheduler.getEffectiveLevel() == logging.WARNING
         assert not scheduler.isEnabledFor(logging.INFO)
     finally:

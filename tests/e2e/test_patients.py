@@ -14,9 +14,10 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.picker import choose_text
 from bot.telegram.words.patients import NOT_ON_WARD as NO_SUCH_PATIENT
 from storage.db import Database
-from storage.models import AuditLog, GradeResult, Patient, PatientStatus, Role
-from tests.e2e.conftest import FakeClock
+from storage.models import AuditLog, Patient, PatientStatus, Role
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
+from tests.support import factories
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 
@@ -127,17 +128,8 @@ async def test_each_ward_sees_only_its_own_patients(
         ward_code="H7", label="Bed 4 AB", date_of_birth="1958-03-02", weight_band="45+"
     )
     patients.admit(ward_code="H8", label="Bed 9 XY", date_of_birth="1990-05-05", weight_band="45+")
-    with db.session() as session:
-        session.add(
-            GradeResult(
-                patient_id=mine.id,
-                ruleset="test",
-                tool="ice",
-                ice_score=7,
-                icans_grade=1,
-                graded_at=dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.UTC),
-            )
-        )
+    at = dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.UTC)
+    factories.grade(db, mine.id, at, ice_score=7, icans_grade=1)
 
     await nurse.send("/patients")
     listing = await nurse.next_message()

@@ -10,8 +10,8 @@ import pytest
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from storage.db import Database
 from storage.models import CheckStatus, Role, ScheduledCheck
-from tests.e2e.conftest import FakeClock
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

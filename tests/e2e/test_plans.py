@@ -23,8 +23,8 @@ from storage.models import (
     Role,
     ScheduledCheck,
 )
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 

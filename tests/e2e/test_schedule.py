@@ -24,9 +24,10 @@ from storage.models import (
     StaffWard,
     Ward,
 )
-from tests.e2e.conftest import FakeClock, running_bot
+from tests.e2e.conftest import running_bot
 from tests.e2e.test_check import NORMAL_ADULT_CHECK, tap
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 NURSE, CHARGE, OTHER_NURSE, PHYSICIAN = 501, 502, 503, 701
 

@@ -23,11 +23,12 @@ from bot.services.staff_contact import ContactService
 from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import AuditLog, Duty, EscalationStatus, Role, Staff
-from tests.e2e.conftest import FakeClock, running_bot
+from tests.e2e.conftest import running_bot
 from tests.e2e.test_check import tap
 from tests.e2e.test_escalation import escalation, settled
 from tests.e2e.test_timeline import timeline
 from tests.support import factories
+from tests.support.clock import FakeClock
 from tests.support.receivers import (
     HttpReceiver,
     Received,

@@ -23,7 +23,6 @@ import pytest
 from bot.app import Neurocheck
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
-from tests.e2e.conftest import FakeClock
 from tests.e2e.seed_story import (
     NORMAL,
     UNAROUSABLE,
@@ -33,6 +32,7 @@ from tests.e2e.seed_story import (
     seed_ward,
 )
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 HOUR = dt.timedelta(hours=1)
 

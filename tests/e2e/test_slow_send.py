@@ -18,8 +18,8 @@ from bot.services import outbox
 from bot.telegram import prompts
 from storage.db import Database
 from storage.models import OutboundMessage
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_schedule import NURSE, patient  # noqa: F401  (the fixture)
+from tests.support.clock import FakeClock
 
 
 @pytest.mark.usefixtures("patient")

@@ -11,15 +11,15 @@ import io
 import pytest
 from sqlmodel import select
 
-from bot import cli_staff
 from bot.app import Neurocheck
+from bot.cli import staff as cli_staff
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from bot.telegram import menus, texts
 from storage.db import Database
 from storage.models import Duty, DutyAssignment, Role, Staff, Ward
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 

@@ -12,7 +12,6 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from bot.telegram import texts
 from storage.db import Database
 from storage.models import DeliveryStatus, EscalationDelivery
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_escalation import (
     ADMIN,
     BACKUP,
@@ -23,6 +22,7 @@ from tests.e2e.test_escalation import (
     settled,
     ward,  # noqa: F401 (fixture)
 )
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "ward")
 

@@ -9,9 +9,9 @@ import pytest
 from bot.app import Neurocheck
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from storage.db import Database
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_check import NORMAL_ADULT_CHECK, tap
 from tests.e2e.test_schedule import CHARGE, NURSE, patient  # noqa: F401 (fixture)
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("patient")
 

@@ -16,9 +16,9 @@ from bot.telegram.timeline import ALREADY_SHOWN, NO_PATIENT
 from storage.db import Database
 from storage.models import Patient, Role, Staff
 from storage.repositories import audit
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_check import NORMAL_ADULT_CHECK, start, tap
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck")
 

@@ -7,20 +7,18 @@ import datetime as dt
 import pytest
 
 from bot.sandbox.clock import SandboxClock
+from tests.support.clock import FakeClock
 
 START = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
 
 
-class Wall:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
+def wall_clock() -> FakeClock:
+    """The wall clock the sandbox's clock follows, set by the test."""
+    return FakeClock(START)
 
 
 def test_follows_the_wall_clock_plus_what_the_user_added() -> None:
-    wall = Wall()
+    wall = wall_clock()
     clock = SandboxClock(wall)
     assert clock() == START
     assert clock.advance(dt.timedelta(minutes=15)) == START + dt.timedelta(minutes=15)
@@ -31,7 +29,7 @@ def test_follows_the_wall_clock_plus_what_the_user_added() -> None:
 
 
 def test_moves_to_an_instant_ahead_and_never_back() -> None:
-    clock = SandboxClock(Wall())
+    clock = SandboxClock(wall_clock())
     due = START + dt.timedelta(hours=3, minutes=5)
     assert clock.advance_to(due) == due
     assert clock.advance_to(START) == due  # already past: the clock stays

@@ -12,7 +12,7 @@ from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import Role
 from storage.repositories import staff as staff_repo
-from tests.e2e.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 START = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
 

@@ -34,9 +34,9 @@ from bot.services.staff import StaffView
 from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import CheckStatus, Duty, Role, ScheduledCheck
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import enrol
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = dt.date(2026, 11, 24)

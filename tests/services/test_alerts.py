@@ -20,7 +20,6 @@ from storage.models import (
     GradeResult,
     Role,
 )
-from tests.e2e.conftest import FakeClock
 from tests.services.test_escalations import (
     BACKUP,
     ICE_8,
@@ -43,6 +42,7 @@ from tests.services.test_escalations import (
     team,
 )
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 __all__ = ["alerts", "runner", "team"]  # fixtures shared with test_escalations
 

@@ -18,9 +18,9 @@ from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, Role, Staff
 from storage.repositories import duty as duty_repo
 from storage.repositories import wards as wards_repo
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START, enrol, view_of
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NURSE, SECOND_NURSE, CHARGE, SECOND_CHARGE, PHYSICIAN, ADMIN = 501, 502, 511, 512, 701, 100

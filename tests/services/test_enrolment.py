@@ -18,8 +18,8 @@ from bot.services.wards import WardService
 from bot.telegram.words import refusal as words_for
 from storage.db import Database
 from storage.models import AuditLog, Invite, Role, Staff, StaffWard
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START, enrol
+from tests.support.clock import FakeClock
 
 
 @contextlib.contextmanager

@@ -52,9 +52,9 @@ from storage.models import (
     Staff,
     Ward,
 )
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 T0 = START
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -617,17 +617,8 @@ def test_an_override_replaces_the_regular_primary(
     db: Database, team: Team, runner: EscalationRunner, clock: FakeClock
 ) -> None:
     stand_in = factories.staff(db, 704, "Dr Inez", Role.PHYSICIAN, [team.ward])
-    with db.session() as session:
-        session.add(
-            DutyAssignment(
-                ward_id=team.ward,
-                staff_id=stand_in,
-                duty=Duty.PRIMARY,
-                starts_at=T0 - dt.timedelta(minutes=30),
-                ends_at=T0 + dt.timedelta(hours=2),
-                is_override=True,
-            )
-        )
+    start = T0 - dt.timedelta(minutes=30)
+    factories.duty(db, team.ward, stand_in, Duty.PRIMARY, start, hours=2.5, override=True)
     escalation_id = open_alert(db, team.patient, Urgency.CRITICAL)
     run_at(runner, clock)
     assert paged(db, escalation_id) == [(0, 704)]

@@ -33,8 +33,8 @@ from storage.models import (
     Patient,
     ScheduledCheck,
 )
-from tests.e2e.conftest import FakeClock
 from tests.services.export_seed import BERLIN, DAY, Seeded, seed
+from tests.support.clock import FakeClock
 
 Rows = list[dict[str, str]]
 

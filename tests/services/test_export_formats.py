@@ -17,9 +17,9 @@ from bot.services.export.fhir import QUESTIONNAIRE_URL
 from bot.services.export.service import ExportRequest, Format
 from storage.db import Database
 from storage.models import Assessment, AssessmentStatus, GradeResult, Patient, Staff
-from tests.e2e.conftest import FakeClock
 from tests.services.export_seed import DAY, Seeded, seed
 from tests.services.test_export import Rows, at, service, table
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture

@@ -7,27 +7,24 @@ import datetime as dt
 from bot.services.history import ChartEvent, ChartPoint, History, HistoryService
 from bot.services.staff import StaffView
 from storage.db import Database
-from storage.models import GradeResult, InfusionEvent, InfusionEventKind, Role
-from tests.e2e.conftest import FakeClock
+from storage.models import InfusionEvent, InfusionEventKind, Role
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 
 def grade(
     db: Database, patient_id: int, at: dt.datetime, *, grade: int, current: bool = True
 ) -> None:
-    with db.session() as session:
-        session.add(
-            GradeResult(
-                patient_id=patient_id,
-                ruleset="test",
-                tool="capd",
-                capd_score=grade * 5,
-                icans_grade=grade,
-                complete=grade != 3,
-                current=current,
-                graded_at=at,
-            )
-        )
+    factories.grade(
+        db,
+        patient_id,
+        at,
+        tool="capd",
+        capd_score=grade * 5,
+        icans_grade=grade,
+        complete=grade != 3,
+        current=current,
+    )
 
 
 def test_chart_data_is_the_last_14_days_oldest_first(db: Database, clock: FakeClock) -> None:

@@ -10,16 +10,9 @@ from bot.services import outbox
 from bot.services.outbox import LEASE, MAX_ATTEMPTS, Outbox
 from storage.db import Database
 from storage.models import OutboundMessage, OutboxStatus
+from tests.support.clock import FakeClock
 
 T0 = dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def put(db: Database, key: str, chat_id: int = 1) -> None:
@@ -42,7 +35,7 @@ def test_enqueue_is_idempotent_by_key(db: Database) -> None:
 
 
 def test_a_claimed_row_is_not_claimed_again_until_its_lease_runs_out(db: Database) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     box = Outbox(db, clock)
     put(db, "a")
     first = box.claim()
@@ -59,7 +52,7 @@ def test_a_claimed_row_is_not_claimed_again_until_its_lease_runs_out(db: Databas
 
 
 def test_retry_waits_then_gives_up(db: Database) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     box = Outbox(db, clock)
     put(db, "a")
     [item] = box.claim()
@@ -84,7 +77,7 @@ def test_a_message_is_addressed_to_a_recipient_on_a_channel(db: Database) -> Non
             ("hook", outbox.Recipient("webhook", "https://gateway.example/hook")),
         ]:
             outbox.enqueue(session, to=to, purpose="test", payload={}, dedupe_key=key, now=T0)
-    clock = Clock()
+    clock = FakeClock(T0)
     items = {item.channel: item for item in Outbox(db, clock).claim()}
     assert (items["telegram"].address, items["telegram"].chat_id) == ("42", 42)
     assert (items["email"].address, items["email"].chat_id) == ("dr@example.org", 0)

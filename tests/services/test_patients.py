@@ -23,9 +23,10 @@ from bot.services.wards import WardService
 from bot.telegram.words import refusal
 from bot.telegram.words.patients import NOT_ON_WARD
 from storage.db import Database
-from storage.models import AuditLog, GradeResult, Patient, PatientStatus, Role, WeightBand
-from tests.e2e.conftest import FakeClock
+from storage.models import AuditLog, Patient, PatientStatus, Role, WeightBand
 from tests.services.conftest import START, enrol
+from tests.support import factories
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -165,8 +166,11 @@ def test_bad_labels_are_refused_and_nothing_is_stored(
 
 
 @pytest.mark.parametrize("label", ["x" * 32, "Bed 12345", "STUDY-0042 AB", "Bett 4 ÄÖ"])
-def test_good_labels_are_accepted(patients: PatientService, label: str) -> None:
-    admit(patients, label)
+def test_good_labels_are_accepted(patients: PatientService, db: Database, label: str) -> None:
+    patient_id = admit(patients, label)
+    [stored] = stored_patients(db)
+    assert (stored.id, stored.label) == (patient_id, label)
+    assert "patient.admitted" in audit_actions(db)
 
 
 def test_label_is_unique_among_active_patients_of_a_ward(
@@ -294,10 +298,15 @@ def test_staff_admit_to_their_only_ward(
 
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_may_admit(
-    patients: PatientService, enrolment: EnrolmentService, role: Role
+    patients: PatientService, enrolment: EnrolmentService, db: Database, role: Role
 ) -> None:
     actor = enrol(enrolment, 1, role, "H7")
-    admit(patients, ward_code=None, actor_staff_id=actor)
+    patient_id = admit(patients, ward_code=None, actor_staff_id=actor)
+    [stored] = stored_patients(db)
+    assert stored.id == patient_id and stored.status == PatientStatus.ACTIVE
+    with db.session() as session:
+        row = session.exec(select(AuditLog).where(AuditLog.action == "patient.admitted")).one()
+    assert row.actor_staff_id == actor and row.entity_id == patient_id
 
 
 def test_staff_on_several_wards_must_name_one(
@@ -336,14 +345,7 @@ def test_staff_cannot_admit_to_a_ward_not_theirs(
 
 
 def grade(db: Database, patient_id: int, at: dt.datetime, **fields: object) -> None:
-    values: dict[str, object] = {
-        "patient_id": patient_id,
-        "ruleset": "test",
-        "tool": "ice",
-        "graded_at": at,
-    } | fields
-    with db.session() as session:
-        session.add(GradeResult(**values))  # type: ignore[arg-type]
+    factories.grade(db, patient_id, at, **fields)
 
 
 def test_list_shows_own_wards_only_with_the_latest_current_grade(

@@ -36,8 +36,8 @@ from storage.models import (
     Role,
 )
 from storage.models import InfusionEventKind as Kind
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START, enrol
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TIME = "time"

@@ -11,8 +11,8 @@ from bot.services import audit_trail
 from bot.services.staff import StaffService
 from storage.db import Database
 from storage.models import AuditLog, RefusalTally
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START
+from tests.support.clock import FakeClock
 
 
 def trail(db: Database) -> list[tuple[str, int | None, dict[str, object]]]:

@@ -12,12 +12,12 @@ from sqlmodel import col, select
 from bot.services import roster, rota_gaps
 from bot.services.duty import DutyService
 from bot.services.errors import RefusedError
-from bot.services.roster import RosterError, RosterService
+from bot.services.roster import RosterService
 from bot.services.shifts import DutyRefusal, parse_duty
 from bot.services.wards import WardService
+from bot.telegram import words
 from bot.telegram.rota_texts import gap_text
 from bot.telegram.words import refusal
-from bot.telegram.words.duty import roster_lines
 from storage.db import Database
 from storage.models import (
     AuditLog,
@@ -31,9 +31,9 @@ from storage.models import (
 )
 from storage.repositories import duty as duty_repo
 from storage.repositories import wards as wards_repo
-from tests.e2e.conftest import FakeClock
 from tests.services.conftest import START, view_of
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DOC_A, DOC_B, DOC_C, NURSE, CHARGE, ADMIN = 701, 702, 703, 501, 511, 100
@@ -80,33 +80,13 @@ def local(at: dt.datetime) -> str:
 def on_call(
     db: Database, staff_id: int, ward: int, kind: Duty, start: dt.datetime, length: float
 ) -> None:
-    with db.session() as session:
-        session.add(
-            DutyAssignment(
-                ward_id=ward,
-                staff_id=staff_id,
-                duty=kind,
-                starts_at=start,
-                ends_at=start + hours(length),
-                is_override=False,
-            )
-        )
+    factories.duty(db, ward, staff_id, kind, start, length)
 
 
 def override(
     db: Database, staff_id: int, ward: int, kind: Duty, start: dt.datetime, length: float
 ) -> None:
-    with db.session() as session:
-        session.add(
-            DutyAssignment(
-                ward_id=ward,
-                staff_id=staff_id,
-                duty=kind,
-                starts_at=start,
-                ends_at=start + hours(length),
-                is_override=True,
-            )
-        )
+    factories.duty(db, ward, staff_id, kind, start, length, override=True)
 
 
 def holders(db: Database, ward: int, at: dt.datetime, kind: Duty = Duty.PRIMARY) -> list[str]:
@@ -123,6 +103,11 @@ def audits(db: Database, action: str) -> list[AuditLog]:
     with db.session() as session:
         found = session.exec(select(AuditLog).order_by(col(AuditLog.id))).all()
         return [a for a in found if a.action == action]
+
+
+def lines(refused: RefusedError) -> tuple[str, ...]:
+    """A refused file's problems as the command line prints them."""
+    return tuple(words.refusal(refused).splitlines())
 
 
 def outbox(db: Database) -> list[OutboundMessage]:
@@ -334,9 +319,9 @@ def test_one_bad_row_imports_nothing_and_every_bad_line_is_named(
         f"H7,primary,999,{day},{night},",
         f"H7,primary,{DOC_A},{local(START + hours(6))},{local(START + hours(18))},",
     )
-    with pytest.raises(RosterError) as refused:
+    with pytest.raises(RefusedError) as refused:
         rota.import_csv(text)
-    assert roster_lines(refused.value.errors) == (
+    assert lines(refused.value) == (
         "line 3: There is no ward 'H9'.",
         "line 4: Nia is nurse: only physicians are on call (primary).",
         "line 5: Ben is not on ward H7: invite them to it first.",
@@ -348,9 +333,9 @@ def test_one_bad_row_imports_nothing_and_every_bad_line_is_named(
 
 
 def test_parse_problems_come_before_any_database_work(rota: RosterService, db: Database) -> None:
-    with pytest.raises(RosterError) as refused:
+    with pytest.raises(RefusedError) as refused:
         rota.import_csv("ward,duty\nH7,primary\n")
-    assert roster_lines(refused.value.errors)[0].startswith("line 1: the header must be")
+    assert lines(refused.value)[0].startswith("line 1: the header must be")
     assert rows(db) == []
 
 

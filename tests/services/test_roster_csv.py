@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.services.roster_csv import RosterRow, parse_roster, parse_yes_no
-from bot.telegram.words.duty import roster_lines
+from bot.telegram.words.files import problem_line
 from storage.models import Duty
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -17,8 +17,9 @@ HEADER = "ward,duty,telegram_id,start,end,override"
 
 
 def parse(text: str) -> tuple[list[RosterRow], list[str]]:
+    """The rows, and the problems as the command line words them."""
     parsed = parse_roster(text, zone=BERLIN, now=NOW)
-    return list(parsed.rows), list(roster_lines(parsed.errors))
+    return list(parsed.rows), [problem_line(problem) for problem in parsed.problems]
 
 
 def utc(hour: int, day: int = 24) -> dt.datetime:

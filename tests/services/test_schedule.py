@@ -18,12 +18,11 @@ from storage.models import (
     CheckStatus,
     Duty,
     Escalation,
-    GradeResult,
     Role,
     ScheduledCheck,
 )
-from tests.e2e.conftest import FakeClock
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = dt.timedelta(hours=1)
@@ -151,17 +150,14 @@ def test_a_missed_check_is_as_urgent_as_its_patient(
     urgency: str,
 ) -> None:
     patient, _ = day_4
-    with db.session() as session:  # the latest grade, as an event between checks records it
-        session.add(
-            GradeResult(
-                patient_id=patient,
-                ruleset="test",
-                tool="ice",
-                icans_grade=grade,
-                complete=False,
-                domain_grades={"seizure": grade},
-                recorded_seizure=seizure,
-                graded_at=clock.now - HOUR,  # after the last check
-            )
-        )
+    # The latest grade, as an event between checks records it, after the last check.
+    factories.grade(
+        db,
+        patient,
+        clock.now - HOUR,
+        icans_grade=grade,
+        complete=False,
+        domain_grades={"seizure": grade},
+        recorded_seizure=seizure,
+    )
     assert missed_urgency(db, clock, rules) == urgency

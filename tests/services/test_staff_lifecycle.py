@@ -31,7 +31,6 @@ from storage.models import (
     Staff,
     StaffWard,
 )
-from tests.e2e.conftest import FakeClock
 from tests.services.test_escalations import (
     ADMIN,
     BACKUP,
@@ -49,6 +48,7 @@ from tests.services.test_escalations import (
     run_at,
 )
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 HOUR = dt.timedelta(hours=1)
 BERLIN_ZONE = "Europe/Berlin"

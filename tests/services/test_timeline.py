@@ -16,8 +16,8 @@ from bot.services.timeline import Timeline, TimelineService
 from storage.db import Database
 from storage.models import Patient, PatientStatus, Role
 from storage.repositories import audit
-from tests.e2e.conftest import FakeClock
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 
 class Ward:

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bot import cli_audit
+from bot.cli import audit as cli_audit
 from bot.config import Settings
 from bot.services import audit_trail
 from storage import migrate

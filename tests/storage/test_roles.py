@@ -23,10 +23,11 @@ from storage import migrate
 from storage.db import Database
 from storage.models import AuditLog, ClinicalEvent, Role, Ward
 from storage.repositories import audit
-from tests.e2e.conftest import TOKEN, FakeClock, running_bot
+from tests.e2e.conftest import TOKEN, running_bot
 from tests.e2e.test_check import tap
 from tests.support import factories
 from tests.support.cli import run_main
+from tests.support.clock import FakeClock
 
 T0 = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from bot.clinical.ruleset import RULESET_VERSION
 from storage.db import Database
@@ -54,13 +55,14 @@ def patient(
     *,
     use_capd: bool = False,
     risk_flags: Sequence[str] = (),
+    weight_band: WeightBand = WeightBand.AT_LEAST_45KG,
 ) -> int:
     with db.session() as session:
         row = Patient(
             ward_id=ward_id,
             label=label,
             date_of_birth=date_of_birth,
-            weight_band=WeightBand.AT_LEAST_45KG,
+            weight_band=weight_band,
             risk_flags=list(risk_flags),
             use_capd=use_capd,
         )
@@ -100,8 +102,16 @@ def plan(
 
 
 def duty(
-    db: Database, ward_id: int, staff_id: int, kind: Duty, start: dt.datetime, hours: float = 12
+    db: Database,
+    ward_id: int,
+    staff_id: int,
+    kind: Duty,
+    start: dt.datetime,
+    hours: float = 12,
+    *,
+    override: bool = False,
 ) -> None:
+    """A planned shift; ``override`` for one that replaces the duty's other holders."""
     with db.session() as session:
         session.add(
             DutyAssignment(
@@ -110,8 +120,26 @@ def duty(
                 duty=kind,
                 starts_at=start,
                 ends_at=start + dt.timedelta(hours=hours),
+                is_override=override,
             )
         )
+
+
+def grade(db: Database, patient_id: int, at: dt.datetime, **fields: Any) -> int:
+    """A grade as an event or a check records it: the ICE tool and a test ruleset unless
+    ``fields`` say otherwise (any column of ``grade_result``)."""
+    values: dict[str, Any] = {
+        "patient_id": patient_id,
+        "ruleset": "test",
+        "tool": "ice",
+        "graded_at": at,
+    } | fields
+    with db.session() as session:
+        row = GradeResult(**values)
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return row.id
 
 
 def normal_check(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -113,3 +115,14 @@ def test_laboratory_values_add_a_third_panel() -> None:
     )
     assert png_size(data) == (800, 850)
     assert png_size(render_history_chart([], [], label="Bed 4", zone=BERLIN, labs=labs))
+
+
+def test_the_bot_starts_without_matplotlib() -> None:
+    """matplotlib is imported when the first chart is drawn, not by ``import bot.app``."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, bot.app; print('matplotlib' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "False"

@@ -57,13 +57,15 @@ class World:
         self._changed = asyncio.Event()
 
     async def wait_for(self, probe: Callable[[], T | None], within: float) -> T | None:
-        """Return ``probe()`` once it is not None, or None after ``within`` seconds."""
+        """Return ``probe()`` once it is not None, or None after ``within`` seconds; at once
+        when the server is closing (nothing will change any more: a waiting webhook pusher
+        would otherwise hold up every server's stop for its last second)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         while True:
             result = probe()
             remaining = deadline - loop.time()
-            if result is not None or remaining <= 0:
+            if result is not None or remaining <= 0 or self.closing:
                 return result
             changed = self._changed
             with contextlib.suppress(TimeoutError):

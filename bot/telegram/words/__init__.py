@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.services.errors import RefusedError
-from bot.telegram.words import alerts, checks, common, duty, export, patients, plans, staff
+from bot.telegram.words import alerts, checks, common, duty, export, files, patients, plans, staff
 
 Words = str | Callable[..., str]
 
@@ -25,6 +25,7 @@ REFUSALS: Mapping[str, Words] = {
     **duty.REFUSALS,
     **staff.REFUSALS,
     **export.REFUSALS,
+    **files.REFUSALS,
 }
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
-from bot.services.roster_csv import LineRefused
 from bot.services.shifts import DutyRefusal, local_text
 
 
@@ -82,13 +81,3 @@ REFUSALS: dict[str, str | Callable[..., str]] = {
     DutyRefusal.OVERLAP: _overlap,
     DutyRefusal.PLANNED_LATER: _planned_later,
 }
-
-
-def roster_lines(errors: Sequence[str | LineRefused]) -> tuple[str, ...]:
-    """A roster file's problems as ``line N: reason``, in file order."""
-    from bot.telegram.words import refusal  # the catalogue imports this module
-
-    return tuple(
-        error if isinstance(error, str) else f"line {error.line}: {refusal(error.refused)}"
-        for error in errors
-    )

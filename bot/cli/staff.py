@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from bot.cli_admin import ROLES, _with_db
+from bot.cli.common import ROLES, with_db
 from bot.clock import system_clock
 from bot.config import Settings
 
@@ -213,11 +213,11 @@ def staff_contact(
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    return _with_db(lambda settings, db: staff_list(settings, db, ward_code=args.ward))
+    return with_db(lambda settings, db: staff_list(settings, db, ward_code=args.ward))
 
 
 def _cmd_deactivate(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda _settings, db: staff_change(
             db,
             "deactivate",
@@ -229,7 +229,7 @@ def _cmd_deactivate(args: argparse.Namespace) -> int:
 
 
 def _cmd_reactivate(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda _settings, db: staff_change(
             db, "reactivate", telegram_id=args.telegram_id, ward_code=args.ward
         )
@@ -237,13 +237,13 @@ def _cmd_reactivate(args: argparse.Namespace) -> int:
 
 
 def _cmd_role(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda _settings, db: staff_change(db, "role", telegram_id=args.telegram_id, role=args.role)
     )
 
 
 def _cmd_contact(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda _settings, db: staff_contact(
             db, telegram_id=args.telegram_id, email=args.email, pager=args.pager
         )

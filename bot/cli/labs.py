@@ -9,21 +9,17 @@ the same file twice is harmless. A function callable from tests, like the other 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.cli_admin import _fail, _with_db
-from bot.cli_plans import TIME_HELP
+from bot.cli.common import TIME_HELP, with_db
+from bot.cli.imports import import_file
 from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.services.staff import Clock
     from storage.db import Database
-
-BAD_FILE = 2
-"""The exit status for a file that cannot be imported (1 is a refused command)."""
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,27 +50,20 @@ def labs_import(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.labs import LabImportError, LabService
+    from bot.services.labs import LabService, LabsImported
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read {path}: {error}", err)
-        return BAD_FILE
     service = LabService(db, clock or system_clock, zone=settings.zone)
-    try:
-        result = service.import_csv(text, dry_run=dry_run)
-    except LabImportError as error:
-        for line in error.errors:
-            print(line, file=err or sys.stderr)
-        print(f"neurocheck: {path}: nothing imported", file=err or sys.stderr)
-        return BAD_FILE
-    verb = "would be added" if dry_run else "added"
-    print(f"{result.added} {verb}, {result.existing} already there", file=out or sys.stdout)
-    return 0
+
+    def summary(result: LabsImported) -> str:
+        verb = "would be added" if dry_run else "added"
+        return f"{result.added} {verb}, {result.existing} already there"
+
+    return import_file(
+        path, lambda text: service.import_csv(text, dry_run=dry_run), summary, out=out, err=err
+    )
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: labs_import(settings, db, path=args.file, dry_run=args.dry_run)
     )

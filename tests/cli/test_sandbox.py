@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import cli
-from tests.test_cli import NEUROCHECK
+from bot.cli import main as cli
+from tests.support.cli import NEUROCHECK
 
 
 def test_starts_prints_its_page_and_stops_on_ctrl_c(tmp_path: Path) -> None:

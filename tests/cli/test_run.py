@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
 
 TOKEN = {"NEUROCHECK_BOT_TOKEN": "123:abc"}
 SECRET = "a" * 40

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
+from bot.cli import main as cli
 from storage.db import Database
-from tests.e2e.conftest import FakeClock
 from tests.services.export_seed import T0, Seeded, seed
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
+from tests.support.clock import FakeClock
 
 DAY = ["--from", "2026-11-24", "--to", "24.11.2026"]
 

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from bot import cli_admin, cli_plans
+from bot.cli import admin as cli_admin
+from bot.cli import plans as cli_plans
 from bot.config import Settings
 from bot.services.schedule import Rescheduler, ScheduleRules
 from storage.db import Database
@@ -26,9 +27,9 @@ from storage.models import (
     Role,
     ScheduledCheck,
 )
-from tests.e2e.conftest import FakeClock
 from tests.support import factories
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NURSE, ADMIN = 501, 100

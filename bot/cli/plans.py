@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from bot.cli_admin import _fail, _with_db
+from bot.cli.common import TIME_HELP, fail, with_db
 from bot.clock import system_clock
 from bot.config import Settings
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 KINDS = ("start", "step_up", "hold", "restart", "stop", "end_cycle")
 """The values of ``storage.models.InfusionEventKind`` (so the parser needs no database import)."""
-TIME_HELP = '"YYYY-MM-DD HH:MM" or "DD.MM.YYYY HH:MM" in NEUROCHECK_TIMEZONE, or "now"'
 ON_CALL_DUTIES = ("primary", "backup", "attending")
 """The physicians' values of ``storage.models.Duty`` (so the parser needs no database import)."""
 
@@ -129,9 +128,9 @@ def plan_add(
             label=label, protocol=protocol, cycle=cycle, starts_at=start, ward_code=ward_code
         )
     except TimeInputError as error:
-        return _fail(error.message, err)
+        return fail(error.message, err)
     except RefusedError as error:
-        return _fail(refusal(error), err)
+        return fail(refusal(error), err)
     lines = [texts.plan_created(created.already_existed, None)]
     if created.ended is not None:
         old = created.ended
@@ -168,12 +167,12 @@ def plan_event(
             label=label, kind=kind, ward_code=ward_code, reason=reason, at=at
         )
     except TimeInputError as error:
-        return _fail(error.message, err)
+        return fail(error.message, err)
     except RefusedError as error:
         if error.code is not PlanRefusal.NEW_CYCLE_NEEDED:
-            return _fail(refusal(error), err)
+            return fail(refusal(error), err)
         facts = error.facts
-        return _fail(
+        return fail(
             f"{new_cycle_held(**facts)} Start cycle {facts['next_cycle']} instead: neurocheck "
             f"plan add --ward {ward_code} --label '{facts['label']}' --protocol "
             f'{facts["protocol"]} --cycle {facts["next_cycle"]} --start "YYYY-MM-DD HH:MM"',
@@ -208,7 +207,7 @@ def plan_show(
     try:
         shown = service.show(label=label, ward_code=ward_code)
     except RefusedError as error:
-        return _fail(refusal(error), err)
+        return fail(refusal(error), err)
     text = (
         texts.no_plan(shown.label, shown.ward_code)
         if shown.plan is None
@@ -247,7 +246,7 @@ def duty_add(
             override=override,
         )
     except RefusedError as refused:
-        return _fail(refusal(refused), err)
+        return fail(refusal(refused), err)
     shift = added.shift
     what = "already planned" if added.already_existed else "planned"
     print(
@@ -277,7 +276,7 @@ def duty_list(
     try:
         shifts = service.shifts(ward_code)
     except RefusedError as refused:
-        return _fail(refusal(refused), err)
+        return fail(refusal(refused), err)
     out = out or sys.stdout
     if not shifts:
         print(f"no current or planned shifts on {ward_code.strip().upper()}", file=out)
@@ -301,7 +300,7 @@ def duty_list(
 
 
 def _cmd_plan_add(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: plan_add(
             settings,
             db,
@@ -315,7 +314,7 @@ def _cmd_plan_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan_event(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: plan_event(
             settings,
             db,
@@ -329,13 +328,13 @@ def _cmd_plan_event(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan_show(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: plan_show(settings, db, ward_code=args.ward, label=args.label)
     )
 
 
 def _cmd_duty_add(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: duty_add(
             settings,
             db,
@@ -350,7 +349,7 @@ def _cmd_duty_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_duty_list(args: argparse.Namespace) -> int:
-    return _with_db(lambda settings, db: duty_list(settings, db, ward_code=args.ward))
+    return with_db(lambda settings, db: duty_list(settings, db, ward_code=args.ward))
 
 
 def _plans(settings: Settings, db: Database, clock: Clock | None) -> PlanService:

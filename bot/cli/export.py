@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.cli_admin import _with_db
+from bot.cli.common import with_db
 from bot.clock import system_clock
 from bot.config import Settings
 
@@ -155,4 +155,4 @@ def _progress(err: TextIO) -> Callable[[int, int], None]:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    return _with_db(lambda settings, db: export(settings, db, args))
+    return with_db(lambda settings, db: export(settings, db, args))

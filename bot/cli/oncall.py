@@ -9,21 +9,17 @@ file twice is harmless. Like the other admin commands, a function callable from 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.cli_admin import _fail, _with_db
-from bot.cli_plans import TIME_HELP
+from bot.cli.common import TIME_HELP, with_db
+from bot.cli.imports import import_file
 from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.services.staff import Clock
     from storage.db import Database
-
-BAD_FILE = 2
-"""The exit status for a file that cannot be imported (1 is a refused command)."""
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,31 +52,21 @@ def oncall_import(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from bot.services.roster import RosterError, RosterService
-    from bot.telegram.words.duty import roster_lines
+    from bot.services.roster import Imported, RosterService
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read {path}: {error}", err)
-        return BAD_FILE
     service = RosterService(db, clock or system_clock, zone=settings.zone)
-    try:
-        result = service.import_csv(text, dry_run=dry_run)
-    except RosterError as error:
-        for line in roster_lines(error.errors):
-            print(line, file=err or sys.stderr)
-        print(f"neurocheck: {path}: nothing imported", file=err or sys.stderr)
-        return BAD_FILE
-    if result.dry_run:
-        summary = f"dry run: {result.added} would be added, {result.existing} already there"
-    else:
-        summary = f"{result.added} added, {result.existing} already there"
-    print(summary, file=out or sys.stdout)
-    return 0
+
+    def summary(result: Imported) -> str:
+        if result.dry_run:
+            return f"dry run: {result.added} would be added, {result.existing} already there"
+        return f"{result.added} added, {result.existing} already there"
+
+    return import_file(
+        path, lambda text: service.import_csv(text, dry_run=dry_run), summary, out=out, err=err
+    )
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: oncall_import(settings, db, path=args.file, dry_run=args.dry_run)
     )

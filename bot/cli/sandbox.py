@@ -14,6 +14,7 @@ import contextlib
 import errno
 import logging
 import signal
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -69,12 +70,31 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
             )
         if not db_path.parent.is_dir():
             raise SettingsError(f"there is no folder {db_path.parent} for {db_path.name}")
+    if args.port:
+        _refuse_a_port_in_use(args.port)  # before a database is made and a ward seeded
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="neurocheck-sandbox-") as scratch:
         path = db_path or Path(scratch) / "sandbox.db"
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_serve(path, args.port, kept=db_path is not None, settings=settings))
     return 0
+
+
+def _refuse_a_port_in_use(port: int) -> None:
+    """The refusal of a port that is taken, in a moment rather than after the sandbox has
+    started (the listening itself refuses it too, should the port be taken meanwhile)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise _cannot_listen(port, error) from error
+
+
+def _cannot_listen(port: int, error: OSError) -> SettingsError:
+    reason = "the port is in use" if error.errno == errno.EADDRINUSE else error.strerror
+    return SettingsError(
+        f"cannot listen on 127.0.0.1:{port}: {reason} (choose another with --port)"
+    )
 
 
 async def _serve(path: Path, port: int, *, kept: bool, settings: Settings) -> None:
@@ -89,10 +109,7 @@ async def _serve(path: Path, port: int, *, kept: bool, settings: Settings) -> No
         try:
             runner = await web.serve(sandbox, port)
         except OSError as error:
-            reason = "the port is in use" if error.errno == errno.EADDRINUSE else error.strerror
-            raise SettingsError(
-                f"cannot listen on 127.0.0.1:{port}: {reason} (choose another with --port)"
-            ) from error
+            raise _cannot_listen(port, error) from error
         try:
             url = f"http://127.0.0.1:{web.bound_port(runner)}/"
             where = "kept" if kept else "deleted at exit"

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.cli.grade import HELP_TEXT, run
 from bot.clinical import (
     RULESET_VERSION,
     CapdAnswer,
@@ -25,7 +26,6 @@ from bot.clinical import (
     Seizure,
     Tool,
 )
-from bot.grade_cli import HELP_TEXT, run
 
 TODAY = datetime.date(2025, 3, 10)
 

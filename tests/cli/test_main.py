@@ -1,4 +1,5 @@
-"""The ``neurocheck`` command as an operator runs it: the installed console script."""
+"""The ``neurocheck`` command as an operator runs it: in-process through the console script's
+entry point, and once as the installed script itself (and ``python -m bot``)."""
 
 from __future__ import annotations
 
@@ -10,24 +11,9 @@ from pathlib import Path
 
 import pytest
 
-NEUROCHECK = str(Path(sys.executable).with_name("neurocheck"))
-README = Path(__file__).resolve().parent.parent / "README.md"
+from tests.support.cli import NEUROCHECK, run_cli
 
-
-def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
-) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEUROCHECK_")}
-    return subprocess.run(  # noqa: S603
-        [NEUROCHECK, *args],
-        cwd=cwd,
-        env=clean | (env or {}),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_help_lists_every_command(tmp_path: Path) -> None:
@@ -119,3 +105,21 @@ def test_malformed_command_explains_usage(tmp_path: Path, argv: list[str]) -> No
     result = run_cli(*argv, cwd=tmp_path)
     assert result.returncode == 2
     assert "usage: neurocheck" in result.stderr
+
+
+@pytest.mark.parametrize("command", [[NEUROCHECK], [sys.executable, "-m", "bot"]])
+def test_the_installed_script_runs(tmp_path: Path, command: list[str]) -> None:
+    """The one smoke test of the real process: the console script and ``python -m bot``
+    reach the same entry point that the in-process tests call."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEUROCHECK_")}
+    result = subprocess.run(  # noqa: S603
+        [*command, "db", "current"],
+        cwd=tmp_path,
+        env=clean | {"NEUROCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("current: empty database; latest: ")

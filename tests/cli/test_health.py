@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot import cli_health
+from bot.cli import health as cli_health
 from bot.clinical import Urgency
 from bot.config import Settings
 from bot.services.escalations import EscalationRunner
 from bot.services.outbox import Outbox
 from storage.db import Database
 from storage.models import CheckStatus, Escalation, ScheduledCheck
-from tests.e2e.conftest import FakeClock
 from tests.services.test_escalations import T0, make_team, open_alert
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
+from tests.support.clock import FakeClock
 
 
 def health(db: Database, clock: FakeClock, grace_minutes: int = 5) -> tuple[int, list[str]]:

@@ -12,19 +12,18 @@ import argparse
 import asyncio
 import dataclasses
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from bot.cli.common import ROLES, fail, with_db
 from bot.clinical.protocols import CadenceSettings
 from bot.clock import system_clock
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError
 
 if TYPE_CHECKING:
     from bot.services.staff import Clock
     from storage.db import Database
 
-ROLES = ("nurse", "charge_nurse", "physician", "admin")
-"""The values of ``storage.models.Role`` (kept here so the parser needs no database import)."""
 GETME_TIMEOUT_SECONDS = 10.0
 
 
@@ -110,7 +109,7 @@ def ward_add(
     try:
         ward = WardService(db, clock or system_clock).add(code, name)
     except RefusedError as error:
-        return _fail(refusal(error), err)
+        return fail(refusal(error), err)
     print(f"ward {ward.code} ({ward.name}) added", file=out or sys.stdout)
     return 0
 
@@ -153,7 +152,7 @@ def invite(
     try:
         created = service.create_invite(role=Role(role), ward_code=ward_code, hours=hours)
     except RefusedError as error:
-        return _fail(f"{refusal(error)}; the wards are listed by 'neurocheck ward list'", err)
+        return fail(f"{refusal(error)}; the wards are listed by 'neurocheck ward list'", err)
     until = f"{local_time(created.expires_at, settings.zone)} ({settings.timezone})"
     print(
         f"Invite as {role.replace('_', ' ')} on ward {created.ward_code} "
@@ -234,7 +233,7 @@ def patient_add(
             risk_flags=flags,
         )
     except RefusedError as error:
-        return _fail(refusal(error), err)
+        return fail(refusal(error), err)
     print(f"{admitted_text(view)}\n(patient id {view.id})", file=out or sys.stdout)
     return 0
 
@@ -262,7 +261,7 @@ def patient_list(
     try:
         patients = service.list_active(ward_code)
     except RefusedError as error:
-        return _fail(refusal(error), err)
+        return fail(refusal(error), err)
     lines = patient_blocks(patients, settings.zone) or ["no active patients"]
     print("\n".join(lines), file=out or sys.stdout)
     return 0
@@ -272,11 +271,11 @@ def patient_list(
 
 
 def _cmd_ward_add(args: argparse.Namespace) -> int:
-    return _with_db(lambda _settings, db: ward_add(db, args.code, " ".join(args.name)))
+    return with_db(lambda _settings, db: ward_add(db, args.code, " ".join(args.name)))
 
 
 def _cmd_ward_settings(args: argparse.Namespace) -> int:
-    return _with_db(lambda _settings, db: ward_settings(db, args.code, args.changes))
+    return with_db(lambda _settings, db: ward_settings(db, args.code, args.changes))
 
 
 def ward_settings(
@@ -303,11 +302,11 @@ def ward_settings(
 
 
 def _cmd_ward_list(_args: argparse.Namespace) -> int:
-    return _with_db(lambda _settings, db: ward_list(db))
+    return with_db(lambda _settings, db: ward_list(db))
 
 
 def _cmd_invite(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: invite(
             settings, db, role=args.role, ward_code=args.ward, hours=args.hours
         )
@@ -315,7 +314,7 @@ def _cmd_invite(args: argparse.Namespace) -> int:
 
 
 def _cmd_patient_add(args: argparse.Namespace) -> int:
-    return _with_db(
+    return with_db(
         lambda settings, db: patient_add(
             settings,
             db,
@@ -329,29 +328,7 @@ def _cmd_patient_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_patient_list(args: argparse.Namespace) -> int:
-    return _with_db(lambda settings, db: patient_list(settings, db, ward_code=args.ward))
-
-
-def _with_db(command: Callable[[Settings, Database], int]) -> int:
-    """Open the configured database, refusing an outdated schema (no silent migration)."""
-    from storage import migrate
-    from storage.db import Database
-
-    settings = load_settings()
-    db = Database(settings.database_url)
-    try:
-        if not migrate.is_up_to_date(db.engine):
-            raise SettingsError(
-                "the database schema is not up to date: run 'neurocheck db upgrade' first"
-            )
-        return command(settings, db)
-    finally:
-        db.dispose()
-
-
-def _fail(message: str, err: TextIO | None = None) -> int:
-    print(f"neurocheck: {message}", file=err or sys.stderr)
-    return 1
+    return with_db(lambda settings, db: patient_list(settings, db, ward_code=args.ward))
 
 
 def _cadence_names() -> list[str]:

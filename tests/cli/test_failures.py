@@ -1,7 +1,7 @@
 """What the operator sees when the database or the Bot API cannot be used, and what the log
 holds: one line naming the setting and the cause (exit 2), never a traceback or the token.
 
-Each failure goes through the console script's entry point (``bot.cli.main``) in-process;
+Each failure goes through the console script's entry point (``bot.cli.main.main``) in-process;
 the log test runs the real ``neurocheck run`` process against the fake Bot API server.
 """
 
@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from bot.logs import REDACTED, RedactSecrets
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
+from tests.conftest import Backend
 from tests.support.cli import Ran, run_main
 
 TOKEN = "123456:AAsecret-test-token_0123456789abcdef"
@@ -76,10 +77,11 @@ async def test_an_unreachable_database(cli: Cli, argv: tuple[str, ...], tg_url: 
 
 
 @pytest.mark.parametrize("argv", COMMANDS[:3], ids=lambda a: " ".join(a[:2]))
-def test_a_missing_database(cli: Cli, argv: tuple[str, ...], scratch_url: str) -> None:
-    if scratch_url.startswith("sqlite"):
+def test_a_missing_database(cli: Cli, argv: tuple[str, ...], db_backend: Backend) -> None:
+    if not db_backend.postgres:
         pytest.skip("a missing SQLite file is created; see the missing-folder test")
-    missing = scratch_url.rsplit("/", 1)[0] + "/no_such_database_here"
+    # The server of the run's own database (no scratch database to create and drop).
+    missing = db_backend.url.rsplit("/", 1)[0] + "/no_such_database_here"
     one_line(
         cli(*argv, NEUROCHECK_DATABASE_URL=missing),
         "NEUROCHECK_DATABASE_URL",

@@ -28,15 +28,32 @@ Choices where the contract is silent (each the stricter, safer reading):
 
 from __future__ import annotations
 
+import argparse
 import datetime
-import enum
 import json
-import math
-import re
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final, NoReturn, TextIO, TypeVar
+from typing import Final, TextIO
 
+from bot.cli.grade_json import (
+    E,
+    InputError,
+    fail,
+    json_type,
+    key_path,
+    load,
+    read_boolean,
+    read_date,
+    read_enum,
+    read_enum_list,
+    read_enum_set,
+    read_integer,
+    read_number,
+    read_object,
+    shown,
+    values,
+)
 from bot.clinical import (
     RULESET_VERSION,
     Assessment,
@@ -89,21 +106,6 @@ TOP_KEYS: Final = (
     "attributed_elsewhere",
     "crs",
 )
-
-_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_PLAIN_KEY: Final = re.compile(r"[A-Za-z0-9_]{1,40}")
-_MAX_SHOWN_VALUE: Final = 40
-
-E = TypeVar("E", bound=enum.StrEnum)
-
-
-def _quoted(values: Sequence[str]) -> str:
-    return ", ".join(f'"{value}"' for value in values)
-
-
-def _values(kind: type[enum.StrEnum]) -> str:
-    return _quoted([member.value for member in kind])
-
 
 HELP_TEXT: Final = """\
 Grade assessments without Telegram: read JSON on standard input, write the grades as JSON
@@ -162,148 +164,6 @@ Example:
 """
 
 
-class InputError(Exception):
-    """Invalid input: `field` is the JSON path of the offending value ("" for the whole input)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
-        self.field = field
-        self.message = message
-
-
-def _fail(field: str, message: str) -> NoReturn:
-    raise InputError(field, message)
-
-
-def _key_name(key: str) -> str:
-    """The key as written, or JSON-quoted when odd (a newline must not split the error line)."""
-    return key if _PLAIN_KEY.fullmatch(key) else json.dumps(key)
-
-
-def _key_path(prefix: str, key: str) -> str:
-    return f"{prefix}.{_key_name(key)}" if prefix else _key_name(key)
-
-
-def _shown(value: object) -> str:
-    """A short, single-line, ASCII rendering of a bad value for the error message."""
-    text = json.dumps(value)
-    return text if len(text) <= _MAX_SHOWN_VALUE else text[: _MAX_SHOWN_VALUE - 3] + "..."
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-# --- reading JSON -----------------------------------------------------------------------
-
-
-def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            _fail("", f"duplicate key {json.dumps(key)} in an object")
-        result[key] = value
-    return result
-
-
-def _no_constants(name: str) -> NoReturn:
-    _fail("", f"{name} is not allowed; numbers must be finite")
-
-
-def _load(text: str) -> object:
-    if not text.strip():
-        _fail("", "empty; expected one JSON object or an array of objects")
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
-    except json.JSONDecodeError as error:
-        _fail("", f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
-    except RecursionError:
-        _fail("", "not valid JSON: nested too deeply")
-
-
-# --- typed field readers ----------------------------------------------------------------
-
-
-def _object(value: object, field: str, allowed: Sequence[str]) -> dict[str, object]:
-    if not isinstance(value, dict):
-        _fail(field, f"expected an object, got {_json_type(value)} {_shown(value)}")
-    for key in value:
-        if key not in allowed:
-            _fail(_key_path(field, key), f"unknown key; allowed keys: {_quoted(allowed)}")
-    return value
-
-
-def _enum(value: object, field: str, kind: type[E]) -> E:
-    if isinstance(value, str):
-        try:
-            return kind(value)
-        except ValueError:
-            pass
-    _fail(field, f"got {_shown(value)}; allowed values: {_values(kind)}")
-
-
-def _list(value: object, field: str, what: str) -> list[object]:
-    if not isinstance(value, list):
-        _fail(field, f"expected a list of {what}, got {_json_type(value)} {_shown(value)}")
-    return value
-
-
-def _enum_set(value: object, field: str, kind: type[E]) -> frozenset[E]:
-    items = _list(value, field, f"zero or more of {_values(kind)}")
-    return frozenset(_enum(item, f"{field}[{index}]", kind) for index, item in enumerate(items))
-
-
-def _enum_list(value: object, field: str, kind: type[E], count: int) -> tuple[E, ...]:
-    what = f"exactly {count} values, each one of {_values(kind)}"
-    items = _list(value, field, what)
-    if len(items) != count:
-        noun = "item" if len(items) == 1 else "items"
-        _fail(field, f"got {len(items)} {noun}; expected a list of {what}")
-    return tuple(_enum(item, f"{field}[{index}]", kind) for index, item in enumerate(items))
-
-
-def _date(value: object, field: str) -> datetime.date:
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    _fail(field, f"got {_shown(value)}; expected a date written YYYY-MM-DD")
-
-
-def _integer(value: object, field: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        _fail(field, f"got {_shown(value)}; expected an integer {low}-{high}")
-    return value
-
-
-def _number(value: object, field: str, low: float, high: float) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or not low <= value <= high
-    ):
-        _fail(field, f"got {_shown(value)}; expected a number {low:g}-{high:g}")
-    return float(value)
-
-
-def _boolean(value: object, field: str) -> bool:
-    if not isinstance(value, bool):
-        _fail(field, f"got {_shown(value)}; expected true or false")
-    return value
-
-
 # --- the assessment ---------------------------------------------------------------------
 
 
@@ -317,45 +177,45 @@ def _age(fields: dict[str, object], prefix: str, today: datetime.date) -> int:
     """Age on the assessment day: from date_of_birth when given, else age_years."""
     assessed_on = today
     if "assessed_on" in fields:
-        assessed_on = _date(fields["assessed_on"], _key_path(prefix, "assessed_on"))
+        assessed_on = read_date(fields["assessed_on"], key_path(prefix, "assessed_on"))
     stated = None
     if "age_years" in fields:
-        stated = _integer(
-            fields["age_years"], _key_path(prefix, "age_years"), MIN_AGE_YEARS, MAX_AGE_YEARS
+        stated = read_integer(
+            fields["age_years"], key_path(prefix, "age_years"), MIN_AGE_YEARS, MAX_AGE_YEARS
         )
     if "date_of_birth" not in fields:
         if stated is None:
-            _fail(_key_path(prefix, "age_years"), "required unless date_of_birth is given")
+            fail(key_path(prefix, "age_years"), "required unless date_of_birth is given")
         return stated
-    dob_field = _key_path(prefix, "date_of_birth")
-    date_of_birth = _date(fields["date_of_birth"], dob_field)
+    dob_field = key_path(prefix, "date_of_birth")
+    date_of_birth = read_date(fields["date_of_birth"], dob_field)
     if date_of_birth > assessed_on:
-        _fail(dob_field, f"{date_of_birth} is after the assessment date {assessed_on}")
+        fail(dob_field, f"{date_of_birth} is after the assessment date {assessed_on}")
     computed = age_on(date_of_birth, assessed_on)
     if computed > MAX_AGE_YEARS:
-        _fail(dob_field, f"gives age {computed}; expected {MIN_AGE_YEARS}-{MAX_AGE_YEARS}")
+        fail(dob_field, f"gives age {computed}; expected {MIN_AGE_YEARS}-{MAX_AGE_YEARS}")
     if stated is not None and stated != computed:
-        _fail(
-            _key_path(prefix, "age_years"),
+        fail(
+            key_path(prefix, "age_years"),
             f"{stated} does not match date_of_birth (age {computed} on {assessed_on})",
         )
     return computed
 
 
 def _ice(value: object, field: str) -> IceAnswers:
-    fields = _object(value, field, ICE_KEYS)
+    fields = read_object(value, field, ICE_KEYS)
 
     def present(key: str) -> object:
         if key not in fields:
-            _fail(_key_path(field, key), "missing; every ICE item is required")
+            fail(key_path(field, key), "missing; every ICE item is required")
         return fields[key]
 
     def item(key: str) -> ItemAnswer:
-        return _enum(present(key), _key_path(field, key), ItemAnswer)
+        return read_enum(present(key), key_path(field, key), ItemAnswer)
 
     year, month, city, hospital = item("year"), item("month"), item("city"), item("hospital")
-    first, second, third = _enum_list(
-        present("naming"), _key_path(field, "naming"), ItemAnswer, NAMING_ITEMS
+    first, second, third = read_enum_list(
+        present("naming"), key_path(field, "naming"), ItemAnswer, NAMING_ITEMS
     )
     return IceAnswers(
         year=year,
@@ -373,38 +233,40 @@ def _capd(value: object, field: str) -> CapdAnswers:
     if value == CAPD_NOT_ASSESSABLE:
         return CapdAnswers.not_assessable()
     if not isinstance(value, list):
-        _fail(
+        fail(
             field,
-            f"got {_shown(value)}; expected a list of exactly {CAPD_QUESTIONS} answers, "
-            f'each one of {_values(CapdAnswer)}, or "{CAPD_NOT_ASSESSABLE}"',
+            f"got {shown(value)}; expected a list of exactly {CAPD_QUESTIONS} answers, "
+            f'each one of {values(CapdAnswer)}, or "{CAPD_NOT_ASSESSABLE}"',
         )
-    return CapdAnswers(items=_enum_list(value, field, CapdAnswer, CAPD_QUESTIONS))
+    return CapdAnswers(items=read_enum_list(value, field, CapdAnswer, CAPD_QUESTIONS))
 
 
 def _crs(value: object, field: str) -> CrsInput:
-    fields = _object(value, field, CRS_KEYS)
-    temperature_field = _key_path(field, "temperature_c")
+    fields = read_object(value, field, CRS_KEYS)
+    temperature_field = key_path(field, "temperature_c")
     if "temperature_c" not in fields:
-        _fail(temperature_field, "missing; a CRS grade needs the temperature in Celsius")
+        fail(temperature_field, "missing; a CRS grade needs the temperature in Celsius")
     return CrsInput(
-        temperature_c=_number(
+        temperature_c=read_number(
             fields["temperature_c"], temperature_field, MIN_TEMPERATURE_C, MAX_TEMPERATURE_C
         ),
-        fever_treated=_boolean(
-            fields.get("fever_treated", False), _key_path(field, "fever_treated")
+        fever_treated=read_boolean(
+            fields.get("fever_treated", False), key_path(field, "fever_treated")
         ),
-        hypotension=_enum(
+        hypotension=read_enum(
             fields.get("hypotension", Hypotension.NONE.value),
-            _key_path(field, "hypotension"),
+            key_path(field, "hypotension"),
             Hypotension,
         ),
-        oxygen=_enum(fields.get("oxygen", Oxygen.NONE.value), _key_path(field, "oxygen"), Oxygen),
+        oxygen=read_enum(
+            fields.get("oxygen", Oxygen.NONE.value), key_path(field, "oxygen"), Oxygen
+        ),
     )
 
 
 def _tool(fields: dict[str, object], prefix: str, age_years: int) -> Tool:
     if "tool" in fields:
-        return _enum(fields["tool"], _key_path(prefix, "tool"), Tool)
+        return read_enum(fields["tool"], key_path(prefix, "tool"), Tool)
     return tool_for_age(age_years)
 
 
@@ -412,37 +274,37 @@ def _cognitive_answers(
     fields: dict[str, object], prefix: str, tool: Tool, consciousness: Consciousness
 ) -> tuple[IceAnswers | None, CapdAnswers | None]:
     """The ICE or CAPD answers the grade needs: both are validated, at most one is used."""
-    ice = _ice(fields["ice"], _key_path(prefix, "ice")) if "ice" in fields else None
-    capd = _capd(fields["capd"], _key_path(prefix, "capd")) if "capd" in fields else None
+    ice = _ice(fields["ice"], key_path(prefix, "ice")) if "ice" in fields else None
+    capd = _capd(fields["capd"], key_path(prefix, "capd")) if "capd" in fields else None
     if consciousness is Consciousness.UNAROUSABLE:
         return None, None
     needed, unused = ("ice", "capd") if tool is Tool.ICE else ("capd", "ice")
     if unused in fields:
-        _fail(
-            _key_path(prefix, unused),
+        fail(
+            key_path(prefix, unused),
             f'not used when the tool is "{tool}"; remove it or set "tool" to "{unused}"',
         )
     if needed not in fields:
-        _fail(
-            _key_path(prefix, needed),
+        fail(
+            key_path(prefix, needed),
             f'required when the tool is "{tool}" and consciousness is not "unarousable"',
         )
     return (ice, None) if tool is Tool.ICE else (None, capd)
 
 
 def _request(value: object, prefix: str, today: datetime.date) -> _Request:
-    fields = _object(value, prefix, TOP_KEYS)
+    fields = read_object(value, prefix, TOP_KEYS)
     tool = _tool(fields, prefix, _age(fields, prefix, today))
 
     def read(key: str, kind: type[E], default: E) -> E:
-        return _enum(fields.get(key, default.value), _key_path(prefix, key), kind)
+        return read_enum(fields.get(key, default.value), key_path(prefix, key), kind)
 
     def read_set(key: str, kind: type[E]) -> frozenset[E]:
-        return _enum_set(fields.get(key, []), _key_path(prefix, key), kind)
+        return read_enum_set(fields.get(key, []), key_path(prefix, key), kind)
 
     consciousness = read("consciousness", Consciousness, Consciousness.ALERT)
     ice, capd = _cognitive_answers(fields, prefix, tool, consciousness)
-    crs = _crs(fields["crs"], _key_path(prefix, "crs")) if "crs" in fields else None
+    crs = _crs(fields["crs"], key_path(prefix, "crs")) if "crs" in fields else None
     assessment = Assessment(
         tool=tool,
         consciousness=consciousness,
@@ -494,7 +356,7 @@ def _read(stdin: TextIO) -> str:
     try:
         return stdin.read()
     except UnicodeDecodeError:
-        _fail("", "not valid UTF-8 text")
+        fail("", "not valid UTF-8 text")
 
 
 def run(stdin: TextIO, stdout: TextIO, stderr: TextIO, *, today: datetime.date) -> int:
@@ -503,9 +365,9 @@ def run(stdin: TextIO, stdout: TextIO, stderr: TextIO, *, today: datetime.date) 
     Everything is validated before anything is written, so invalid input leaves stdout empty.
     """
     try:
-        document = _load(_read(stdin))
+        document = load(_read(stdin))
         if not isinstance(document, dict | list):
-            _fail("", f"expected a JSON object or an array of objects, got {_json_type(document)}")
+            fail("", f"expected a JSON object or an array of objects, got {json_type(document)}")
         outputs = [_grade_one(request) for request in _requests(document, today)]
     except InputError as error:
         stderr.write(f"neurocheck grade: invalid input: {error}\n")
@@ -513,3 +375,17 @@ def run(stdin: TextIO, stdout: TextIO, stderr: TextIO, *, today: datetime.date) 
     payload: object = outputs if isinstance(document, list) else outputs[0]
     stdout.write(json.dumps(payload) + "\n")
     return EXIT_OK
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    grade = sub.add_parser(
+        "grade",
+        help="grade assessments given as JSON on standard input",
+        description=HELP_TEXT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    grade.set_defaults(func=_cmd_grade)
+
+
+def _cmd_grade(_args: argparse.Namespace) -> int:
+    return run(sys.stdin, sys.stdout, sys.stderr, today=datetime.date.today())  # noqa: DTZ011

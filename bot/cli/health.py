@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from bot.cli_admin import _with_db
+from bot.cli.common import with_db
 from bot.clock import system_clock
 from bot.config import Settings
 
@@ -86,7 +86,7 @@ def verdict(
 
 def _cmd_health(args: argparse.Namespace) -> int:
     try:
-        return _with_db(lambda settings, db: health(settings, db, grace_minutes=args.grace))
+        return with_db(lambda settings, db: health(settings, db, grace_minutes=args.grace))
     except sa.exc.SQLAlchemyError as error:
         reason = str(error).splitlines()[0]
         print(f"neurocheck: cannot read the database: {reason}", file=sys.stderr)

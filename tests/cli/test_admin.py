@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot import cli_admin
+from bot.cli.common import ROLES
 from bot.clock import system_clock
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import Invite, Patient, Role
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
 
 TOKEN = "123456:CLI-test-token"
 CODE = re.compile(r"^Code: ([A-Za-z0-9_-]+)$", re.MULTILINE)
@@ -49,7 +49,7 @@ def stored_invite(db: Database, code: str) -> Invite:
 
 
 def test_roles_match_the_model() -> None:
-    assert tuple(role.value for role in Role) == cli_admin.ROLES
+    assert tuple(role.value for role in Role) == ROLES
 
 
 def test_ward_add_and_list(tmp_path: Path, env: dict[str, str]) -> None:

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from bot import cli_oncall
+from bot.cli import oncall as cli_oncall
 from bot.config import Settings
 from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, Role
-from tests.e2e.conftest import FakeClock
 from tests.support import factories
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
+from tests.support.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DOC_A, DOC_B, NURSE = 701, 702, 501

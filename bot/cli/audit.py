@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from bot.cli_admin import _with_db
+from bot.cli.common import with_db
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -55,4 +55,4 @@ def _before(rows: int) -> str:
 
 
 def _cmd_verify(_args: argparse.Namespace) -> int:
-    return _with_db(verify)
+    return with_db(verify)

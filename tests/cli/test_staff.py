@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot import cli
+from bot.cli import main as cli
 from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, Role, Staff
 from tests.support import factories
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
 
 
 @pytest.fixture
