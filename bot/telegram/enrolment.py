@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.services.enrolment import EnrolmentService, InviteView, parse_role
 from bot.services.errors import RefusedError
 from bot.services.staff import StaffService
-from bot.telegram import texts
+from bot.telegram import i18n, texts
 from bot.telegram.access import Access
 from bot.telegram.patients import local_time
 from bot.telegram.words import refusal
@@ -68,6 +68,7 @@ class EnrolmentHandlers:
                 telegram_user_id=user.id,
                 chat_id=chat.id,
                 display_name=name,
+                language=i18n.language_of(user.language_code),
             )
         except RefusedError as refused:
             await message.reply_text(refusal(refused))

@@ -23,6 +23,7 @@ from bot.telegram.prompts import Action
 from storage.models import Role
 
 DEFAULT: Final = ("start", "help")
+ENROLLED: Final = (*DEFAULT, "language")
 _CLINICAL: Final = (
     "check",
     "cancel",
@@ -35,11 +36,11 @@ _CLINICAL: Final = (
 )
 _NURSING: Final = (*_CLINICAL, "plan", "onduty", "offduty", "duty", "alerts", "oncall")
 ROLE_COMMANDS: Final[Mapping[Role, tuple[str, ...]]] = {
-    Role.NURSE: (*DEFAULT, *_NURSING),
-    Role.CHARGE_NURSE: (*DEFAULT, *_NURSING),
-    Role.PHYSICIAN: (*DEFAULT, *_CLINICAL, "plan", "duty", "alerts", "oncall"),
+    Role.NURSE: (*ENROLLED, *_NURSING),
+    Role.CHARGE_NURSE: (*ENROLLED, *_NURSING),
+    Role.PHYSICIAN: (*ENROLLED, *_CLINICAL, "plan", "duty", "alerts", "oncall"),
     Role.ADMIN: (
-        *DEFAULT,
+        *ENROLLED,
         "patients",
         "history",
         "timeline",

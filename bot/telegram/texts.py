@@ -30,6 +30,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "oncall",
         N_("Who is on call; physicians: /oncall primary|backup|attending <hours> [override]"),
     ),
+    ("language", N_("Choose the language I write to you in: English or 简体中文")),
     ("export", N_("Ward admins: export a period as a file: /export FROM TO [csv|fhir|summary]")),
 )
 
