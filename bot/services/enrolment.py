@@ -92,6 +92,7 @@ class EnrolmentView:
     ward_added: bool
     previous_role: Role | None
     reactivated: bool
+    language: str | None = None
 
 
 def _unusable(invite: Invite | None, now: dt.datetime) -> str | None:
@@ -308,6 +309,7 @@ class EnrolmentService:
                 ward_codes=tuple(w.code for w in wards),
                 new_account=new_account,
                 ward_added=ward_added,
+                language=account.language,
                 previous_role=previous_role,
                 reactivated=reactivated,
             )

@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.services.enrolment import EnrolmentService, InviteView, parse_role
 from bot.services.errors import RefusedError
 from bot.services.staff import StaffService
-from bot.telegram import i18n, texts
+from bot.telegram import i18n, texts, welcome
 from bot.telegram.access import Access
 from bot.telegram.patients import local_time
 from bot.telegram.words import refusal
@@ -74,7 +74,7 @@ class EnrolmentHandlers:
             await message.reply_text(refusal(refused))
             return
         await message.reply_text(
-            texts.enrolled(
+            welcome.enrolled(
                 display_name=view.display_name,
                 role=view.role,
                 ward_code=view.ward_code,
@@ -83,6 +83,7 @@ class EnrolmentHandlers:
                 new_account=view.new_account,
                 ward_added=view.ward_added,
                 previous_role=view.previous_role,
+                language=view.language or i18n.ENGLISH,
             )
         )
 

@@ -25,7 +25,7 @@ ASK: Final = N_("Which language should I use with you?")
 CHOSEN: Final = N_("From now on I write to you in English.")
 
 
-def language_of(staff: StaffView) -> str:
+def spoken_by(staff: StaffView) -> str:
     """The language to speak to ``staff``: theirs, English when they have none."""
     return staff.language if staff.language in i18n.LANGUAGES else i18n.ENGLISH
 
@@ -58,7 +58,7 @@ class LanguageHandlers:
         message = update.effective_message
         if staff is None or message is None:
             return
-        text = i18n.gettext(language_of(staff), ASK)
+        text = i18n.gettext(spoken_by(staff), ASK)
         await message.reply_text(text, reply_markup=keyboard(staff.id))
 
     async def press(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
