@@ -26,7 +26,7 @@ from bot.telegram.check_labels import (
     SEIZURE_LABELS,
     URGENCY_ADVICE,
 )
-from bot.telegram.i18n import ENGLISH, gettext
+from bot.telegram.i18n import ENGLISH, N_, gettext
 
 
 def summary_text(view: CheckView, zone: ZoneInfo, language: str = ENGLISH) -> str:
@@ -37,17 +37,19 @@ def summary_text(view: CheckView, zone: ZoneInfo, language: str = ENGLISH) -> st
         return gettext(language, template).format(**facts)
 
     seizure = gettext(language, SEIZURE_LABELS[Seizure(answers.get("seizure", "none"))])
-    lines = [line("Consciousness: {state}", state=_consciousness(answers, language))]
+    lines = [line(N_("Consciousness: {state}"), state=_consciousness(answers, language))]
     if view.grade is not None:
         lines.append(_cognitive(view, view.grade, language))
-    lines.append(line("Seizure: {seizure}", seizure=seizure.lower()))
-    lines.append(line("Motor: {findings}", findings=_findings(answers, check_flow.MOTOR, language)))
+    lines.append(line(N_("Seizure: {seizure}"), seizure=seizure.lower()))
     lines.append(
-        line("ICP / imaging: {findings}", findings=_findings(answers, check_flow.ICP, language))
+        line(N_("Motor: {findings}"), findings=_findings(answers, check_flow.MOTOR, language))
+    )
+    lines.append(
+        line(N_("ICP / imaging: {findings}"), findings=_findings(answers, check_flow.ICP, language))
     )
     lines += crs_views.summary_lines(answers, view.crs, language)
     if view.note:
-        lines.append(line("Note: {note}", note=view.note))
+        lines.append(line(N_("Note: {note}"), note=view.note))
     if view.has_photo:
         lines.append(gettext(language, "Handwriting photo: attached"))
     if view.grade is not None:
@@ -96,7 +98,7 @@ def _cognitive(view: CheckView, grade: IcansResult, language: str) -> str:
             score = gettext(language, "not assessable")
         else:
             score = f"{grade.capd_score}/32"
-        return f"CAPD: {score}"
+        return gettext(language, "CAPD: {score}").format(score=score)
     if view.answers.get("consciousness") == Consciousness.UNAROUSABLE:
         return gettext(language, "ICE: 0/10 (unarousable, not performed)")
     ice: Mapping[str, str] = view.answers.get("ice", {})
@@ -112,7 +114,8 @@ def _cognitive(view: CheckView, grade: IcansResult, language: str) -> str:
             for i in check_flow.TASK_ITEMS
         ),
     ]
-    return f"ICE: {score} ({gettext(language, ', ').join(parts)})"
+    parts_said = gettext(language, ", ").join(parts)
+    return gettext(language, "ICE: {score} ({parts})").format(score=score, parts=parts_said)
 
 
 def _points(ice: Mapping[str, str], items: Sequence[IceItem]) -> str:

@@ -82,35 +82,37 @@ def enrolled(
     named = role_name(role, language)
     if new_account:
         return say(
-            "Welcome, {name}. You are enrolled as {role} on ward {ward} ({ward_name}).\n\n"
-            "You will see your ward's patients with /patients. {duties} "
-            "/help lists the commands.",
+            N_(
+                "Welcome, {name}. You are enrolled as {role} on ward {ward} ({ward_name}).\n\n"
+                "You will see your ward's patients with /patients. {duties} "
+                "/help lists the commands."
+            ),
             name=display_name,
             role=named,
             ward=ward_code,
             ward_name=ward_name,
             duties=duties(role, language),
         )
-    lines = [say("{name}, your invite is redeemed.", name=display_name)]
+    lines = [say(N_("{name}, your invite is redeemed."), name=display_name)]
     if ward_added:
         lines.append(
             say(
-                "You are now also on ward {ward} ({ward_name}).",
+                N_("You are now also on ward {ward} ({ward_name})."),
                 ward=ward_code,
                 ward_name=ward_name,
             )
         )
     if previous_role is not None:
         was = role_name(previous_role, language)
-        lines.append(say("Your role is now {role} (was {was}).", role=named, was=was))
+        lines.append(say(N_("Your role is now {role} (was {was})."), role=named, was=was))
     if not ward_added and previous_role is None:
         lines.append(
             say(
-                "You already were {role} on ward {ward}; nothing changed.",
+                N_("You already were {role} on ward {ward}; nothing changed."),
                 role=named,
                 ward=ward_code,
             )
         )
     wards = gettext(language, ", ").join(ward_codes)
-    lines.append(say("Role: {role}. Wards: {wards}.", role=named, wards=wards))
+    lines.append(say(N_("Role: {role}. Wards: {wards}."), role=named, wards=wards))
     return "\n".join(lines)
