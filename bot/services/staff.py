@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.clock import Clock as Clock  # the one Clock; re-exported for older imports (issue 12)
-from bot.services import refusals
+from bot.services import menus, refusals
 from storage.db import Database
 from storage.models import Role
 from storage.repositories import audit
@@ -84,9 +84,11 @@ class StaffService:
             if staff is None or staff.language == language:
                 return False
             previous, staff.language = staff.language, language
+            now = self._clock()
+            menus.queue(session, staff, now)  # the menu follows the language
             audit.record(
                 session,
-                at=self._clock(),
+                at=now,
                 action="staff.language",
                 actor_staff_id=staff_id,
                 entity="staff",

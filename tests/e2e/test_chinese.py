@@ -132,8 +132,18 @@ async def test_a_check_in_chinese_an_alert_in_english_the_acknowledgement_in_chi
     assert "等待确认" not in (acknowledged.text or "")
 
 
+def chat_menu(tg: FakeTelegram) -> dict[str, str]:
+    """The nurse's menu as an app in a language without its own variant shows it."""
+    listed = tg.commands_for({"type": "chat", "chat_id": NURSE})
+    return {c["command"]: c["description"] for c in listed}
+
+
 async def test_language_switches_back_and_forth(
-    tg: FakeTelegram, db: Database, clock: FakeClock, ward: tuple[int, int]
+    tg: FakeTelegram,
+    db: Database,
+    clock: FakeClock,
+    neurocheck: Neurocheck,
+    ward: tuple[int, int],
 ) -> None:
     nurse = await enrol_in_chinese(tg, db, clock)
     await nurse.send("/language")
@@ -142,6 +152,8 @@ async def test_language_switches_back_and_forth(
     assert asked.button_texts() == [["English", "简体中文"]]
     await nurse.press(asked, "English")
     assert (await nurse.wait_edit(asked)).text == "From now on I write to you in English."
+    await neurocheck.tick()
+    assert chat_menu(tg)["check"] == "Start a neuro check: /check <patient>"
     await nurse.send("/check")
     await nurse.send("/check Bed 4")
     messages = [await nurse.next_message() for _ in range(2)]
@@ -152,6 +164,8 @@ async def test_language_switches_back_and_forth(
     assert asked.text == "Which language should I use with you?"
     await nurse.press(asked, "简体中文")
     assert (await nurse.wait_edit(asked)).text == "从现在起，我将用简体中文与您交流。"
+    await neurocheck.tick()
+    assert chat_menu(tg)["check"] == "开始神经系统评估：/check <患者>", "the menu follows"
     await nurse.send("/cancel")
     confirm = await nurse.next_message()
     assert "取消本次评估？" in (confirm.text or "")
