@@ -11,7 +11,7 @@ import pytest
 
 from bot.clinical import Tool, check_flow
 from bot.services.check_results import CheckNotice, CheckView, Notice
-from bot.telegram import check_views, prompts
+from bot.telegram import abandoned, check_views, prompts
 from bot.telegram.i18n import CHINESE, ENGLISH
 from bot.telegram.words import checks as check_words
 from storage.models import AssessmentStatus
@@ -114,3 +114,10 @@ def test_each_prompt_of_the_ladder_in_chinese(level: int, chinese: str) -> None:
     text, markup = prompts.render_prompt(payload, ZONE, CHINESE)
     assert text == chinese
     assert markup.inline_keyboard[0][0].text == "开始评估"
+
+
+def test_a_check_closed_for_silence_is_told_in_chinese() -> None:
+    assert abandoned.notice_text("床5", 30, CHINESE) == (
+        "床5 的评估已 30 分钟无人作答，已关闭，未记录任何内容。可用 /check 床5 重新开始。"
+    )
+    assert abandoned.notice_text("Bed 4", 30).startswith("The check on Bed 4 had no answer")
