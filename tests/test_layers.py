@@ -44,10 +44,7 @@ MAX_LINES = 400
 LARGE: set[str] = set()
 
 # Service modules that still word things for people (issue 12); this list only shrinks.
-WORDY = {
-    "bot.services.labs",
-    "bot.services.localtime",
-}
+WORDY: set[str] = set()
 
 # Words that are part of a file format rather than said to a person: the export's data
 # dictionary and FHIR display names are English by design, like the command line's output.

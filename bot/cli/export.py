@@ -63,11 +63,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def _day(text: str) -> dt.date:
     from bot.services.localtime import TimeInputError, parse_day
+    from bot.telegram.words import refusal
 
     try:
         return parse_day(text)
     except TimeInputError as error:
-        raise argparse.ArgumentTypeError(error.message) from None
+        raise argparse.ArgumentTypeError(refusal(error)) from None
 
 
 def _target(args: argparse.Namespace) -> Path | None:

@@ -12,7 +12,18 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.services.errors import RefusedError
-from bot.telegram.words import alerts, checks, common, duty, export, files, patients, plans, staff
+from bot.telegram.words import (
+    alerts,
+    checks,
+    common,
+    duty,
+    export,
+    files,
+    patients,
+    plans,
+    staff,
+    time,
+)
 
 Words = str | Callable[..., str]
 
@@ -26,6 +37,7 @@ REFUSALS: Mapping[str, Words] = {
     **staff.REFUSALS,
     **export.REFUSALS,
     **files.REFUSALS,
+    **time.REFUSALS,
 }
 
 

@@ -8,6 +8,7 @@ from typing import Final
 
 from bot.clinical.check_crs import HIGHEST_C, LOWEST_C
 from bot.services.check_results import CheckNotice, Notice
+from bot.services.errors import RefusedError
 
 REFUSALS: dict[str, str | Callable[..., str]] = {
     "check.stale": "This check has moved on; use the latest message.",
@@ -18,6 +19,8 @@ REFUSALS: dict[str, str | Callable[..., str]] = {
     "check.prompt_moved_on": "This prompt has moved on; nothing was snoozed.",
     "check.cannot_wait": "The charge nurse has been alerted; this can no longer wait.",
     "lab.invalid_input": "{reason}",
+    "lab.no_value": "type the value, e.g. 850",
+    "lab.sampled_at": lambda cause: f"sampled_at: {_refusal(cause)}",
 }
 
 _TYPE_IT: Final = "type the temperature in C, 34.0 to 43.0 (e.g. 38.4)."
@@ -33,6 +36,12 @@ NOTICES: Final[Mapping[CheckNotice, Callable[[Notice], str]]] = {
         f"{n.typed!r} is outside {LOWEST_C}-{HIGHEST_C} C: {_TYPE_IT}"
     ),
 }
+
+
+def _refusal(cause: RefusedError) -> str:
+    from bot.telegram.words import refusal  # the catalogue imports this module
+
+    return refusal(cause)
 
 
 def notice(shown: Notice | None) -> str | None:
