@@ -19,9 +19,9 @@ from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.clock import Clock
     from bot.services.errors import RefusedError
     from bot.services.export.service import ExportResult
-    from bot.services.staff import Clock
     from storage.db import Database
 
 FORMATS = ("csv", "fhir", "summary")

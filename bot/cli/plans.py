@@ -18,9 +18,9 @@ from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.clock import Clock
     from bot.services.duty import ShiftView
     from bot.services.plans import PlanService
-    from bot.services.staff import Clock
     from storage.db import Database
 
 KINDS = ("start", "step_up", "hold", "restart", "stop", "end_cycle")
