@@ -82,6 +82,12 @@ def render_prompt_update(
         grade = payload.get("grade")
         words = f"ICANS grade {grade}" + ("" if payload.get("complete") else " or worse")
         return f"{text}\n\nSubmitted by {by} at {at}: {words}.", None
+    if state == prompt_copies.RELEASED:
+        return (
+            f"{text}\n\nStarted by {by}, who no longer has access: released at {at}, the "
+            "check is due again (Start offers to take it over).",
+            markup,
+        )
     how = "cancelled" if state == prompt_copies.CANCELLED else "closed unanswered"
     return f"{text}\n\nStarted by {by}, {how} at {at}: the check is due again.", markup
 
