@@ -24,8 +24,8 @@ from prometheus_client import make_wsgi_app
 
 from bot import metrics, metrics_db
 from bot.cli.health import verdict
+from bot.clock import Clock
 from bot.services import health
-from bot.services.staff import Clock
 from storage.db import Database
 
 log = logging.getLogger(__name__)

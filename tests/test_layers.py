@@ -40,14 +40,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )
 
 MAX_LINES = 400
-# Modules still over the limit, each to be split (issue 12); this list only shrinks.
-LARGE: set[str] = set()
-
-# Service modules that still word things for people (issue 12); this list only shrinks.
-WORDY = {
-    "bot.services.labs",
-    "bot.services.localtime",
-}
 
 # Words that are part of a file format rather than said to a person: the export's data
 # dictionary and FHIR display names are English by design, like the command line's output.
@@ -144,22 +136,14 @@ SERVICES = [
 
 @pytest.mark.parametrize("path", SERVICES, ids=_name)
 def test_services_hold_no_words_for_people(path: pathlib.Path) -> None:
-    module = _name(path)
     found = wording(path)
-    if module in WORDY:
-        assert found, f"{module} has no words left: take it off WORDY"
-        return
-    assert not found, f"{module} words things for people (move them to bot/telegram): {found}"
+    assert not found, f"{_name(path)} words things for people (move them to bot/telegram): {found}"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=_name)
 def test_modules_stay_small(path: pathlib.Path) -> None:
-    module = _name(path)
     lines = len(path.read_text(encoding="utf-8").splitlines())
-    if module in LARGE:
-        assert lines > MAX_LINES, f"{module} is {lines} lines now: take it off LARGE"
-        return
-    assert lines <= MAX_LINES, f"{module} is {lines} lines (at most {MAX_LINES}): split it"
+    assert lines <= MAX_LINES, f"{_name(path)} is {lines} lines (at most {MAX_LINES}): split it"
 
 
 @pytest.mark.parametrize("path", SERVICES, ids=_name)

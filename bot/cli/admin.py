@@ -21,7 +21,7 @@ from bot.clock import system_clock
 from bot.config import Settings, SettingsError
 
 if TYPE_CHECKING:
-    from bot.services.staff import Clock
+    from bot.clock import Clock
     from storage.db import Database
 
 GETME_TIMEOUT_SECONDS = 10.0

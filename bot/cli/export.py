@@ -19,9 +19,9 @@ from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.clock import Clock
     from bot.services.errors import RefusedError
     from bot.services.export.service import ExportResult
-    from bot.services.staff import Clock
     from storage.db import Database
 
 FORMATS = ("csv", "fhir", "summary")
@@ -63,11 +63,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def _day(text: str) -> dt.date:
     from bot.services.localtime import TimeInputError, parse_day
+    from bot.telegram.words import refusal
 
     try:
         return parse_day(text)
     except TimeInputError as error:
-        raise argparse.ArgumentTypeError(error.message) from None
+        raise argparse.ArgumentTypeError(refusal(error)) from None
 
 
 def _target(args: argparse.Namespace) -> Path | None:

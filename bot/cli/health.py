@@ -21,8 +21,8 @@ from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.clock import Clock
     from bot.services.health import Overdue
-    from bot.services.staff import Clock
     from storage.db import Database
 
 OVERDUE, UNREADABLE = 1, 2

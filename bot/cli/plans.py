@@ -18,9 +18,9 @@ from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.clock import Clock
     from bot.services.duty import ShiftView
     from bot.services.plans import PlanService
-    from bot.services.staff import Clock
     from storage.db import Database
 
 KINDS = ("start", "step_up", "hold", "restart", "stop", "end_cycle")
@@ -117,7 +117,6 @@ def plan_add(
     err: TextIO | None = None,
 ) -> int:
     from bot.services.errors import RefusedError
-    from bot.services.localtime import TimeInputError
     from bot.telegram import texts
     from bot.telegram.plans import plan_text
     from bot.telegram.words import refusal
@@ -127,8 +126,6 @@ def plan_add(
         created = service.create(
             label=label, protocol=protocol, cycle=cycle, starts_at=start, ward_code=ward_code
         )
-    except TimeInputError as error:
-        return fail(error.message, err)
     except RefusedError as error:
         return fail(refusal(error), err)
     lines = [texts.plan_created(created.already_existed, None)]
@@ -154,7 +151,6 @@ def plan_event(
     err: TextIO | None = None,
 ) -> int:
     from bot.services.errors import RefusedError
-    from bot.services.localtime import TimeInputError
     from bot.services.patient_refusals import PlanRefusal
     from bot.telegram.patients import local_time
     from bot.telegram.plans import event_line
@@ -166,8 +162,6 @@ def plan_event(
         recorded = service.record_for_patient(
             label=label, kind=kind, ward_code=ward_code, reason=reason, at=at
         )
-    except TimeInputError as error:
-        return fail(error.message, err)
     except RefusedError as error:
         if error.code is not PlanRefusal.NEW_CYCLE_NEEDED:
             return fail(refusal(error), err)

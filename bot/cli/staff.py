@@ -17,7 +17,7 @@ from bot.clock import system_clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
-    from bot.services.staff import Clock
+    from bot.clock import Clock
     from storage.db import Database
 
 BAD_INPUT = 2

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.clock import Clock
 from bot.services.duty import DutyService
 from bot.services.enrolment import EnrolmentService
 from bot.services.patients import PatientService
 from bot.services.plans import PlanService
 from bot.services.roster import RosterService
 from bot.services.schedule import ScheduleRules
-from bot.services.staff import Clock
 from bot.services.wards import WardService
 from storage.db import Database
 from storage.models import Role

@@ -94,14 +94,6 @@ class Shown:
 
 
 @dataclass(frozen=True)
-class Rejected:
-    """Deprecated (issue 12): the old refusal with its sentence, still returned by the alert
-    and event services until they raise ``RefusedError``; the check services no longer do."""
-
-    notice: str
-
-
-@dataclass(frozen=True)
 class Held:
     """Somebody else holds the check on this patient; offer an explicit take-over."""
 

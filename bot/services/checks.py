@@ -30,7 +30,6 @@ from bot.services.check_results import (
     Loaded,
     Notice,
     PressResult,
-    Rejected,
     Shown,
     StartResult,
     build_view,
@@ -63,7 +62,6 @@ __all__ = [  # the results live in check_results; callers import them from here 
     "CheckView",
     "Held",
     "PressResult",
-    "Rejected",
     "Shown",
     "StartResult",
 ]

@@ -22,7 +22,7 @@ from typing import Generic, Protocol, TypeVar
 
 from sqlmodel import Session
 
-from bot.services.errors import LegacyRefusedError, RefusalCode, RefusedError
+from bot.services.errors import RefusalCode, RefusedError
 
 
 class CsvRefusal(RefusalCode):
@@ -163,7 +163,7 @@ def apply_all_or_none(
     for row in rows:
         try:
             new = apply(session, row)
-        except (RefusedError, LegacyRefusedError) as error:
+        except RefusedError as error:
             found.append(LineProblem(row.line, error))
             continue
         added += new

@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.services.errors import RefusedError
-from bot.services.localtime import TimeInputError, parse_local_time
+from bot.services.localtime import parse_local_time
 from bot.services.shifts import (
     DEFAULT_HOURS,
     DUTY_FOR_ROLE,
@@ -324,7 +324,4 @@ class DutyService:
             if value.tzinfo is None:
                 raise ValueError("naive datetime")  # a programming error, not user input
             return value.astimezone(dt.UTC)
-        try:
-            return parse_local_time(value, self._zone, now)
-        except TimeInputError as error:
-            raise RefusedError(DutyRefusal.TIME_TEXT, reason=error.message) from None
+        return parse_local_time(value, self._zone, now)  # TimeInputError: a time.* refusal

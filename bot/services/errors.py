@@ -10,7 +10,7 @@ through the services.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 
 class RefusalCode(StrEnum):
@@ -28,16 +28,3 @@ class RefusedError(ValueError):
         super().__init__(f"{code.value} {facts}" if facts else code.value)
         self.code = code
         self.facts = facts
-
-
-P = TypeVar("P", bound=StrEnum)
-
-
-class LegacyRefusedError(ValueError, Generic[P]):
-    """Deprecated: the old refusal carrying its English sentence. Being replaced by
-    RefusedError area by area (issue 12); removed once no service raises it."""
-
-    def __init__(self, problem: P, message: str) -> None:
-        super().__init__(message)
-        self.problem = problem
-        self.message = message

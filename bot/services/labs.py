@@ -21,7 +21,6 @@ from bot.clock import Clock
 from bot.services import csv_import
 from bot.services.errors import RefusalCode, RefusedError
 from bot.services.labs_csv import LabFileRefusal, LabRow, parse_labs, sample_time
-from bot.services.localtime import TimeInputError
 from bot.services.patient_refusals import PatientRefusal
 from bot.services.staff import StaffView
 from storage.db import Database
@@ -40,6 +39,8 @@ class LabRefusal(RefusalCode):
 
     # ``reason``: the lab parser's explanation (bot.clinical.labs), until it gives codes too
     INVALID_INPUT = "lab.invalid_input"
+    NO_VALUE = "lab.no_value"  # nothing typed
+    SAMPLED_AT = "lab.sampled_at"  # cause: why the sample time was refused (a refusal)
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class LabService:
     def _parse(self, test: LabTest, text: str, now: dt.datetime) -> tuple[LabValue, dt.datetime]:
         words = text.split()
         if not words:
-            raise LabInputError("type the value, e.g. 850")
+            raise RefusedError(LabRefusal.NO_VALUE)
         unit = words[1] if len(words) > 1 and "/" in words[1] else None
         when = " ".join(words[2:] if unit else words[1:])
         value = normalise(test, words[0], unit)
@@ -166,10 +167,8 @@ class LabService:
                 at -= dt.timedelta(days=1)
             text = at.strftime("%Y-%m-%d %H:%M")
         at_utc = sample_time(text, self._zone, now)
-        if isinstance(at_utc, TimeInputError):
-            raise LabInputError(f"sampled_at: {at_utc.message}")
-        if isinstance(at_utc, ValueError):  # after now
-            raise LabInputError(f"sampled_at: {text.strip()!r} is in the future")
+        if isinstance(at_utc, RefusedError):  # not a time, or after now
+            raise RefusedError(LabRefusal.SAMPLED_AT, cause=at_utc)
         return at_utc
 
     @staticmethod

@@ -83,7 +83,7 @@ def _row(
     return LabRow(line, value["ward"].upper(), value["label"], lab, sampled)
 
 
-def sample_time(text: str, zone: ZoneInfo, now: dt.datetime) -> dt.datetime | ValueError:
+def sample_time(text: str, zone: ZoneInfo, now: dt.datetime) -> dt.datetime | RefusedError:
     """A sample time in the hospital's zone, not in the future; else why not (the refusal
     of the ``sampled_at`` column)."""
     try:

@@ -1,5 +1,7 @@
 """Times as people enter them: in the hospital's zone, refused when a clock change makes them
-non-existent or ambiguous, and returned as aware UTC.
+non-existent or ambiguous, and returned as aware UTC. A refusal is a ``TimeInputError`` with a
+``time.*`` code and its facts, worded by ``bot.telegram.words.time`` (the chat and the command
+line say the same).
 
 Accepted: ``YYYY-MM-DD HH:MM``, ``DD.MM.YYYY HH:MM`` and ``now``; either date form may end
 with a UTC offset (``+01:00``, ``+0200``, ``Z``) that settles which of two equal wall-clock
@@ -17,7 +19,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-FORMATS = "YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM (hospital time), or now"
+from bot.services.errors import RefusalCode, RefusedError
+
 _OFFSET = r"(?:\s*(?P<offset>Z|UTC|[+-]\d{2}:?\d{2}))?"
 _ISO = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+|T)(?P<H>\d{1,2}):(?P<M>\d{2})"
@@ -31,12 +34,17 @@ _DOTTED = re.compile(
 )
 
 
-class TimeInputError(ValueError):
-    """A time that cannot be taken as given; the message says why and what to write."""
+class TimeRefusal(RefusalCode):
+    NOT_A_TIME = "time.not_a_time"  # value: as written
+    INVALID = "time.invalid"  # value: the right shape, no such date or time
+    SKIPPED = "time.skipped"  # shown, zone: in the spring gap
+    WRONG_OFFSET = "time.wrong_offset"  # shown, zone, real, given
+    TWICE = "time.twice"  # shown, zone, before, after: in the autumn overlap
+    NOT_A_DAY = "time.not_a_day"  # value
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class TimeInputError(RefusedError):
+    """A time that cannot be taken as given (a ``TimeRefusal`` and its facts)."""
 
 
 def parse_local_time(text: str, zone: ZoneInfo, now: dt.datetime) -> dt.datetime:
@@ -46,37 +54,38 @@ def parse_local_time(text: str, zone: ZoneInfo, now: dt.datetime) -> dt.datetime
         return now.astimezone(dt.UTC)
     match = _ISO.match(value) or _DOTTED.match(value)
     if match is None:
-        raise TimeInputError(f"{value!r} is not a time: write {FORMATS}.")
+        raise TimeInputError(TimeRefusal.NOT_A_TIME, value=value)
     try:
         wall = dt.datetime(  # noqa: DTZ001 (a wall-clock time; the zone is applied below)
             int(match["y"]), int(match["m"]), int(match["d"]), int(match["H"]), int(match["M"])
         )
     except ValueError:
-        raise TimeInputError(f"{value!r} is not a valid date and time: write {FORMATS}.") from None
+        raise TimeInputError(TimeRefusal.INVALID, value=value) from None
     instants = local_instants(wall, zone)
     shown = wall.strftime("%Y-%m-%d %H:%M")
     if not instants:
-        raise TimeInputError(
-            f"{shown} does not exist in {zone.key}: the clocks go forward that night and skip "
-            "it. Check the time and give one before or after the change."
-        )
+        raise TimeInputError(TimeRefusal.SKIPPED, shown=shown, zone=zone.key)
     if match["offset"] is not None:
         offset = _offset(match["offset"])
         chosen = [i for i in instants if i.utcoffset() == offset]
         if not chosen:
-            real = " or ".join(offset_text(i.utcoffset()) for i in instants)
+            real = tuple(offset_text(i.utcoffset()) for i in instants)
             raise TimeInputError(
-                f"At {shown} {zone.key} is at UTC{real}, not {offset_text(offset)}: "
-                "check the time, or leave the offset out."
+                TimeRefusal.WRONG_OFFSET,
+                shown=shown,
+                zone=zone.key,
+                real=real,
+                given=offset_text(offset),
             )
         return chosen[0].astimezone(dt.UTC)
     if len(instants) > 1:
         before, after = instants
         raise TimeInputError(
-            f"{shown} happens twice in {zone.key}: the clocks go back that night. Say which "
-            f"one by adding its UTC offset: '{shown} {offset_text(before.utcoffset())}' (the "
-            f"first, before the change) or '{shown} {offset_text(after.utcoffset())}' (the "
-            "second, after the change)."
+            TimeRefusal.TWICE,
+            shown=shown,
+            zone=zone.key,
+            before=offset_text(before.utcoffset()),
+            after=offset_text(after.utcoffset()),
         )
     return instants[0].astimezone(dt.UTC)
 
@@ -110,7 +119,6 @@ def _offset(text: str) -> dt.timedelta:
 
 _DAY_ISO = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
 _DAY_DOTTED = re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$")
-DAY_FORMATS = "YYYY-MM-DD or DD.MM.YYYY"
 
 
 def parse_day(text: str) -> dt.date:
@@ -122,4 +130,4 @@ def parse_day(text: str) -> dt.date:
             raise ValueError(value)
         return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:
-        raise TimeInputError(f"{value!r} is not a date: write {DAY_FORMATS}.") from None
+        raise TimeInputError(TimeRefusal.NOT_A_DAY, value=value) from None

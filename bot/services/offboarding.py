@@ -16,7 +16,7 @@ from typing import Final
 
 from sqlmodel import Session
 
-from bot.services import escalations, menus
+from bot.services import escalations, menus, prompt_copies
 from storage.models import (
     CheckStatus,
     Duty,
@@ -155,6 +155,9 @@ def _release_checks(
             if row.next_action_at is None or (prompted and row.next_action_at > now):
                 row.next_action_at = now  # the nurses on duty are reminded at once
             session.add(row)
+            prompt_copies.queue_update(
+                session, assessment, prompt_copies.RELEASED, now=now, skip_staff_id=staff.id
+            )
         audit.record(
             session,
             at=now,

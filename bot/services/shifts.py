@@ -51,7 +51,6 @@ class DutyRefusal(RefusalCode):
     UNKNOWN_WARD = "duty.unknown_ward"  # ward
     UNKNOWN_STAFF = "duty.unknown_staff"  # telegram_id
     NOT_ON_WARD = "duty.not_on_ward"  # name, ward
-    TIME_TEXT = "duty.time_text"  # reason: localtime's words, until it has codes of its own
     ENDS_FIRST = "duty.ends_first"
     TOO_LONG = "duty.too_long"  # hours
     OVER = "duty.over"  # ended_at, zone

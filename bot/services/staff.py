@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.clock import Clock as Clock  # the one Clock; re-exported for older imports (issue 12)
+from bot.clock import Clock
 from bot.services import menus, refusals
 from storage.db import Database
 from storage.models import Role

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 USAGE = N_("Usage: /check <patient label>, e.g. /check Bed 4. /patients lists your patients.")
 NO_CHECK_OPEN = N_("No check is open. Start one with /check <patient label>.")
 NOTHING_TO_CANCEL = N_("You have no check open; nothing to cancel.")
+CANCEL_WORDS = frozenset({"cancel", "stop", "取消"})
+"""Typed on their own, these do what /cancel does (ask first): a tired nurse types the word."""
 
 
 OnSubmitted = Callable[[Application], None]  # type: ignore[type-arg]
@@ -216,6 +218,9 @@ class CheckHandlers:
         staff = await self._access.staff_or_refuse(update, "text")
         message = update.effective_message
         if staff is None or message is None or message.text is None:
+            return
+        if message.text.strip().lower() in CANCEL_WORDS:
+            await self.cancel(update, context)
             return
         shown = await asyncio.to_thread(self._checks.free_text, staff, message.text)
         await self._show_input(context.bot, message.chat_id, shown, spoken_by(staff))

@@ -68,7 +68,7 @@ def parse(arguments: str) -> _Asked | str:
     try:
         first, last = parse_day(words[0]), parse_day(words[1])
     except TimeInputError as error:
-        return error.message
+        return refusal(error)
     kind = words[2].lower() if len(words) == 3 else Format.CSV.value
     if kind not in {f.value for f in Format}:
         return USAGE

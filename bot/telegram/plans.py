@@ -229,7 +229,7 @@ class PlanHandlers:
                 actor_staff_id=staff.id,
             )
         except TimeInputError as error:
-            await message.reply_text(texts.plan_refused(error.message))
+            await message.reply_text(texts.plan_refused(refusal(error)))
             return
         except RefusedError as refused:
             said = refusal(refused)

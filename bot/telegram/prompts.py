@@ -112,6 +112,13 @@ def render_prompt_update(
             by=by, at=at, grade=grade.format(grade=payload.get("grade"))
         )
         return f"{text}\n\n{done}", None
+    if state == prompt_copies.RELEASED:
+        released = gettext(
+            language,
+            "Started by {by}, who no longer has access: released at {at}, the check is due "
+            "again (Start offers to take it over).",
+        )
+        return f"{text}\n\n{released.format(by=by, at=at)}", markup
     if state == prompt_copies.CANCELLED:
         again = gettext(language, "Started by {by}, cancelled at {at}: the check is due again.")
     else:

@@ -102,3 +102,21 @@ async def test_slash_cancel_asks_then_cancels(
     # A confirmation pressed again, after the fact, changes nothing.
     stale = await nurse.press_data(asked, asked.callback_data()[0])
     assert "finished" in ((await nurse.wait_answer(stale)).text or "")
+
+
+async def test_typing_cancel_is_slash_cancel(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database
+) -> None:
+    """The word on its own, as a tired nurse types it, asks the same confirmation."""
+    nurse = tg.user(NURSE)
+    await neurocheck.rescheduler_sweep()
+    await nurse.send("cancel")
+    assert (await nurse.next_message()).text == NOTHING_TO_CANCEL
+    question = await question_after(nurse, 2)
+    await nurse.send("  Cancel ")
+    asked = await nurse.next_message()
+    assert (asked.text or "").endswith(CANCEL_QUESTION)
+    assert asked.reply_to_message_id == question.message_id
+    await nurse.press(asked, "Yes, cancel the check")
+    await nurse.wait_edit(asked)
+    assert statuses(db)[0] == [AssessmentStatus.CANCELLED]

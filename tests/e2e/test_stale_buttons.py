@@ -8,6 +8,7 @@ import pytest
 
 from bot.app import Neurocheck
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
+from bot.services.staff_admin import StaffAdminService
 from storage.db import Database
 from tests.e2e.test_check import NORMAL_ADULT_CHECK, tap
 from tests.e2e.test_schedule import CHARGE, NURSE, patient  # noqa: F401 (fixture)
@@ -98,3 +99,33 @@ async def test_a_typed_note_takes_the_buttons_off_the_message_before(
     assert "Calm, slept well" in (again.text or "")
     assert nurse.current(question).buttons == ()
     await tap(nurse, again, "Continue", "Submit")
+
+
+async def test_a_check_released_by_deactivation_gives_the_prompt_its_buttons_back(
+    tg: FakeTelegram, neurocheck: Neurocheck, db: Database, clock: FakeClock
+) -> None:
+    """The nurse who started it leaves: her colleagues' copies are due again, hers stay as
+    they were (someone who has left is told nothing more)."""
+    nurse, charge = tg.user(NURSE), tg.user(CHARGE)
+    prompt = await prompted(neurocheck, nurse)
+    clock.advance(minutes=15)
+    await neurocheck.tick()
+    reminder = await nurse.next_message()
+    clock.advance(minutes=15)
+    await neurocheck.tick()
+    charge_alert = await charge.next_message()
+    await nurse.press(reminder, "Start check")
+    await nurse.next_message()
+    started = await reads(charge, charge_alert, "\n\nStarted by Nurse Ada at 09:30.")
+    clock.advance(minutes=5)
+    StaffAdminService(db, clock).deactivate(NURSE, ward_code=None, reason="left the ward")
+    await neurocheck.tick()
+    again = await reads(charge, started, "(Start offers to take it over).")
+    assert "who no longer has access: released at 09:35" in (again.text or "")
+    assert again.button_texts()[0][0] == "Start check"
+    await charge.press(again, "Start check")
+    offer = await charge.next_message()
+    while "take it over" not in (offer.text or ""):  # the ladder's own messages may come first
+        offer = await charge.next_message()
+    for copy in (prompt, reminder):
+        assert (nurse.current(copy).text or "").endswith("Started by Nurse Ada at 09:30.")

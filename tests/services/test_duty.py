@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from bot.services.duty import DutyService
 from bot.services.enrolment import EnrolmentService
 from bot.services.errors import RefusedError
+from bot.services.localtime import TimeRefusal
 from bot.services.shifts import DEFAULT_HOURS, DutyRefusal, parse_hours
 from bot.services.wards import WardService
 from bot.telegram.words import refusal
@@ -289,7 +290,7 @@ def test_a_physician_shift_is_on_call(duty: DutyService, enrolment: EnrolmentSer
             DutyRefusal.OVER,
             "it is over",
         ),
-        ({"ends_at": "2026-10-25 02:30"}, DutyRefusal.TIME_TEXT, "happens twice"),
+        ({"ends_at": "2026-10-25 02:30"}, TimeRefusal.TWICE, "happens twice"),
         (
             {"starts_at": "2026-11-24 21:00", "ends_at": "2026-11-25 09:00"},
             DutyRefusal.OVERLAP,

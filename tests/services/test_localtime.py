@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.services.localtime import TimeInputError, local_instants, offset_text, parse_local_time
+from bot.telegram.words import refusal
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
@@ -64,13 +65,13 @@ def test_accepted(text: str, expected: dt.datetime) -> None:
 def test_refused(text: str, words: str) -> None:
     with pytest.raises(TimeInputError) as refused:
         parse_local_time(text, BERLIN, NOW)
-    assert words in refused.value.message
+    assert words in refusal(refused.value)
 
 
 def test_the_ambiguous_hint_names_both_offsets() -> None:
     with pytest.raises(TimeInputError) as refused:
         parse_local_time("25.10.2026 02:30", BERLIN, NOW)
-    assert refused.value.message == (
+    assert refusal(refused.value) == (
         "2026-10-25 02:30 happens twice in Europe/Berlin: the clocks go back that night. Say "
         "which one by adding its UTC offset: '2026-10-25 02:30 +02:00' (the first, before the "
         "change) or '2026-10-25 02:30 +01:00' (the second, after the change)."

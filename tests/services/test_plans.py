@@ -46,8 +46,6 @@ TIME = "time"
 
 def said(error: BaseException) -> str:
     """What the person reads for a refusal."""
-    if isinstance(error, TimeInputError):
-        return error.message
     assert isinstance(error, RefusedError)
     return refusal(error)
 

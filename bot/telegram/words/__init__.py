@@ -13,7 +13,18 @@ from typing import Any
 
 from bot.services.errors import RefusedError
 from bot.telegram.i18n import ENGLISH, gettext
-from bot.telegram.words import alerts, checks, common, duty, export, files, patients, plans, staff
+from bot.telegram.words import (
+    alerts,
+    checks,
+    common,
+    duty,
+    export,
+    files,
+    patients,
+    plans,
+    staff,
+    time,
+)
 
 Words = str | Callable[..., str]
 
@@ -27,6 +38,7 @@ REFUSALS: Mapping[str, Words] = {
     **staff.REFUSALS,
     **export.REFUSALS,
     **files.REFUSALS,
+    **time.REFUSALS,
 }
 
 

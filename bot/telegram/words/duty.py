@@ -69,7 +69,6 @@ REFUSALS: dict[str, str | Callable[..., str]] = {
         "Nobody enrolled has Telegram id {telegram_id} (or they were deactivated)."
     ),
     DutyRefusal.NOT_ON_WARD: "{name} is not on ward {ward}: invite them to it first.",
-    DutyRefusal.TIME_TEXT: "{reason}",
     DutyRefusal.ENDS_FIRST: "The shift must end after it starts.",
     DutyRefusal.TOO_LONG: "A shift is at most {hours} hours.",
     DutyRefusal.OVER: _over,
