@@ -166,6 +166,10 @@ async def test_language_switches_back_and_forth(
     assert (await nurse.wait_edit(asked)).text == "从现在起，我将用简体中文与您交流。"
     await neurocheck.tick()
     assert chat_menu(tg)["check"] == "开始神经系统评估：/check <患者>", "the menu follows"
+    await nurse.send("/check")
+    picker = await nurse.next_message()
+    assert picker.text == "/check: 哪位患者？最紧急的排在前面。"
+    assert picker.button_texts()[0][0].startswith("Bed 4")
     await nurse.send("取消")  # typed, as /cancel
     confirm = await nurse.next_message()
     assert "取消本次评估？" in (confirm.text or "")
