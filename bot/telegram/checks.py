@@ -136,7 +136,7 @@ class CheckHandlers:
         staff, result = done
         language = spoken_by(staff)
         if data is None or result is None:
-            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            await query.answer(gettext(language, texts.BUTTON_NOT_VALID), show_alert=True)
         elif data.kind == "ck":
             await query.answer()
             await self.show_start(context.bot, query.from_user.id, result, language)

@@ -153,7 +153,7 @@ class PatientPicker:
         runner = self._runners.get(data.action) if data is not None else None
         message = query.message
         if data is None or runner is None or not isinstance(message, Message):
-            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            await query.answer(gettext(spoken_by(staff), texts.BUTTON_NOT_VALID), show_alert=True)
             return
         if message.reply_markup is None:  # a doubled press: the first one ran the command
             await query.answer(gettext(spoken_by(staff), ALREADY_CHOSEN))

@@ -315,8 +315,10 @@ class PromptHandlers:
             return
         data = callbacks.parse(query.data)
         if data is None or data.action not in ("start", "snooze"):
-            if await self._access.staff_or_refuse(update, "prompt_button") is not None:
-                await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            staff = await self._access.staff_or_refuse(update, "prompt_button")
+            if staff is not None:
+                invalid = gettext(spoken_by(staff), texts.BUTTON_NOT_VALID)
+                await query.answer(invalid, show_alert=True)
             return
         if data.action == "start":
             done = await self._access.run_as(

@@ -40,7 +40,7 @@ NOT_ENROLLED = (
     "This bot is for enrolled ward staff only. Ask your ward administrator for an invite link."
 )
 
-BUTTON_NOT_VALID = "That button is not valid (any more). Use the latest message."
+BUTTON_NOT_VALID = N_("That button is not valid (any more). Use the latest message.")
 UNKNOWN_COMMAND = "Unknown command. /help lists what this bot understands."
 
 HELP = (
