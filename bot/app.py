@@ -52,6 +52,7 @@ from bot.telegram.events import EventHandlers
 from bot.telegram.export import ExportHandlers
 from bot.telegram.handlers import CoreHandlers, FallbackHandlers
 from bot.telegram.labs import LabHandlers
+from bot.telegram.language import LanguageHandlers
 from bot.telegram.patients import PatientHandlers, shift_board
 from bot.telegram.picker import PatientPicker
 from bot.telegram.plans import PlanHandlers
@@ -109,6 +110,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
     # Before CoreHandlers: enrolment takes `/start <code>`, plain /start falls through.
     enrolment = EnrolmentService(db, clock, default_ttl_hours=settings.invite_ttl_hours)
     EnrolmentHandlers(access, staff, enrolment, settings.zone).register(application)
+    LanguageHandlers(access, staff).register(application)
     patient_handlers = PatientHandlers(access, patients, settings.zone, picker)
     patient_handlers.register(application)
     picker.add("discharge", patient_handlers.discharge_for)

@@ -23,6 +23,7 @@ def queue(
     assessment_id: int,
     label: str,
     chat_id: int | None,
+    holder_id: int | None = None,
     message_id: int | None,
     idle_minutes: int,
     now: dt.datetime,
@@ -30,7 +31,7 @@ def queue(
     """Queue the redraw and the notice (nothing when the check never reached a chat)."""
     if chat_id is None:
         return
-    to = Recipient.telegram(chat_id)
+    to = Recipient.telegram(chat_id, holder_id)  # the nurse: said in her language
     if message_id is not None:
         outbox.enqueue(
             session,

@@ -26,7 +26,8 @@ def queue_edit(session: Session, escalation: Escalation, now: dt.datetime, *, ch
         return
     outbox.enqueue(
         session,
-        chat_id=check.chat_id,
+        # The nurse holding the check: her message, said in her language.
+        to=outbox.Recipient.telegram(check.chat_id, check.holder_id),
         purpose=PURPOSE,
         payload={"escalation_id": escalation.id, "message_id": check.message_id},
         dedupe_key=f"{PURPOSE}:{escalation.id}:{change}",

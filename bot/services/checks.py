@@ -334,6 +334,7 @@ class CheckService:
                     assessment_id=view.assessment_id,
                     label=view.label,
                     chat_id=view.chat_id,
+                    holder_id=assessment.holder_id,
                     message_id=view.message_id,
                     idle_minutes=idle_minutes,
                     now=now,

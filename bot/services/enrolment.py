@@ -92,6 +92,7 @@ class EnrolmentView:
     ward_added: bool
     previous_role: Role | None
     reactivated: bool
+    language: str | None = None
 
 
 def _unusable(invite: Invite | None, now: dt.datetime) -> str | None:
@@ -198,12 +199,20 @@ class EnrolmentService:
             )
 
     def redeem(
-        self, code: str, *, telegram_user_id: int, chat_id: int, display_name: str
+        self,
+        code: str,
+        *,
+        telegram_user_id: int,
+        chat_id: int,
+        display_name: str,
+        language: str | None = None,
     ) -> EnrolmentView:
         """Enrol the sender with the invite's role and ward, or add the ward (and role).
 
         Refuses (``invite.invalid``) an unknown, expired or used code, after auditing which
-        it was; the sender is not told.
+        it was; the sender is not told. ``language`` (from the sender's Telegram app) is the
+        language of a new account, and of an existing one that has none yet: a choice made
+        with /language stays.
         """
         now = self._clock()
         with self._db.session() as session:
@@ -249,11 +258,13 @@ class EnrolmentService:
                     display_name=name,
                     role=invite.role,
                     created_at=now,
+                    language=language,
                 )
                 session.add(account)
                 session.flush()
             else:
                 account.chat_id = chat_id
+                account.language = account.language or language
                 if not account.active:
                     account.active, reactivated = True, True
                 if account.role != invite.role:
@@ -298,6 +309,7 @@ class EnrolmentService:
                 ward_codes=tuple(w.code for w in wards),
                 new_account=new_account,
                 ward_added=ward_added,
+                language=account.language,
                 previous_role=previous_role,
                 reactivated=reactivated,
             )

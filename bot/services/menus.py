@@ -30,6 +30,8 @@ class MenuTarget:
 
     chat_id: int
     role: Role | None
+    language: str | None = None
+    """The person's chosen language: their menu for any app language without its own."""
 
 
 def queue(session: Session, staff: Staff, now: dt.datetime) -> None:
@@ -67,4 +69,5 @@ class MenuService:
             staff = staff_repo.by_id(session, staff_id)
             if staff is None:
                 return None
-            return MenuTarget(staff.chat_id, staff.role if staff.active else None)
+            role = staff.role if staff.active else None
+            return MenuTarget(staff.chat_id, role, staff.language)

@@ -27,6 +27,7 @@ from bot.clock import Clock
 from storage.db import Database
 from storage.models import OutboundMessage, OutboxStatus, Staff
 from storage.repositories import outbox as repo
+from storage.repositories import staff as staff_repo
 
 
 class OutcomeHook(Protocol):
@@ -89,6 +90,9 @@ class OutboxItem:
     channel: str = TELEGRAM
     address: str | None = None
     staff_id: int | None = None
+    language: str | None = None
+    """The recipient's language (``staff.language``), read with the claim: the adapter says
+    the message in it. None: no person, or none chosen (English)."""
 
 
 class GiveUpError(Exception):
@@ -178,6 +182,8 @@ class Outbox:
         token = str(uuid.uuid4())
         with self._db.session() as session:
             rows = repo.claim(session, now=now, limit=limit)
+            ids = {row.staff_id for row in rows if row.staff_id is not None}
+            languages = staff_repo.languages(session, ids) if ids else {}
             items = []
             for row in rows:
                 row.claim_token, row.claimed_until = token, now + LEASE
@@ -194,6 +200,7 @@ class Outbox:
                         row.channel,
                         row.address,
                         row.staff_id,
+                        languages.get(row.staff_id) if row.staff_id is not None else None,
                     )
                 )
             return items

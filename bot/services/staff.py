@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.clock import Clock
-from bot.services import refusals
+from bot.services import menus, refusals
 from storage.db import Database
 from storage.models import Role
+from storage.repositories import audit
 from storage.repositories import staff as staff_repo
 
 T = TypeVar("T")
@@ -28,6 +29,8 @@ class StaffView:
     display_name: str
     role: Role
     ward_ids: tuple[int, ...]
+    language: str | None = None
+    """The language the bot speaks to them (``bot.telegram.i18n``); None: English."""
 
     @property
     def is_clinician(self) -> bool:
@@ -55,6 +58,7 @@ class StaffService:
                 display_name=staff.display_name,
                 role=staff.role,
                 ward_ids=ward_ids,
+                language=staff.language,
             )
 
     def run_as(
@@ -68,6 +72,31 @@ class StaffService:
         with self._db.unit_of_work():
             staff = self.find_active(telegram_user_id)
             return None if staff is None else (staff, work(staff))
+
+    def set_language(self, staff_id: int, language: str) -> bool:
+        """The person's language from now on, audited; False when it was already theirs.
+
+        Nothing to refuse: anyone enrolled may choose how the bot speaks to them, and the
+        adapter offers only the languages it has.
+        """
+        with self._db.session() as session:
+            staff = staff_repo.by_id(session, staff_id, lock=True)
+            if staff is None or staff.language == language:
+                return False
+            previous, staff.language = staff.language, language
+            now = self._clock()
+            menus.queue(session, staff, now)  # the menu follows the language
+            audit.record(
+                session,
+                at=now,
+                action="staff.language",
+                actor_staff_id=staff_id,
+                entity="staff",
+                entity_id=staff_id,
+                old=previous,
+                new=language,
+            )
+            return True
 
     def record_refusal(self, telegram_user_id: int, what: str) -> None:
         """A stranger probing the bot is worth knowing about: the first refusal of each hour

@@ -9,7 +9,7 @@ from typing import TypeVar
 from telegram import Update
 
 from bot.services.staff import StaffService, StaffView
-from bot.telegram import texts
+from bot.telegram import i18n, texts
 
 T = TypeVar("T")
 
@@ -27,6 +27,17 @@ class Access:
         if staff is None:
             await self._refuse(update, user.id, what)
         return staff
+
+    async def language(self, update: Update) -> str:
+        """The sender's language: theirs when enrolled, else their Telegram app's (a stranger
+        asking for /help is refused nothing and audited for nothing)."""
+        user = update.effective_user
+        if user is None:
+            return i18n.ENGLISH
+        staff = await asyncio.to_thread(self._staff.find_active, user.id)
+        if staff is not None and staff.language in i18n.LANGUAGES:
+            return staff.language
+        return i18n.language_of(user.language_code)
 
     async def run_as(
         self, update: Update, what: str, work: Callable[[StaffView], T]

@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.clinical import TriggerReason, Urgency
 from bot.services.alerts import DECISIONS, Acknowledged, AlertView
 from bot.services.escalations import MISSED_CHECK
+from bot.telegram import i18n
 from bot.telegram.callbacks import Callback
 from bot.telegram.check_views import (
     URGENCY_ADVICE,
@@ -28,6 +29,7 @@ from bot.telegram.check_views import (
 )
 from bot.telegram.check_views import render as render_check
 from bot.telegram.events import finding_label
+from bot.telegram.i18n import ENGLISH, N_, gettext
 from bot.telegram.labs import labs_lines
 
 MAX_TEXT: Final = 4096
@@ -249,31 +251,35 @@ def follow_up_text(view: AlertView, zone: ZoneInfo) -> str:
     )
 
 
-def reach_lines(view: AlertView, zone: ZoneInfo) -> list[str]:
+def reach_lines(view: AlertView, zone: ZoneInfo, language: str = ENGLISH) -> list[str]:
     """Who has been paged and who has it: what the nurse needs instead of "call now"."""
     lines = []
     if view.paged:
-        names = ", ".join(f"{name} at {_clock(at, zone)}" for name, at in view.paged)
-        lines.append(f"📟 Paged: {names}.")
-    if view.acknowledged_by is not None and view.acknowledged_at is not None:
-        coming = ", coming to the bedside" if view.ack_kind == "coming" else ""
-        lines.append(
-            f"✅ Acknowledged by {view.acknowledged_by} at "
-            f"{_clock(view.acknowledged_at, zone)}{coming}."
+        at = gettext(language, "{name} at {time}")
+        names = gettext(language, ", ").join(
+            at.format(name=name, time=_clock(when, zone)) for name, when in view.paged
         )
+        lines.append(gettext(language, "📟 Paged: {names}.").format(names=names))
+    if view.acknowledged_by is not None and view.acknowledged_at is not None:
+        if view.ack_kind == "coming":
+            acked = gettext(language, "✅ Acknowledged by {name} at {time}, coming to the bedside.")
+        else:
+            acked = gettext(language, "✅ Acknowledged by {name} at {time}.")
+        time = _clock(view.acknowledged_at, zone)
+        lines.append(acked.format(name=view.acknowledged_by, time=time))
     elif view.status.value == "exhausted":
-        lines.append("⚠️ Nobody has acknowledged: call the physicians directly.")
+        lines.append(gettext(language, "⚠️ Nobody has acknowledged: call the physicians directly."))
     elif view.paged:
-        lines.append("Waiting for an acknowledgement.")
+        lines.append(gettext(language, "Waiting for an acknowledgement."))
     return lines
 
 
-def followup_text(view: AlertView, zone: ZoneInfo) -> str:
+def followup_text(view: AlertView, zone: ZoneInfo, language: str = ENGLISH) -> str:
     """The nurse's submitted check, its advice replaced by the alert's reach."""
     assert view.check is not None
-    text, _ = render_check(view.check, zone)
-    advice = [a for a in URGENCY_ADVICE.values() if a in text]
-    reach = "\n".join(reach_lines(view, zone))
+    text, _ = render_check(view.check, zone, language)
+    advice = [a for a in (gettext(language, w) for w in URGENCY_ADVICE.values()) if a in text]
+    reach = "\n".join(reach_lines(view, zone, language))
     if not reach:
         return text
     for line in advice:
@@ -285,10 +291,17 @@ def _clock(at: dt.datetime, zone: ZoneInfo) -> str:
     return at.astimezone(zone).strftime("%H:%M")
 
 
-def nurse_text(view: AlertView, zone: ZoneInfo) -> str:
-    coming = ", and is coming to the bedside" if view.ack_kind == "coming" else ""
-    when = _time(view.acknowledged_at or view.created_at, zone)
-    return f"{view.acknowledged_by} acknowledged the alert for {view.label} at {when}{coming}."
+def nurse_text(view: AlertView, zone: ZoneInfo, language: str = ENGLISH) -> str:
+    """The nurse who raised it learns who has the alert (in her language)."""
+    if view.ack_kind == "coming":
+        words = N_(
+            "{name} acknowledged the alert for {label} at {when}, and is coming to the bedside."
+        )
+    else:
+        words = N_("{name} acknowledged the alert for {label} at {when}.")
+    at = view.acknowledged_at or view.created_at
+    when = _time(at, zone) if language == ENGLISH else i18n.format_datetime(at, language, zone)
+    return gettext(language, words).format(name=view.acknowledged_by, label=view.label, when=when)
 
 
 def alerts_text(views: list[AlertView], zone: ZoneInfo) -> str:

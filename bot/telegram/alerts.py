@@ -33,6 +33,7 @@ from bot.telegram.alert_texts import (
     render_alert,
 )
 from bot.telegram.charts import render_history_chart
+from bot.telegram.i18n import ENGLISH
 from bot.telegram.prompts import Outgoing, Renderer
 from storage.models import EscalationStatus
 
@@ -181,8 +182,12 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         view = await current(item)
         if view is None or view.check is None:
             return None
-        text = followup_text(view, zone)
+        text = followup_text(view, zone, item.language or ENGLISH)
         return Outgoing(text, None, edit_message_id=int(item.payload["message_id"]))
+
+    async def ack_nurse(item: OutboxItem) -> Outgoing | None:
+        view = await current(item)
+        return None if view is None else Outgoing(nurse_text(view, zone, item.language or ENGLISH))
 
     def simple(words: Callable[[AlertView, ZoneInfo], str], buttons: bool = False) -> Renderer:
         async def render(item: OutboxItem) -> Outgoing | None:
@@ -199,7 +204,7 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         "alert_edit": edit,
         "alert_exhausted": simple(exhausted_text, buttons=True),
         "alert_follow_up": simple(follow_up_text),
-        "alert_ack_nurse": simple(nurse_text),
+        "alert_ack_nurse": ack_nurse,
         check_followup.PURPOSE: followup,
     }
 

@@ -31,16 +31,18 @@ from bot.services.errors import RefusedError
 from bot.services.staff import StaffView
 from bot.telegram import callbacks, check_views, texts, words
 from bot.telegram.access import Access
+from bot.telegram.i18n import ENGLISH, N_, gettext
+from bot.telegram.language import spoken_by
 from bot.telegram.picker import PatientPicker
 from bot.telegram.words import checks as check_words
 from storage.models import AssessmentStatus
 
 log = logging.getLogger(__name__)
 
-USAGE = "Usage: /check <patient label>, e.g. /check Bed 4. /patients lists your patients."
-NO_CHECK_OPEN = "No check is open. Start one with /check <patient label>."
-NOTHING_TO_CANCEL = "You have no check open; nothing to cancel."
-CANCEL_WORDS = frozenset({"cancel", "stop"})
+USAGE = N_("Usage: /check <patient label>, e.g. /check Bed 4. /patients lists your patients.")
+NO_CHECK_OPEN = N_("No check is open. Start one with /check <patient label>.")
+NOTHING_TO_CANCEL = N_("You have no check open; nothing to cancel.")
+CANCEL_WORDS = frozenset({"cancel", "stop", "取消"})
 """Typed on their own, these do what /cancel does (ask first): a tired nurse types the word."""
 
 
@@ -91,7 +93,7 @@ class CheckHandlers:
             await self._picker.show(message, staff, "check")
             return
         if not label:
-            await message.reply_text(USAGE)
+            await message.reply_text(gettext(spoken_by(staff), USAGE))
             return
         baseline = label.lower().endswith(" baseline")
         label = label[: -len(" baseline")] if baseline else label
@@ -103,7 +105,7 @@ class CheckHandlers:
         result = await asyncio.to_thread(
             caught, lambda: self._checks.start(staff, label=label, baseline=baseline)
         )
-        await self.show_start(context.bot, message.chat_id, result)
+        await self.show_start(context.bot, message.chat_id, result, spoken_by(staff))
         self.started(context.application, result)
 
     def started(
@@ -120,7 +122,7 @@ class CheckHandlers:
     ) -> None:
         """/check for a patient chosen in the picker."""
         result = await asyncio.to_thread(caught, lambda: self._checks.start(staff, label=label))
-        await self.show_start(context.bot, message.chat_id, result)
+        await self.show_start(context.bot, message.chat_id, result, spoken_by(staff))
         self.started(context.application, result)
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -131,20 +133,21 @@ class CheckHandlers:
         done = await self._access.run_as(update, "check_button", lambda s: self._act(s, data))
         if done is None:
             return
-        _, result = done
+        staff, result = done
+        language = spoken_by(staff)
         if data is None or result is None:
-            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            await query.answer(gettext(language, texts.BUTTON_NOT_VALID), show_alert=True)
         elif data.kind == "ck":
             await query.answer()
-            await self.show_start(context.bot, query.from_user.id, result)
+            await self.show_start(context.bot, query.from_user.id, result, language)
             self.started(context.application, result)
         elif data.action == check_views.CANCEL_ASK and isinstance(result, Shown):
-            await self._ask_cancel(query, result.view)
+            await self._ask_cancel(query, result.view, language)
         else:
             assert not isinstance(result, Held)
-            await self._show_press(context.bot, query, result)
+            await self._show_press(context.bot, query, result, language)
             if data.action in (check_flow.CANCEL, check_flow.STAY) and isinstance(result, Shown):
-                await self._close_confirmation(query, result.view)
+                await self._close_confirmation(query, result.view, language)
             finished = isinstance(result, Shown) and result.view.status in (
                 AssessmentStatus.SUBMITTED,
                 AssessmentStatus.CANCELLED,
@@ -179,9 +182,9 @@ class CheckHandlers:
             return
         view = await asyncio.to_thread(self._checks.open_check, staff)
         if view is None:
-            await message.reply_text(NOTHING_TO_CANCEL)
+            await message.reply_text(gettext(spoken_by(staff), NOTHING_TO_CANCEL))
             return
-        text, markup = check_views.confirm_cancel(view)
+        text, markup = check_views.confirm_cancel(view, spoken_by(staff))
         same_chat = view.chat_id == message.chat_id
         await message.reply_text(
             text,
@@ -191,8 +194,8 @@ class CheckHandlers:
             allow_sending_without_reply=True,
         )
 
-    async def _ask_cancel(self, query: CallbackQuery, view: CheckView) -> None:
-        text, markup = check_views.confirm_cancel(view)
+    async def _ask_cancel(self, query: CallbackQuery, view: CheckView, language: str) -> None:
+        text, markup = check_views.confirm_cancel(view, language)
         await query.answer()
         try:
             await query.edit_message_text(text, reply_markup=markup)
@@ -201,13 +204,13 @@ class CheckHandlers:
                 raise
 
     @staticmethod
-    async def _close_confirmation(query: CallbackQuery, view: CheckView) -> None:
+    async def _close_confirmation(query: CallbackQuery, view: CheckView, language: str) -> None:
         """The confirmation /cancel sent (not the question itself) says how it ended."""
         asked = query.message
         if asked is None or asked.message_id == view.message_id:
             return
         try:
-            await query.edit_message_text(check_views.cancel_reply(view))
+            await query.edit_message_text(check_views.cancel_reply(view, language))
         except BadRequest as exc:
             log.debug("confirmation already closed: %s", exc)
 
@@ -220,7 +223,7 @@ class CheckHandlers:
             await self.cancel(update, context)
             return
         shown = await asyncio.to_thread(self._checks.free_text, staff, message.text)
-        await self._show_input(context.bot, message.chat_id, shown)
+        await self._show_input(context.bot, message.chat_id, shown, spoken_by(staff))
 
     async def photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         staff = await self._access.staff_or_refuse(update, "photo")
@@ -228,23 +231,30 @@ class CheckHandlers:
         if staff is None or message is None or not message.photo:
             return
         shown = await asyncio.to_thread(self._checks.photo, staff, message.photo[-1].file_id)
-        await self._show_input(context.bot, message.chat_id, shown)
+        await self._show_input(context.bot, message.chat_id, shown, spoken_by(staff))
 
     # -- rendering ------------------------------------------------------------------------
 
-    async def show_start(self, bot: Bot, chat_id: int, result: StartResult | RefusedError) -> None:
-        """Draw the outcome of starting a check: the first question, who holds it, or why not."""
+    async def show_start(
+        self,
+        bot: Bot,
+        chat_id: int,
+        result: StartResult | RefusedError,
+        language: str = ENGLISH,
+    ) -> None:
+        """Draw the outcome of starting a check: the first question, who holds it, or why not,
+        in the language of the nurse who started it."""
         if isinstance(result, RefusedError):
-            await bot.send_message(chat_id, words.refusal(result))
+            await bot.send_message(chat_id, words.refusal(result, language))
         elif isinstance(result, Held):
-            text, markup = check_views.held_text(result, self._zone)
+            text, markup = check_views.held_text(result, self._zone, language)
             await bot.send_message(chat_id, text, reply_markup=markup, protect_content=True)
-        elif result.resumed and await self._lead_back(bot, chat_id, result.view):
+        elif result.resumed and await self._lead_back(bot, chat_id, result.view, language):
             return
         else:
-            await self._send(bot, chat_id, result.view)
+            await self._send(bot, chat_id, result.view, language)
 
-    async def _lead_back(self, bot: Bot, chat_id: int, view: CheckView) -> bool:
+    async def _lead_back(self, bot: Bot, chat_id: int, view: CheckView, language: str) -> bool:
         """A second Start: point at the open question (a reply quotes it, one tap away)
         instead of sending a copy with live buttons. False when that message is gone."""
         if view.message_id is None or view.chat_id != chat_id:
@@ -252,7 +262,7 @@ class CheckHandlers:
         try:
             await bot.send_message(
                 chat_id,
-                check_views.open_already(view),
+                check_views.open_already(view, language),
                 reply_to_message_id=view.message_id,
                 allow_sending_without_reply=False,
             )
@@ -262,35 +272,35 @@ class CheckHandlers:
         return True
 
     async def _show_press(
-        self, bot: Bot, query: CallbackQuery, result: Shown | RefusedError
+        self, bot: Bot, query: CallbackQuery, result: Shown | RefusedError, language: str
     ) -> None:
         if isinstance(result, RefusedError):
-            await query.answer(words.refusal(result), show_alert=True)
+            await query.answer(words.refusal(result, language), show_alert=True)
             return
-        notice = check_words.notice(result.notice)
+        notice = check_words.notice(result.notice, language)
         if result.displaced is not None:
             await self._displace(bot, result.displaced, result.view.holder_name)
         if result.new_message:
             await query.answer(notice)
-            await self._send(bot, query.from_user.id, result.view)
+            await self._send(bot, query.from_user.id, result.view, language)
         else:
             # Independent calls, the edit first: the changed question is what the nurse waits
             # for (the buttons she pressed go with it); the answer stops the spinner just after.
-            await asyncio.gather(self._edit(bot, result.view), query.answer(notice))
+            await asyncio.gather(self._edit(bot, result.view, language), query.answer(notice))
 
-    async def _show_input(self, bot: Bot, chat_id: int, shown: Shown | None) -> None:
+    async def _show_input(self, bot: Bot, chat_id: int, shown: Shown | None, language: str) -> None:
         if shown is None:
-            await bot.send_message(chat_id, NO_CHECK_OPEN)
+            await bot.send_message(chat_id, gettext(language, NO_CHECK_OPEN))
             return
         if shown.notice is not None:
-            await bot.send_message(chat_id, check_words.notice(shown.notice) or "")
-        await self._send(bot, chat_id, shown.view)
+            await bot.send_message(chat_id, check_words.notice(shown.notice, language) or "")
+        await self._send(bot, chat_id, shown.view, language)
 
-    async def _send(self, bot: Bot, chat_id: int, view: CheckView) -> None:
+    async def _send(self, bot: Bot, chat_id: int, view: CheckView, language: str) -> None:
         """A fresh question message; the old one loses its buttons, so only one copy of the
         question can be answered (its buttons would go stale with the version anyway)."""
         await self._drop_buttons(bot, view)
-        text, markup = check_views.render(view, self._zone)
+        text, markup = check_views.render(view, self._zone, language)
         sent = await bot.send_message(chat_id, text, reply_markup=markup, protect_content=True)
         await asyncio.to_thread(
             self._checks.remember_message, view.assessment_id, chat_id, sent.message_id
@@ -307,10 +317,10 @@ class CheckHandlers:
         except (BadRequest, Forbidden) as exc:  # already without buttons, or gone
             log.debug("old question %s keeps no buttons: %s", view.message_id, exc)
 
-    async def _edit(self, bot: Bot, view: CheckView) -> None:
+    async def _edit(self, bot: Bot, view: CheckView, language: str) -> None:
         if view.chat_id is None or view.message_id is None:
             return
-        text, markup = check_views.render(view, self._zone)
+        text, markup = check_views.render(view, self._zone, language)
         try:
             await bot.edit_message_text(
                 text, chat_id=view.chat_id, message_id=view.message_id, reply_markup=markup

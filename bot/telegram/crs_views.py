@@ -12,103 +12,125 @@ from typing import Any, Final
 from telegram import InlineKeyboardButton
 
 from bot.clinical import CrsResult, Flag, Hypotension, Oxygen, check_crs
+from bot.telegram.i18n import ENGLISH, N_, gettext
 
 Button = Callable[[str, str], InlineKeyboardButton]
 Rows = list[list[InlineKeyboardButton]]
 
 PRESSURE_LABELS: Final[Mapping[str, str]] = {
-    Hypotension.NONE: "BP: no support",
-    Hypotension.FLUIDS_ONLY: "BP: responds to fluids",
-    Hypotension.ONE_VASOPRESSOR: "BP: one vasopressor",
-    Hypotension.MULTIPLE_VASOPRESSORS: "BP: several vasopressors",
+    Hypotension.NONE: N_("BP: no support"),
+    Hypotension.FLUIDS_ONLY: N_("BP: responds to fluids"),
+    Hypotension.ONE_VASOPRESSOR: N_("BP: one vasopressor"),
+    Hypotension.MULTIPLE_VASOPRESSORS: N_("BP: several vasopressors"),
 }
 OXYGEN_LABELS: Final[Mapping[str, str]] = {
-    Oxygen.NONE: "O2: none",
-    Oxygen.LOW_FLOW: "O2: low-flow, 6 L/min or less",
-    Oxygen.HIGH_FLOW: "O2: high-flow or mask",
-    Oxygen.POSITIVE_PRESSURE: "O2: CPAP/BiPAP/ventilated",
+    Oxygen.NONE: N_("O2: none"),
+    Oxygen.LOW_FLOW: N_("O2: low-flow, 6 L/min or less"),
+    Oxygen.HIGH_FLOW: N_("O2: high-flow or mask"),
+    Oxygen.POSITIVE_PRESSURE: N_("O2: CPAP/BiPAP/ventilated"),
 }
 TREATED_LABELS: Final[Mapping[str, str]] = {
-    "yes": "Given: antipyretic, tocilizumab or steroid",
-    "no": "None of these given",
+    "yes": N_("Given: antipyretic, tocilizumab or steroid"),
+    "no": N_("None of these given"),
 }
 # One tap for the usual answers of the three questions after the temperature.
-NONE_GIVEN_LABEL: Final = "No support, no oxygen, nothing given"
+NONE_GIVEN_LABEL: Final = N_("No support, no oxygen, nothing given")
 TITLES: Final[Mapping[str, str]] = {
-    check_crs.TEMPERATURE: "CRS: temperature",
-    check_crs.PRESSURE: "CRS: blood pressure support",
-    check_crs.OXYGEN: "CRS: oxygen",
-    check_crs.TREATED: "CRS: treatment given",
+    check_crs.TEMPERATURE: N_("CRS: temperature"),
+    check_crs.PRESSURE: N_("CRS: blood pressure support"),
+    check_crs.OXYGEN: N_("CRS: oxygen"),
+    check_crs.TREATED: N_("CRS: treatment given"),
 }
 _SHORT: Final[Mapping[str, str]] = {
-    Hypotension.NONE: "no BP support",
-    Hypotension.FLUIDS_ONLY: "BP responds to fluids",
-    Hypotension.ONE_VASOPRESSOR: "one vasopressor",
-    Hypotension.MULTIPLE_VASOPRESSORS: "several vasopressors",
-    f"o2.{Oxygen.NONE}": "no oxygen",
-    f"o2.{Oxygen.LOW_FLOW}": "low-flow oxygen",
-    f"o2.{Oxygen.HIGH_FLOW}": "high-flow oxygen or mask",
-    f"o2.{Oxygen.POSITIVE_PRESSURE}": "positive pressure",
+    Hypotension.NONE: N_("no BP support"),
+    Hypotension.FLUIDS_ONLY: N_("BP responds to fluids"),
+    Hypotension.ONE_VASOPRESSOR: N_("one vasopressor"),
+    Hypotension.MULTIPLE_VASOPRESSORS: N_("several vasopressors"),
+    f"o2.{Oxygen.NONE}": N_("no oxygen"),
+    f"o2.{Oxygen.LOW_FLOW}": N_("low-flow oxygen"),
+    f"o2.{Oxygen.HIGH_FLOW}": N_("high-flow oxygen or mask"),
+    f"o2.{Oxygen.POSITIVE_PRESSURE}": N_("positive pressure"),
 }
 
 
-def step(step: str, answers: Mapping[str, Any], button: Button) -> tuple[str, Rows]:
+def step(
+    step: str, answers: Mapping[str, Any], button: Button, language: str = ENGLISH
+) -> tuple[str, Rows]:
     """The question and its buttons for one CRS step."""
     if step == check_crs.TEMPERATURE:
         values = check_crs.temperature_buttons(answers.get("crs_last_c"))
         row = [button(f"{v:.1f} °C", check_crs.temperature_action(v)) for v in values]
         last = answers.get("crs_last_c")
-        since = f" (last recorded {last:.1f} °C)" if last is not None else ""
+        since = (
+            gettext(language, " (last recorded {last} °C)").format(last=f"{last:.1f}")
+            if last is not None
+            else ""
+        )
+        ask = gettext(
+            language, "CRS. Temperature now{since}? Tap it, or type it (34.0-43.0, e.g. 38.4)."
+        )
         return (
-            f"CRS. Temperature now{since}? Tap it, or type it (34.0-43.0, e.g. 38.4).",
-            [row[:3], row[3:], [button("Type it", check_crs.TYPE_IT)]],
+            ask.format(since=since),
+            [row[:3], row[3:], [button(gettext(language, "Type it"), check_crs.TYPE_IT)]],
         )
     if step == check_crs.PRESSURE:
-        return "CRS. Blood pressure: what support does the patient need?", [
-            [button(NONE_GIVEN_LABEL, check_crs.NONE_GIVEN)],
-            *_choices(step, PRESSURE_LABELS, button),
+        return gettext(language, "CRS. Blood pressure: what support does the patient need?"), [
+            [button(gettext(language, NONE_GIVEN_LABEL), check_crs.NONE_GIVEN)],
+            *_choices(step, PRESSURE_LABELS, button, language),
         ]
     if step == check_crs.OXYGEN:
-        return "CRS. Oxygen: what does the patient need?", _choices(step, OXYGEN_LABELS, button)
+        return gettext(language, "CRS. Oxygen: what does the patient need?"), _choices(
+            step, OXYGEN_LABELS, button, language
+        )
     return (
-        "CRS. Since the last check, was an antipyretic (e.g. paracetamol), tocilizumab or a "
-        "steroid given?",
-        _choices(step, TREATED_LABELS, button),
+        gettext(
+            language,
+            "CRS. Since the last check, was an antipyretic (e.g. paracetamol), tocilizumab or "
+            "a steroid given?",
+        ),
+        _choices(step, TREATED_LABELS, button, language),
     )
 
 
-def _choices(step: str, labels: Mapping[str, str], button: Button) -> Rows:
-    return [[button(labels[value], value)] for value in check_crs.CHOICES[step]]
+def _choices(step: str, labels: Mapping[str, str], button: Button, language: str) -> Rows:
+    return [[button(gettext(language, labels[value]), value)] for value in check_crs.CHOICES[step]]
 
 
-def summary_lines(answers: Mapping[str, Any], crs: CrsResult | None) -> list[str]:
+def summary_lines(
+    answers: Mapping[str, Any], crs: CrsResult | None, language: str = ENGLISH
+) -> list[str]:
     """What the nurse reviews: the answers, and the grade once all four are in."""
     if not check_crs.asked(answers):
         return []
     given: Mapping[str, Any] = answers.get("crs", {})
     if crs is None:
-        return ["CRS: not finished"]
-    return [f"CRS: {inputs_text(given)}"]
+        return [gettext(language, "CRS: not finished")]
+    return [gettext(language, "CRS: {inputs}").format(inputs=inputs_text(given, language))]
 
 
-def inputs_text(given: Mapping[str, Any]) -> str:
+def inputs_text(given: Mapping[str, Any], language: str = ENGLISH) -> str:
     """ "38.6 °C, one vasopressor, no oxygen, no antipyretic/tocilizumab/steroid"."""
     treated = given.get("treated") in ("yes", True)
-    return ", ".join(
+    pressure = _SHORT.get(str(given.get("pressure") or given.get("hypotension")))
+    oxygen = _SHORT.get(f"o2.{given.get('oxygen')}")
+    return gettext(language, ", ").join(
         [
             f"{float(given['temperature']):.1f} °C" if "temperature" in given else "? °C",
-            _SHORT.get(str(given.get("pressure") or given.get("hypotension")), "?"),
-            _SHORT.get(f"o2.{given.get('oxygen')}", "?"),
-            "antipyretic/tocilizumab/steroid given"
+            gettext(language, pressure) if pressure else "?",
+            gettext(language, oxygen) if oxygen else "?",
+            gettext(language, "antipyretic/tocilizumab/steroid given")
             if treated
-            else "no antipyretic/tocilizumab/steroid",
+            else gettext(language, "no antipyretic/tocilizumab/steroid"),
         ]
     )
 
 
-def grade_text(crs: CrsResult) -> str:
+def grade_text(crs: CrsResult, language: str = ENGLISH) -> str:
     """ "CRS grade 3 (ASTCT)", with the engine's no-fever flag spelled out."""
-    text = f"CRS grade {crs.crs_grade} (ASTCT)"
+    text = gettext(language, "CRS grade {grade} (ASTCT)").format(grade=crs.crs_grade)
     if Flag.NO_FEVER_UNTREATED in crs.flags:
-        text += ": organ support without fever or treatment, not CRS by ASTCT; judge the cause"
+        text += gettext(
+            language,
+            ": organ support without fever or treatment, not CRS by ASTCT; judge the cause",
+        )
     return text

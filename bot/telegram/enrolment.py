@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.services.enrolment import EnrolmentService, InviteView, parse_role
 from bot.services.errors import RefusedError
 from bot.services.staff import StaffService
-from bot.telegram import texts
+from bot.telegram import i18n, texts, welcome
 from bot.telegram.access import Access
 from bot.telegram.patients import local_time
 from bot.telegram.words import refusal
@@ -68,12 +68,13 @@ class EnrolmentHandlers:
                 telegram_user_id=user.id,
                 chat_id=chat.id,
                 display_name=name,
+                language=i18n.language_of(user.language_code),
             )
         except RefusedError as refused:
             await message.reply_text(refusal(refused))
             return
         await message.reply_text(
-            texts.enrolled(
+            welcome.enrolled(
                 display_name=view.display_name,
                 role=view.role,
                 ward_code=view.ward_code,
@@ -82,6 +83,7 @@ class EnrolmentHandlers:
                 new_account=view.new_account,
                 ward_added=view.ward_added,
                 previous_role=view.previous_role,
+                language=view.language or i18n.ENGLISH,
             )
         )
 

@@ -15,8 +15,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import texts
+from bot.telegram import texts, welcome
 from bot.telegram.access import Access
+from bot.telegram.language import spoken_by
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,13 @@ class CoreHandlers:
         staff = await self._access.staff_or_refuse(update, "start")
         if staff is None or message is None:
             return
-        await message.reply_text(texts.welcome(staff.display_name, staff.role))
+        text = welcome.welcome(staff.display_name, staff.role, spoken_by(staff))
+        await message.reply_text(text)
 
     async def help(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_message is not None:
-            await update.effective_message.reply_text(texts.HELP)
+            language = await self._access.language(update)
+            await update.effective_message.reply_text(welcome.help_text(language))
 
 
 class FallbackHandlers:

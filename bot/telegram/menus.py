@@ -23,6 +23,7 @@ from bot.telegram.prompts import Action
 from storage.models import Role
 
 DEFAULT: Final = ("start", "help")
+ENROLLED: Final = (*DEFAULT, "language")
 _CLINICAL: Final = (
     "check",
     "cancel",
@@ -35,11 +36,11 @@ _CLINICAL: Final = (
 )
 _NURSING: Final = (*_CLINICAL, "plan", "onduty", "offduty", "duty", "alerts", "oncall")
 ROLE_COMMANDS: Final[Mapping[Role, tuple[str, ...]]] = {
-    Role.NURSE: (*DEFAULT, *_NURSING),
-    Role.CHARGE_NURSE: (*DEFAULT, *_NURSING),
-    Role.PHYSICIAN: (*DEFAULT, *_CLINICAL, "plan", "duty", "alerts", "oncall"),
+    Role.NURSE: (*ENROLLED, *_NURSING),
+    Role.CHARGE_NURSE: (*ENROLLED, *_NURSING),
+    Role.PHYSICIAN: (*ENROLLED, *_CLINICAL, "plan", "duty", "alerts", "oncall"),
     Role.ADMIN: (
-        *DEFAULT,
+        *ENROLLED,
         "patients",
         "history",
         "timeline",
@@ -85,14 +86,17 @@ async def publish_default(bot: Bot) -> None:
 
 async def publish(bot: Bot, target: MenuTarget) -> None:
     """One person's menu, in each language; a deactivated person's is deleted (the default
-    shows again)."""
+    shows again). The variant for apps in other languages is in the person's own language
+    (``/language``), so a nurse who chose Chinese on an English phone gets a Chinese menu."""
     scope = BotCommandScopeChat(target.chat_id)
+    chosen = target.language if target.language in i18n.LANGUAGES else i18n.ENGLISH
     for language, code in _variants():
         if target.role is None:
             await bot.delete_my_commands(scope=scope, language_code=code)
         else:
+            said = chosen if code is None else language
             await bot.set_my_commands(
-                commands_for(target.role, language), scope=scope, language_code=code
+                commands_for(target.role, said), scope=scope, language_code=code
             )
 
 

@@ -22,56 +22,69 @@ from bot.services.picker import Candidate, PickerService
 from bot.services.staff import StaffView
 from bot.telegram import callbacks, texts
 from bot.telegram.access import Access
+from bot.telegram.i18n import ENGLISH, N_, gettext
+from bot.telegram.language import spoken_by
 
 log = logging.getLogger(__name__)
 
 KIND: Final = "pk"
 # The commands that take a patient, in the order their index is encoded in a button.
 COMMANDS: Final = ("check", "event", "history", "timeline", "plan", "discharge")
-NO_PATIENTS: Final = "No active patients on your wards. /admit adds one."
-GONE: Final = "That patient is no longer active on your wards."
-ALREADY_CHOSEN: Final = "Already chosen."
+NO_PATIENTS: Final = N_("No active patients on your wards. /admit adds one.")
+GONE: Final = N_("That patient is no longer active on your wards.")
+ALREADY_CHOSEN: Final = N_("Already chosen.")
 
 Runner = Callable[[Message, ContextTypes.DEFAULT_TYPE, StaffView, str], Awaitable[None]]
 
 
-def choose_text(command: str) -> str:
-    return f"/{command}: which patient? Most urgent first."
+def choose_text(command: str, language: str = ENGLISH) -> str:
+    return f"/{command}: " + gettext(language, "which patient? Most urgent first.")
 
 
-def several_text(command: str, typed: str) -> str:
-    return f'/{command}: more than one patient starts with "{typed}". Which one?'
+def several_text(command: str, typed: str, language: str = ENGLISH) -> str:
+    words = gettext(language, 'more than one patient starts with "{typed}". Which one?')
+    return f"/{command}: " + words.format(typed=typed)
 
 
-def near_text(command: str, typed: str) -> str:
-    return f'/{command}: no patient "{typed}" on your wards. Did you mean:'
+def near_text(command: str, typed: str, language: str = ENGLISH) -> str:
+    words = gettext(language, 'no patient "{typed}" on your wards. Did you mean:')
+    return f"/{command}: " + words.format(typed=typed)
 
 
-def due_words(due_at: dt.datetime | None, now: dt.datetime, zone: ZoneInfo) -> str:
+def due_words(
+    due_at: dt.datetime | None, now: dt.datetime, zone: ZoneInfo, language: str = ENGLISH
+) -> str:
     """ "overdue 25 min", "due 14:00" or nothing: why this patient is where it is in the list."""
     if due_at is None:
         return ""
     if due_at <= now:
         minutes = int((now - due_at).total_seconds() // 60)
-        late = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
-        return f"overdue {late}"
-    return f"due {due_at.astimezone(zone):%H:%M}"
+        if minutes < 120:
+            return gettext(language, "overdue {minutes} min").format(minutes=minutes)
+        return gettext(language, "overdue {hours} h").format(hours=minutes // 60)
+    return gettext(language, "due {time}").format(time=f"{due_at.astimezone(zone):%H:%M}")
 
 
-def button_text(candidate: Candidate, now: dt.datetime, zone: ZoneInfo) -> str:
-    due = due_words(candidate.due_at, now, zone)
+def button_text(
+    candidate: Candidate, now: dt.datetime, zone: ZoneInfo, language: str = ENGLISH
+) -> str:
+    due = due_words(candidate.due_at, now, zone, language)
     return f"{candidate.label} · {due}" if due else candidate.label
 
 
 def keyboard(
-    command: str, candidates: Sequence[Candidate], now: dt.datetime, zone: ZoneInfo
+    command: str,
+    candidates: Sequence[Candidate],
+    now: dt.datetime,
+    zone: ZoneInfo,
+    language: str = ENGLISH,
 ) -> InlineKeyboardMarkup:
     """One patient per row (a label with its due time is too long to share a row)."""
     index = COMMANDS.index(command)
     rows = [
         [
             InlineKeyboardButton(
-                button_text(c, now, zone),
+                button_text(c, now, zone, language),
                 callback_data=callbacks.Callback(KIND, c.patient_id, index, command).encode(),
             )
         ]
@@ -97,13 +110,14 @@ class PatientPicker:
     async def show(self, message: Message, staff: StaffView, command: str) -> None:
         """The ward's patients as buttons, for a command given without a patient."""
         candidates = await asyncio.to_thread(self._picker.candidates, staff)
+        language = spoken_by(staff)
         if not candidates:
-            await message.reply_text(NO_PATIENTS)
+            await message.reply_text(gettext(language, NO_PATIENTS))
             return
         now = self._picker.now()
         await message.reply_text(
-            choose_text(command),
-            reply_markup=keyboard(command, candidates, now, self._zone),
+            choose_text(command, language),
+            reply_markup=keyboard(command, candidates, now, self._zone, language),
             protect_content=True,
         )
 
@@ -120,11 +134,11 @@ class PatientPicker:
             return found.label
         if not found.candidates:
             return " ".join(typed.split())
-        now = self._picker.now()
+        now, language = self._picker.now(), spoken_by(staff)
         wording = near_text if found.near else several_text
         await message.reply_text(
-            wording(command, " ".join(typed.split())),
-            reply_markup=keyboard(command, found.candidates, now, self._zone),
+            wording(command, " ".join(typed.split()), language),
+            reply_markup=keyboard(command, found.candidates, now, self._zone, language),
             protect_content=True,
         )
         return None
@@ -139,14 +153,14 @@ class PatientPicker:
         runner = self._runners.get(data.action) if data is not None else None
         message = query.message
         if data is None or runner is None or not isinstance(message, Message):
-            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            await query.answer(gettext(spoken_by(staff), texts.BUTTON_NOT_VALID), show_alert=True)
             return
         if message.reply_markup is None:  # a doubled press: the first one ran the command
-            await query.answer(ALREADY_CHOSEN)
+            await query.answer(gettext(spoken_by(staff), ALREADY_CHOSEN))
             return
         label = await asyncio.to_thread(self._picker.label_of, staff, data.target)
         if label is None:
-            await query.answer(GONE, show_alert=True)
+            await query.answer(gettext(spoken_by(staff), GONE), show_alert=True)
             return
         await query.answer()
         try:  # the choice is made: the list goes, so the command does not run twice

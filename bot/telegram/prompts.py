@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot import metrics
-from bot.clinical.ladder import CHARGE, PROMPT, REMIND
+from bot.clinical.ladder import CHARGE, PHYSICIAN, PROMPT, REMIND
 from bot.services import prompt_copies
 from bot.services.errors import RefusedError
 from bot.services.outbox import TELEGRAM, ChannelSender, Outbox, OutboxItem
@@ -29,6 +29,8 @@ from bot.telegram import callbacks, texts, words
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
 from bot.telegram.checks import CheckHandlers, caught
+from bot.telegram.i18n import ENGLISH, N_, gettext
+from bot.telegram.language import spoken_by
 
 log = logging.getLogger(__name__)
 PER_CHAT_SPACING = 1.0  # seconds: Telegram's "about one message a second" to one chat
@@ -43,53 +45,87 @@ so no second sender takes the row over while this one still waits.
 """
 
 
-def render_prompt(payload: Mapping[str, Any], zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+_PROMPTS: Final[Mapping[tuple[int, bool], str]] = {
+    # (level, baseline) -> the words; "kind" is said inside each, as the language puts it.
+    (PROMPT, False): N_("Neuro check due for {label} at {due}{late}."),
+    (PROMPT, True): N_("Baseline check due for {label} at {due}{late}."),
+    (REMIND, False): N_(
+        "Reminder: the neuro check for {label} was due at {due} ({overdue} min ago)."
+    ),
+    (REMIND, True): N_(
+        "Reminder: the baseline check for {label} was due at {due} ({overdue} min ago)."
+    ),
+    (CHARGE, False): N_(
+        "Charge nurse: the neuro check for {label}, due at {due}, has not been started "
+        "({overdue} min)."
+    ),
+    (CHARGE, True): N_(
+        "Charge nurse: the baseline check for {label}, due at {due}, has not been started "
+        "({overdue} min)."
+    ),
+    (PHYSICIAN, False): N_(
+        "Missed neuro check: {label}, due at {due}, not started after {overdue} min."
+    ),
+    (PHYSICIAN, True): N_(
+        "Missed baseline check: {label}, due at {due}, not started after {overdue} min."
+    ),
+}
+
+
+def render_prompt(
+    payload: Mapping[str, Any], zone: ZoneInfo, language: str = ENGLISH
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A check prompt (or its reminder, or the charge nurse's word) in the reader's language."""
     label, level = str(payload["label"]), int(payload["level"])
     due = dt.datetime.fromisoformat(str(payload["due_at"])).astimezone(zone).strftime("%H:%M")
     overdue = int(payload.get("minutes_overdue", 0))
-    kind = "Baseline check" if payload.get("kind") == "baseline" else "Neuro check"
-    if level == PROMPT:
-        late = f" (late: due {overdue} min ago)" if payload.get("late") else ""
-        text = f"{kind} due for {label} at {due}{late}."
-    elif level == REMIND:
-        text = f"Reminder: the {kind.lower()} for {label} was due at {due} ({overdue} min ago)."
-    elif level == CHARGE:
-        text = (
-            f"Charge nurse: the {kind.lower()} for {label}, due at {due}, has not been "
-            f"started ({overdue} min)."
-        )
-    else:
-        text = f"Missed {kind.lower()}: {label}, due at {due}, not started after {overdue} min."
+    late = ""
+    if level == PROMPT and payload.get("late"):
+        late = gettext(language, " (late: due {overdue} min ago)").format(overdue=overdue)
+    words = _PROMPTS[(min(level, PHYSICIAN), payload.get("kind") == "baseline")]
+    text = gettext(language, words).format(label=label, due=due, late=late, overdue=overdue)
     check_id = int(payload["check_id"])
-    rows = [[_button(check_id, level, "Start check", "start")]]
+    rows = [[_button(check_id, level, gettext(language, "Start check"), "start")]]
     if level <= REMIND:
-        rows[0].append(_button(check_id, level, "Snooze 15 min", "snooze"))
+        rows[0].append(_button(check_id, level, gettext(language, "Snooze 15 min"), "snooze"))
     return text, InlineKeyboardMarkup(rows)
 
 
 def render_prompt_update(
-    payload: Mapping[str, Any], zone: ZoneInfo
+    payload: Mapping[str, Any], zone: ZoneInfo, language: str = ENGLISH
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A prompt already sent, as it must read now: started or submitted (no buttons), or due
     again after a cancel (its buttons back, saying what happened)."""
     prompt = payload["prompt"]
     state, by = str(payload["state"]), str(payload["by"])
     at = dt.datetime.fromisoformat(str(payload["at"])).astimezone(zone).strftime("%H:%M")
-    text, markup = render_prompt(prompt, zone)
+    text, markup = render_prompt(prompt, zone, language)
     if state == prompt_copies.STARTED:
-        return f"{text}\n\nStarted by {by} at {at}.", None
+        started = gettext(language, "Started by {by} at {at}.")
+        return f"{text}\n\n{started.format(by=by, at=at)}", None
     if state == prompt_copies.SUBMITTED:
-        grade = payload.get("grade")
-        words = f"ICANS grade {grade}" + ("" if payload.get("complete") else " or worse")
-        return f"{text}\n\nSubmitted by {by} at {at}: {words}.", None
-    if state == prompt_copies.RELEASED:
-        return (
-            f"{text}\n\nStarted by {by}, who no longer has access: released at {at}, the "
-            "check is due again (Start offers to take it over).",
-            markup,
+        if payload.get("complete"):
+            grade = gettext(language, "ICANS grade {grade}")
+        else:
+            grade = gettext(language, "ICANS grade {grade} or worse")
+        done = gettext(language, "Submitted by {by} at {at}: {grade}.").format(
+            by=by, at=at, grade=grade.format(grade=payload.get("grade"))
         )
-    how = "cancelled" if state == prompt_copies.CANCELLED else "closed unanswered"
-    return f"{text}\n\nStarted by {by}, {how} at {at}: the check is due again.", markup
+        return f"{text}\n\n{done}", None
+    if state == prompt_copies.RELEASED:
+        released = gettext(
+            language,
+            "Started by {by}, who no longer has access: released at {at}, the check is due "
+            "again (Start offers to take it over).",
+        )
+        return f"{text}\n\n{released.format(by=by, at=at)}", markup
+    if state == prompt_copies.CANCELLED:
+        again = gettext(language, "Started by {by}, cancelled at {at}: the check is due again.")
+    else:
+        again = gettext(
+            language, "Started by {by}, closed unanswered at {at}: the check is due again."
+        )
+    return f"{text}\n\n{again.format(by=by, at=at)}", markup
 
 
 def _button(check_id: int, level: int, text: str, action: str) -> InlineKeyboardButton:
@@ -248,11 +284,12 @@ class OutboxSender:
             log.exception("chart for outbox %s to chat %s not sent", item.id, item.chat_id)
 
     async def _render(self, item: OutboxItem) -> Outgoing | None:
+        language = item.language or ENGLISH
         if item.purpose == "check_prompt":
-            text, markup = render_prompt(item.payload, self._zone)
+            text, markup = render_prompt(item.payload, self._zone, language)
             return Outgoing(text, markup)
         if item.purpose == prompt_copies.PURPOSE:
-            words, keys = render_prompt_update(item.payload, self._zone)
+            words, keys = render_prompt_update(item.payload, self._zone, language)
             return Outgoing(words, keys, edit_message_id=int(item.payload["message_id"]))
         renderer = self._renderers.get(item.purpose)
         if renderer is not None:
@@ -278,8 +315,10 @@ class PromptHandlers:
             return
         data = callbacks.parse(query.data)
         if data is None or data.action not in ("start", "snooze"):
-            if await self._access.staff_or_refuse(update, "prompt_button") is not None:
-                await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            staff = await self._access.staff_or_refuse(update, "prompt_button")
+            if staff is not None:
+                invalid = gettext(spoken_by(staff), texts.BUTTON_NOT_VALID)
+                await query.answer(invalid, show_alert=True)
             return
         if data.action == "start":
             done = await self._access.run_as(
@@ -289,7 +328,8 @@ class PromptHandlers:
             )
             if done is not None:
                 await query.answer()
-                await self._checks.show_start(context.bot, query.from_user.id, done[1])
+                language = spoken_by(done[0])
+                await self._checks.show_start(context.bot, query.from_user.id, done[1], language)
                 self._checks.started(context.application, done[1])
             return
         snoozed = await self._access.run_as(
@@ -299,10 +339,10 @@ class PromptHandlers:
         )
         if snoozed is None:
             return
-        result = snoozed[1]
+        result, language = snoozed[1], spoken_by(snoozed[0])
         if isinstance(result, RefusedError):
-            await query.answer(words.refusal(result), show_alert=True)
+            await query.answer(words.refusal(result, language), show_alert=True)
             return
         assert isinstance(result, Snoozed)
         until = result.until.astimezone(self._zone).strftime("%H:%M")
-        await query.answer(f"Snoozed: reminder at {until}.")
+        await query.answer(gettext(language, "Snoozed: reminder at {until}.").format(until=until))

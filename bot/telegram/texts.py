@@ -30,6 +30,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "oncall",
         N_("Who is on call; physicians: /oncall primary|backup|attending <hours> [override]"),
     ),
+    ("language", N_("Choose the language I write to you in: English or 简体中文")),
     ("export", N_("Ward admins: export a period as a file: /export FROM TO [csv|fhir|summary]")),
 )
 
@@ -39,7 +40,7 @@ NOT_ENROLLED = (
     "This bot is for enrolled ward staff only. Ask your ward administrator for an invite link."
 )
 
-BUTTON_NOT_VALID = "That button is not valid (any more). Use the latest message."
+BUTTON_NOT_VALID = N_("That button is not valid (any more). Use the latest message.")
 UNKNOWN_COMMAND = "Unknown command. /help lists what this bot understands."
 
 HELP = (
@@ -48,29 +49,6 @@ HELP = (
     "time, grades it by the ASTCT consensus and alerts the physician on call.\n\n"
     "Commands:\n" + "\n".join(f"/{name} - {text}" for name, text in COMMANDS)
 )
-
-
-ROLE_DUTIES = {
-    "nurse": "While you are on duty (/onduty) you get your wards' neuro-check prompts here.",
-    "charge_nurse": (
-        "While you are on duty (/onduty) you get your wards' neuro-check prompts here, and "
-        "word of checks nobody started."
-    ),
-    "physician": (
-        "While you are on call (/oncall) you get alerts here when a patient's neurotoxicity "
-        "needs a physician."
-    ),
-    "admin": (
-        "You manage your wards' staff with /invite and /staff, and hear of alerts nobody "
-        "acknowledged."
-    ),
-}
-"""What each role receives from the bot: a physician is never promised check prompts."""
-
-
-def welcome(display_name: str, role: str) -> str:
-    duties = ROLE_DUTIES.get(role, "")
-    return f"Hello {display_name}. You are enrolled as {role.replace('_', ' ')}. {duties}\n\n{HELP}"
 
 
 # -- enrolment and invites (bot/telegram/enrolment.py) -------------------------------------
@@ -113,35 +91,6 @@ def invite_created(
         f"Invite as {role_name(role)} on ward {ward_code} ({ward_name}), "
         f"single use, valid until {until}.\n\n{how}"
     )
-
-
-def enrolled(
-    *,
-    display_name: str,
-    role: str,
-    ward_code: str,
-    ward_name: str,
-    ward_codes: tuple[str, ...],
-    new_account: bool,
-    ward_added: bool,
-    previous_role: str | None,
-) -> str:
-    if new_account:
-        return (
-            f"Welcome, {display_name}. You are enrolled as {role_name(role)} on ward "
-            f"{ward_code} ({ward_name}).\n\n"
-            f"You will see your ward's patients with /patients. {ROLE_DUTIES.get(role, '')} "
-            "/help lists the commands."
-        )
-    lines = [f"{display_name}, your invite is redeemed."]
-    if ward_added:
-        lines.append(f"You are now also on ward {ward_code} ({ward_name}).")
-    if previous_role is not None:
-        lines.append(f"Your role is now {role_name(role)} (was {role_name(previous_role)}).")
-    if not ward_added and previous_role is None:
-        lines.append(f"You already were {role_name(role)} on ward {ward_code}; nothing changed.")
-    lines.append(f"Role: {role_name(role)}. Wards: {', '.join(ward_codes)}.")
-    return "\n".join(lines)
 
 
 # -- patients (bot/telegram/patients.py) ----------------------------------------------------

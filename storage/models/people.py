@@ -43,6 +43,9 @@ class Staff(SQLModel, table=True):
     # "email" (sent by SMTP) or "pager" (a number the ward's webhook gateway pages).
     contact_channel: str | None = Field(default=None, max_length=16)
     contact_address: str | None = Field(default=None, max_length=254)
+    # The language the bot speaks to this person ("en", "zh_Hans"; bot.telegram.i18n): from
+    # Telegram's language_code at enrolment, changed with /language. None: English.
+    language: str | None = Field(default=None, max_length=16)
 
 
 class StaffWard(SQLModel, table=True):

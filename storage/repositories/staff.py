@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -96,3 +96,11 @@ def remove_member(session: Session, *, staff_id: int, ward_id: int) -> bool:
     session.delete(membership)
     session.flush()
     return True
+
+
+def languages(session: Session, staff_ids: Iterable[int]) -> dict[int, str | None]:
+    """Each person's language, one query for a batch of outbox rows."""
+    rows = session.exec(
+        select(Staff.id, Staff.language).where(col(Staff.id).in_(list(staff_ids)))
+    ).all()
+    return {staff_id: language for staff_id, language in rows if staff_id is not None}

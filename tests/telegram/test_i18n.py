@@ -59,7 +59,8 @@ def test_no_translation_is_stale(language: str) -> None:
 
 
 _PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
-_COMMAND = re.compile(r"/[a-z]+")
+_COMMAND = re.compile(r"(?<![\w/])/[a-z]+")
+"""A slash command: a slash not inside a word ("/check", not "L/min" or "CPAP/BiPAP")."""
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.services.errors import RefusedError
+from bot.telegram.i18n import ENGLISH, gettext
 from bot.telegram.words import (
     alerts,
     checks,
@@ -41,11 +42,15 @@ REFUSALS: Mapping[str, Words] = {
 }
 
 
-def refusal(refused: RefusedError) -> str:
-    """The sentence for a refusal, for a chat or the command line."""
+def refusal(refused: RefusedError, language: str = ENGLISH) -> str:
+    """The sentence for a refusal, for a chat or the command line (always English there).
+
+    A template is said in ``language`` where the catalogue has it (the checks' refusals so
+    far); the others, and the functions of facts, are English.
+    """
     words = REFUSALS[refused.code.value]
     if isinstance(words, str):
-        return words.format(**refused.facts)
+        return gettext(language, words).format(**refused.facts)
     return words(**refused.facts)
 
 
