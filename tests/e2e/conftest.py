@@ -12,7 +12,7 @@ from bot import app as app_module
 from bot.config import Settings
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage.db import Database
-from tests.support.clock import FakeClock as FakeClock  # re-exported for older imports
+from tests.support.clock import FakeClock
 
 TOKEN = "123456:TEST-token"
 

@@ -11,8 +11,8 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from bot.telegram import i18n
 from storage.db import Database
 from storage.models import Role
-from tests.e2e.conftest import FakeClock
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.usefixtures("neurocheck", "wards")
 

@@ -18,8 +18,8 @@ from bot.telegram import words
 from bot.telegram.words import checks as check_words
 from storage.db import Database
 from storage.models import Assessment, AuditLog, Role
-from tests.e2e.conftest import FakeClock
 from tests.support import factories
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture

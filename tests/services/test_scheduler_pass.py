@@ -15,7 +15,7 @@ from bot.services.schedule import ScheduleRules
 from storage.db import Database
 from storage.models import OutboundMessage
 from storage.repositories import audit
-from tests.e2e.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 
 def test_many_messages_are_queued_once_each_by_their_key(db: Database) -> None:
