@@ -71,7 +71,11 @@ class AlertHandlers:
                 protect_content=True,
             )
             await asyncio.to_thread(
-                self._alerts.remember_copy, view.escalation_id, sent.chat_id, sent.message_id
+                self._alerts.remember_copy,
+                view.escalation_id,
+                sent.chat_id,
+                sent.message_id,
+                staff.id,
             )
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
