@@ -9,16 +9,19 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from bot.app import Neurocheck
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from storage.db import Database
 from storage.models import Staff
 from tests.e2e.test_alert_copies import shows
 from tests.e2e.test_escalation import (  # noqa: F401
+    ADMIN,
     BACKUP,
     CHARGE,
     NURSE,
     PRIMARY,
     normal_then_grade_1,
+    settled,
     ward,
 )
 from tests.support.clock import FakeClock
@@ -88,3 +91,28 @@ async def test_each_copy_of_an_alert_in_its_readers_language(
     assert (await primary.wait_answer(press)).text == "已记录：地塞米松。"
     await shows(primary, page, "决定：地塞米松（Dr Pim，")
     await shows(backup, backup_copy, "Decision: Dexamethasone (Dr Pim, ")
+
+
+async def test_the_ward_is_told_in_each_leads_language_when_nobody_acknowledges(
+    tg: FakeTelegram, db: Database, clock: FakeClock, neurocheck: Neurocheck
+) -> None:
+    speaks_chinese(db, CHARGE)
+    nurse, charge, admin = tg.user(NURSE), tg.user(CHARGE), tg.user(ADMIN)
+    tg.user(PRIMARY), tg.user(BACKUP)
+    await normal_then_grade_1(nurse, clock)
+    for _ in range(4):
+        await settled(db)
+        clock.advance(minutes=10)
+        await neurocheck.tick()
+    told = await charge.next_message()
+    assert (told.text or "").startswith("⚠️ Bed 4（病区 H7）于 11月24日 13:00 发出的警报无人确认。")
+    assert "请直接电话联系医生；有医生接手后在此确认。\n\n🟠 高危：Bed 4" in (told.text or "")
+    assert "⚠️ 此警报无人确认。" in (told.text or "")
+    english = await admin.next_message()
+    assert (english.text or "").startswith("⚠️ Nobody acknowledged the alert for Bed 4 (ward H7)")
+    assert "⚠️ Nobody has acknowledged this alert." in (english.text or "")
+
+    press = await charge.press(told, "确认")
+    assert (await charge.wait_answer(press)).text == "已确认，已通知护士。"
+    press = await charge.press_data(told, press.data)  # a second tap
+    assert (await charge.wait_answer(press)).text == "Charge Nurse Bea 已确认。"

@@ -8,15 +8,15 @@ from typing import Final
 from bot.telegram.i18n import N_
 
 CLOSED: Final = {
-    "superseded": "A newer alert for this patient replaced this one: use the newest.",
-    "check_recorded": "The missed check has since been recorded: nothing to acknowledge.",
-    "discharged": "The patient was discharged, so no check is due: nothing to acknowledge.",
+    "superseded": N_("A newer alert for this patient replaced this one: use the newest."),
+    "check_recorded": N_("The missed check has since been recorded: nothing to acknowledge."),
+    "discharged": N_("The patient was discharged, so no check is due: nothing to acknowledge."),
 }
 
 
 def _closed(reason: str = "", **_facts: object) -> str:
     """Why a closed alert cannot be acknowledged, by the reason it was closed."""
-    return CLOSED.get(reason, "This alert is closed: nothing to acknowledge.")
+    return CLOSED.get(reason, N_("This alert is closed: nothing to acknowledge."))
 
 
 REFUSALS: dict[str, str | Callable[..., str]] = {
