@@ -9,16 +9,24 @@ automatic action (bot/clinical/README.md section 9). Buttons: ``al:<escalation>:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.clinical import TriggerReason, Urgency
+from bot.clinical import Urgency
 from bot.services.alerts import DECISIONS, Acknowledged, AlertView
 from bot.services.escalations import MISSED_CHECK
 from bot.telegram import i18n
+from bot.telegram.alert_words import (
+    CLOSED_WORDS,
+    DECISION_WORDS,
+    DOMAIN_WORDS,
+    HEADLINE,
+    LABEL_REFERENCE,
+    REASONS,
+    URGENCY_WORDS,
+)
 from bot.telegram.callbacks import Callback
 from bot.telegram.check_views import (
     URGENCY_ADVICE,
@@ -33,194 +41,191 @@ from bot.telegram.i18n import ENGLISH, N_, gettext
 from bot.telegram.labs import labs_lines
 
 MAX_TEXT: Final = 4096
-
-HEADLINE: Final[Mapping[Urgency, str]] = {
-    Urgency.CRITICAL: "🔴 CRITICAL",
-    Urgency.HIGH: "🟠 HIGH",
-    Urgency.NORMAL: "🟡 Neuro check alert",
-    Urgency.INFO: "🟢 For information",
-}
-REASONS: Final[Mapping[str, str]] = {
-    TriggerReason.GRADE_3_OR_4: "ICANS grade 3 or 4",
-    TriggerReason.SEIZURE: "seizure",
-    TriggerReason.HEMORRHAGE: "intracranial haemorrhage",
-    TriggerReason.ROSE_TWO_OR_MORE: "grade rose by two or more",
-    TriggerReason.GRADE_ROSE: "ICANS grade rose",
-    TriggerReason.INCOMPLETE_WITH_GRADE: "incomplete check with a grade of 1 or more",
-    TriggerReason.ABNORMAL_WITHOUT_REFERENCE: "abnormal, no earlier check to compare",
-    TriggerReason.SCORE_WORSE: "ICE (CAPD) worse than at the previous check",
-    TriggerReason.NEW_TREMOR: "new tremor",
-    TriggerReason.NEW_MYOCLONUS: "new myoclonus",
-    TriggerReason.INCOMPLETE: "check could not be completed",
-    TriggerReason.GRADE_FELL: "grade fell",
-    TriggerReason.CRS_3_OR_4: "CRS grade 3 or 4",
-    TriggerReason.CRS_ROSE: "CRS grade rose",
-    TriggerReason.FIRST_FEVER: "first fever (38.0 °C or more) this cycle",
-    TriggerReason.ORGAN_SUPPORT_WITHOUT_FEVER: "BP or oxygen support without fever",
-    MISSED_CHECK: "scheduled check not started for an hour",
-}
-DECISION_WORDS: Final[Mapping[str, str]] = {
-    "continue": "Continue",
-    "hold": "Hold infusion",
-    "restart": "Restart",
-    "discontinue": "Discontinue",
-    "dexamethasone": "Dexamethasone",
-    "levetiracetam": "Levetiracetam",
-    "tocilizumab": "Tocilizumab",
-    "icu": "ICU transfer",
-    "other": "Other",
-}
-DOMAIN_WORDS: Final[Mapping[str, str]] = {
-    "ice": "ICE / CAPD score",
-    "consciousness": "consciousness",
-    "seizure": "seizure",
-    "motor": "motor findings",
-    "icp": "raised ICP / oedema",
-}
-LABEL_REFERENCE: Final = (
-    "Label reference (blinatumomab; CTCAE grades, not ICANS - for reference only, the "
-    "decision is yours): neurological toxicity grade 3: withhold until grade 1 or less for at "
-    "least 3 days, then restart at 9 mcg/day (28 after 7 days if it does not recur); "
-    "discontinue if it occurred at 9 mcg/day or took more than 7 days to resolve. Grade 4: "
-    "discontinue permanently. More than one seizure: discontinue permanently."
-)
+__all__ = ["DECISION_WORDS", "DOMAIN_WORDS", "HEADLINE", "LABEL_REFERENCE", "REASONS"]
 
 
-def render_alert(view: AlertView, zone: ZoneInfo, *, repeat: bool = False) -> str:
-    """The alert as every recipient sees it, current state included."""
+def render_alert(
+    view: AlertView, zone: ZoneInfo, *, repeat: bool = False, language: str = ENGLISH
+) -> str:
+    """The alert as one recipient sees it, current state included, in their language."""
     # The first three lines are what a lock screen shows: who and how urgent, the grade and
     # its change, why.
-    lines = [_headline(view, repeat), grade_change(view)]
+    lines = [_headline(view, repeat, language), grade_change(view, language)]
     if view.reasons:
-        lines.append("Why: " + "; ".join(REASONS.get(r, r) for r in view.reasons))
-    lines += [_course(view), *_source(view, zone)]
+        why = gettext(language, "Why: {reasons}")
+        lines.append(why.format(reasons=reasons_text(view.reasons, language)))
+    lines += [_course(view, language), *_source(view, zone, language)]
     if view.seizures:
-        lines.append(f"Seizure events recorded: {view.seizures}")
+        seizures = gettext(language, "Seizure events recorded: {count}")
+        lines.append(seizures.format(count=view.seizures))
     lines += labs_lines(view.labs, zone)
     if view.regraded is not None:
-        lines.append(f"Re-graded by a physician: ICANS {grade_words(view.regraded)}")
-    lines += ["", *_state(view, zone)]
+        regraded = gettext(language, "Re-graded by a physician: ICANS {grade}")
+        lines.append(regraded.format(grade=grade_words(view.regraded, language)))
+    lines += ["", *_state(view, zone, language)]
     if view.urgency is not Urgency.INFO:
-        lines += ["", LABEL_REFERENCE]
+        lines += ["", gettext(language, LABEL_REFERENCE)]
     return "\n".join(lines)[:MAX_TEXT]
 
 
-def grade_change(view: AlertView) -> str:
+def reasons_text(reasons: list[str] | tuple[str, ...], language: str = ENGLISH) -> str:
+    """The reasons, each in the reader's language ("; " between them)."""
+    return "; ".join(gettext(language, REASONS[r]) if r in REASONS else r for r in reasons)
+
+
+def grade_change(view: AlertView, language: str = ENGLISH) -> str:
     """ "ICANS grade 3 (was grade 1)": the grade that raised the alert against the last one."""
     check = view.check
     result = check.grade if check is not None and check.grade is not None else view.result
     previous = check.previous if check is not None else view.previous
-    before = f"was {grade_words(previous.result)}" if previous else "no earlier check"
     if result is None:  # a missed check: no new grade
-        return f"No new grade: the check was not done ({before.replace('was', 'last')})"
-    return f"ICANS {grade_words(result)} ({before})"
+        if previous:
+            words = gettext(language, "No new grade: the check was not done (last {grade})")
+            return words.format(grade=grade_words(previous.result, language))
+        return gettext(language, "No new grade: the check was not done (no earlier check)")
+    if previous:
+        words = gettext(language, "ICANS {grade} (was {before})")
+        before = grade_words(previous.result, language)
+        return words.format(grade=grade_words(result, language), before=before)
+    words = gettext(language, "ICANS {grade} (no earlier check)")
+    return words.format(grade=grade_words(result, language))
 
 
-def _headline(view: AlertView, repeat: bool) -> str:
-    again = " (repeat: not yet acknowledged)" if repeat else ""
-    return f"{HEADLINE[view.urgency]}: {view.label} (ward {view.ward_code}){again}"
+def _headline(view: AlertView, repeat: bool, language: str) -> str:
+    again = gettext(language, " (repeat: not yet acknowledged)") if repeat else ""
+    words = gettext(language, "{urgency}: {label} (ward {ward}){again}")
+    urgency = gettext(language, HEADLINE[view.urgency])
+    return words.format(urgency=urgency, label=view.label, ward=view.ward_code, again=again)
 
 
-def _course(view: AlertView) -> str:
+def _course(view: AlertView, language: str) -> str:
     info = view.info
     if info.cycle is None:
-        return "No infusion plan recorded."
-    parts = [f"Cycle {info.cycle}"]
+        return gettext(language, "No infusion plan recorded.")
+    parts = [gettext(language, "Cycle {cycle}").format(cycle=info.cycle)]
     if info.day is not None:
-        parts.append(f"day {info.day}")
+        parts.append(gettext(language, "day {day}").format(day=info.day))
     if info.held:
-        parts.append("infusion on hold")
+        parts.append(gettext(language, "infusion on hold"))
     elif info.dose:
-        parts.append(f"blinatumomab {info.dose}")
-    return ", ".join(parts)
+        parts.append(gettext(language, "blinatumomab {dose}").format(dose=info.dose))
+    return gettext(language, ", ").join(parts)
 
 
-def _source(view: AlertView, zone: ZoneInfo) -> list[str]:
+def _source(view: AlertView, zone: ZoneInfo, language: str) -> list[str]:
     if view.source == MISSED_CHECK:
-        due = _time(view.missed_due_at, zone) if view.missed_due_at else "?"
-        return [
-            f"The neuro check due at {due} has not been started (over an hour).",
-            *_references(view, zone),
-        ]
-    when = _time(view.reported_at, zone) if view.reported_at else "?"
+        due = _time(view.missed_due_at, zone, language) if view.missed_due_at else "?"
+        words = gettext(
+            language, "The neuro check due at {due} has not been started (over an hour)."
+        )
+        return [words.format(due=due), *_references(view, zone, language)]
+    when = _time(view.reported_at, zone, language) if view.reported_at else "?"
     if view.event_finding is not None:
-        lines = [
-            f"Event reported by {view.reported_by} at {when}: {finding_label(view.event_finding)}"
-        ]
+        words = gettext(language, "Event reported by {name} at {when}: {finding}")
+        finding = finding_label(view.event_finding)
+        lines = [words.format(name=view.reported_by, when=when, finding=finding)]
         if view.result is not None:
-            lines.append(grade_line(view.result))
-        return [*lines, *_references(view, zone)]
+            lines.append(grade_line(view.result, language))
+        return [*lines, *_references(view, zone, language)]
     if view.check is not None:
-        return [f"Check by {view.check.holder_name} at {when}", summary_text(view.check, zone)]
-    return [grade_line(view.result)] if view.result is not None else []
-
-
-def _references(view: AlertView, zone: ZoneInfo) -> list[str]:
-    """The last check and the baseline, for alerts that carry no check of their own."""
-    lines = [reference_line("Last check", view.previous, zone)] if view.previous else []
-    if view.baseline is not None:
-        lines.append(reference_line("Baseline", view.baseline, zone))
-    return lines or ["No check recorded yet."]
-
-
-def _state(view: AlertView, zone: ZoneInfo) -> list[str]:
-    if view.acknowledged_by is not None and view.acknowledged_at is not None:
-        coming = ", coming to the bedside" if view.ack_kind == "coming" else ""
-        lines = [
-            f"✅ Acknowledged by {view.acknowledged_by} at "
-            f"{_time(view.acknowledged_at, zone)}{coming}."
+        words = gettext(language, "Check by {name} at {when}")
+        return [
+            words.format(name=view.check.holder_name, when=when),
+            summary_text(view.check, zone, language),
         ]
+    return [grade_line(view.result, language)] if view.result is not None else []
+
+
+def _references(view: AlertView, zone: ZoneInfo, language: str) -> list[str]:
+    """The last check and the baseline, for alerts that carry no check of their own."""
+    lines = []
+    if view.previous:
+        last = gettext(language, "Last check")
+        lines.append(reference_line(last, view.previous, zone, language))
+    if view.baseline is not None:
+        baseline = gettext(language, "Baseline")
+        lines.append(reference_line(baseline, view.baseline, zone, language))
+    return lines or [gettext(language, "No check recorded yet.")]
+
+
+def _state(view: AlertView, zone: ZoneInfo, language: str) -> list[str]:
+    if view.acknowledged_by is not None and view.acknowledged_at is not None:
+        if view.ack_kind == "coming":
+            words = gettext(language, "✅ Acknowledged by {name} at {when}, coming to the bedside.")
+        else:
+            words = gettext(language, "✅ Acknowledged by {name} at {when}.")
+        when = _time(view.acknowledged_at, zone, language)
+        lines = [words.format(name=view.acknowledged_by, when=when)]
+        decision = gettext(language, "Decision: {decision} ({name}, {when})")
         lines += [
-            f"Decision: {DECISION_WORDS.get(d, d)} ({by}, {_time(at, zone)})"
+            decision.format(
+                decision=_decision(d, language), name=by, when=_time(at, zone, language)
+            )
             for at, d, by in view.decisions
         ]
         return lines
-    if view.closed_reason == "superseded":
-        return ["Replaced by a newer alert for this patient."]
-    if view.closed_reason == "check_recorded":
-        return ["Closed: the check has since been recorded."]
-    if view.closed_reason == "discharged":
-        return ["Closed: the patient was discharged, so no check is due."]
+    closed = CLOSED_WORDS.get(view.closed_reason or "")
+    if closed is not None:
+        return [gettext(language, closed)]
     if view.urgency is Urgency.INFO:
-        return ["No acknowledgement needed."]
+        return [gettext(language, "No acknowledgement needed.")]
     if view.status.value == "exhausted":
-        return ["⚠️ Nobody has acknowledged this alert."]
-    return ["Please acknowledge."]
+        return [gettext(language, "⚠️ Nobody has acknowledged this alert.")]
+    return [gettext(language, "Please acknowledge.")]
 
 
-def _time(at: dt.datetime, zone: ZoneInfo) -> str:
-    return at.astimezone(zone).strftime("%d %b %H:%M")
+def _decision(decision: str, language: str) -> str:
+    words = DECISION_WORDS.get(decision)
+    return gettext(language, words) if words is not None else decision
 
 
-def keyboard(view: AlertView, *, decide: bool) -> InlineKeyboardMarkup | None:
+def _time(at: dt.datetime, zone: ZoneInfo, language: str = ENGLISH) -> str:
+    """ "27 Nov 21:00" in English (as always), as the language writes it otherwise."""
+    if language == ENGLISH:
+        return at.astimezone(zone).strftime("%d %b %H:%M")
+    return i18n.format_datetime(at, language, zone)
+
+
+def keyboard(
+    view: AlertView, *, decide: bool, language: str = ENGLISH
+) -> InlineKeyboardMarkup | None:
     """Acknowledge buttons while it is open; the decisions for whoever acknowledged."""
     live = view.status.value in ("open", "exhausted") and view.urgency is not Urgency.INFO
+    _ = i18n.translations(language).gettext  # words marked where they are defined
     if live:
+        coming = gettext(language, "Acknowledge, coming to the bedside")
         return InlineKeyboardMarkup(
             [
-                [_button(view, "Acknowledge", "ack")],
-                [_button(view, "Acknowledge, coming to the bedside", "coming")],
+                [_button(view, gettext(language, "Acknowledge"), "ack")],
+                [_button(view, coming, "coming")],
             ]
         )
     if not decide or view.status.value != "acknowledged":
         return None
     names = list(DECISIONS)
     rows = [  # two to a row: the words must be readable on a phone, not cut off
-        [_button(view, DECISION_WORDS[d], f"d-{d}") for d in names[i : i + 2]]
+        [_button(view, _(DECISION_WORDS[d]), f"d-{d}") for d in names[i : i + 2]]
         for i in range(0, len(names), 2)
     ]
     if view.attributable:
-        rows.append([_button(view, "A finding has another cause…", "attr")])
+        another = gettext(language, "A finding has another cause…")
+        rows.append([_button(view, another, "attr")])
     return InlineKeyboardMarkup(rows)
 
 
-def attribution_keyboard(view: AlertView) -> InlineKeyboardMarkup:
+def attribution_keyboard(view: AlertView, language: str = ENGLISH) -> InlineKeyboardMarkup:
+    words = gettext(language, "{finding}: another cause")
     rows = [
-        [_button(view, f"{DOMAIN_WORDS.get(d.value, d.value)}: another cause", f"a-{d.value}")]
+        [_button(view, words.format(finding=_domain(d.value, language)), f"a-{d.value}")]
         for d in view.attributable
     ]
-    rows.append([_button(view, "Back", "back")])
+    rows.append([_button(view, gettext(language, "Back"), "back")])
     return InlineKeyboardMarkup(rows)
+
+
+def _domain(domain: str, language: str) -> str:
+    words = DOMAIN_WORDS.get(domain)
+    return gettext(language, words) if words is not None else domain
 
 
 def _button(view: AlertView, text: str, action: str) -> InlineKeyboardButton:
@@ -229,26 +234,36 @@ def _button(view: AlertView, text: str, action: str) -> InlineKeyboardButton:
     )
 
 
-def exhausted_text(view: AlertView, zone: ZoneInfo) -> str:
+def exhausted_text(view: AlertView, zone: ZoneInfo, language: str = ENGLISH) -> str:
     """To the charge nurse and admins when the chain ran out."""
-    raised = f"{view.label} (ward {view.ward_code}) raised at {_time(view.created_at, zone)}"
+    facts = {
+        "label": view.label,
+        "ward": view.ward_code,
+        "when": _time(view.created_at, zone, language),
+    }
     if view.reached:
-        head = f"⚠️ Nobody acknowledged the alert for {raised}. Call the physicians directly"
-    else:
-        head = (
-            f"⚠️ No physician could be paged for the alert for {raised}: nobody is on call "
-            "(/oncall), or they cannot be reached. Call a physician directly"
+        head = N_(
+            "⚠️ Nobody acknowledged the alert for {label} (ward {ward}) raised at {when}. "
+            "Call the physicians directly; acknowledge here once one of them has it."
         )
-    tail = "; acknowledge here once one of them has it.\n\n"
-    return (head + tail + render_alert(view, zone))[:MAX_TEXT]
+    else:
+        head = N_(
+            "⚠️ No physician could be paged for the alert for {label} (ward {ward}) raised at "
+            "{when}: nobody is on call (/oncall), or they cannot be reached. Call a physician "
+            "directly; acknowledge here once one of them has it."
+        )
+    text = gettext(language, head).format(**facts)
+    return (text + "\n\n" + render_alert(view, zone, language=language))[:MAX_TEXT]
 
 
-def follow_up_text(view: AlertView, zone: ZoneInfo) -> str:
-    return (
-        f"Reminder: you acknowledged the critical alert for {view.label} at "
-        f"{_time(view.acknowledged_at or view.created_at, zone)}; no neuro check has been "
-        "recorded since. Ask for a check now (/check in the nurse's chat)."
+def follow_up_text(view: AlertView, zone: ZoneInfo, language: str = ENGLISH) -> str:
+    words = gettext(
+        language,
+        "Reminder: you acknowledged the critical alert for {label} at {when}; no neuro check "
+        "has been recorded since. Ask for a check now (/check in the nurse's chat).",
     )
+    when = _time(view.acknowledged_at or view.created_at, zone, language)
+    return words.format(label=view.label, when=when)
 
 
 def reach_lines(view: AlertView, zone: ZoneInfo, language: str = ENGLISH) -> list[str]:
@@ -300,32 +315,41 @@ def nurse_text(view: AlertView, zone: ZoneInfo, language: str = ENGLISH) -> str:
     else:
         words = N_("{name} acknowledged the alert for {label} at {when}.")
     at = view.acknowledged_at or view.created_at
-    when = _time(at, zone) if language == ENGLISH else i18n.format_datetime(at, language, zone)
+    when = _time(at, zone, language)
     return gettext(language, words).format(name=view.acknowledged_by, label=view.label, when=when)
 
 
-def alerts_text(views: list[AlertView], zone: ZoneInfo) -> str:
+def alerts_text(views: list[AlertView], zone: ZoneInfo, language: str = ENGLISH) -> str:
     """/alerts: the open ones, one line each."""
     if not views:
-        return "No open alerts on your wards."
-    lines = ["Open alerts:"]
+        return gettext(language, "No open alerts on your wards.")
+    lines = [gettext(language, "Open alerts:")]
+    line = gettext(language, "• {label} ({ward}) {urgency} since {when}: {reasons} - {state}")
     for view in views:
-        state = "NOBODY ACKNOWLEDGED" if view.status.value == "exhausted" else "waiting"
-        reasons = "; ".join(REASONS.get(r, r) for r in view.reasons[:2])
-        lines.append(
-            f"• {view.label} ({view.ward_code}) {view.urgency.value.upper()} since "
-            f"{_time(view.created_at, zone)}: {reasons} - {state}"
-        )
+        if view.status.value == "exhausted":
+            state = gettext(language, "NOBODY ACKNOWLEDGED")
+        else:
+            state = gettext(language, "waiting")
+        words = URGENCY_WORDS.get(view.urgency)
+        urgency = gettext(language, words) if words else view.urgency.value.upper()
+        facts = {"label": view.label, "ward": view.ward_code, "urgency": urgency}
+        when = _time(view.created_at, zone, language)
+        reasons = reasons_text(view.reasons[:2], language)
+        lines.append(line.format(**facts, when=when, reasons=reasons, state=state))
     return "\n".join(lines)
 
 
-def answer_text(result: Acknowledged | AlertView, action: str) -> str:
-    """The pop-up after a press that changed something."""
+def answer_text(result: Acknowledged | AlertView, action: str, language: str = ENGLISH) -> str:
+    """The pop-up after a press that changed something, in the presser's language."""
     if isinstance(result, Acknowledged):
         if result.first:
-            return "Acknowledged. The nurse is told."
-        view = result.view
-        return f"Already acknowledged by {view.acknowledged_by}."
+            return gettext(language, "Acknowledged. The nurse is told.")
+        already = gettext(language, "Already acknowledged by {name}.")
+        return already.format(name=result.view.acknowledged_by)
     if action.startswith("a-"):
-        return "Re-graded: the check's grade is recorded again; both stay in the audit trail."
-    return f"Recorded: {DECISION_WORDS.get(action[2:], action[2:])}."
+        return gettext(
+            language,
+            "Re-graded: the check's grade is recorded again; both stay in the audit trail.",
+        )
+    recorded = gettext(language, "Recorded: {decision}.")
+    return recorded.format(decision=_decision(action[2:], language))

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import metrics
@@ -33,12 +33,14 @@ from bot.telegram.alert_texts import (
     render_alert,
 )
 from bot.telegram.charts import render_history_chart
-from bot.telegram.i18n import ENGLISH
+from bot.telegram.i18n import ENGLISH, N_, gettext
+from bot.telegram.language import spoken_by
 from bot.telegram.prompts import Outgoing, Renderer
 from storage.models import EscalationStatus
 
 log = logging.getLogger(__name__)
 Kick = Callable[[Application], None]  # type: ignore[type-arg]
+CAPTION = N_("{label}: ICE and ICANS grade, infusion events marked")
 
 
 class AlertHandlers:
@@ -57,18 +59,23 @@ class AlertHandlers:
         if done is None or update.effective_message is None:
             return
         staff, views = done
+        language = spoken_by(staff)
         await update.effective_message.reply_text(
-            alerts_text(views, self._zone), protect_content=True
+            alerts_text(views, self._zone, language), protect_content=True
         )
         for view in views:
             buttons = may_acknowledge(staff.role, view.status)
             sent = await update.effective_message.reply_text(
-                render_alert(view, self._zone),
-                reply_markup=keyboard(view, decide=False) if buttons else None,
+                render_alert(view, self._zone, language=language),
+                reply_markup=keyboard(view, decide=False, language=language) if buttons else None,
                 protect_content=True,
             )
             await asyncio.to_thread(
-                self._alerts.remember_copy, view.escalation_id, sent.chat_id, sent.message_id
+                self._alerts.remember_copy,
+                view.escalation_id,
+                sent.chat_id,
+                sent.message_id,
+                staff.id,
             )
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,8 +84,10 @@ class AlertHandlers:
             return
         data = callbacks.parse(query.data)
         if data is None:
-            if await self._access.staff_or_refuse(update, "alert_button") is not None:
-                await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            staff = await self._access.staff_or_refuse(update, "alert_button")
+            if staff is not None:
+                invalid = gettext(spoken_by(staff), texts.BUTTON_NOT_VALID)
+                await query.answer(invalid, show_alert=True)
             return
         action, target = data.action, data.target
         if action in ("attr", "back"):
@@ -89,18 +98,19 @@ class AlertHandlers:
                 update, "alert_button", lambda staff: self._act(staff, target, action)
             )
         except RefusedError as refused:
-            await query.answer(words.refusal(refused), show_alert=True)
+            language = await self._access.language(update)
+            await query.answer(words.refusal(refused, language), show_alert=True)
             return
         if done is None:
             return
-        result = done[1]
+        language, result = spoken_by(done[0]), done[1]
         if result is None:
-            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            await query.answer(gettext(language, texts.BUTTON_NOT_VALID), show_alert=True)
             return
         if isinstance(result, Acknowledged) and result.first:
             view = result.view
             metrics.acknowledged(view.urgency.value, view.created_at, view.acknowledged_at)
-        await query.answer(answer_text(result, action))
+        await query.answer(answer_text(result, action, language))
         self._kick(context.application)
 
     def _act(self, staff: StaffView, target: int, action: str) -> Acknowledged | AlertView | None:
@@ -116,13 +126,19 @@ class AlertHandlers:
         """Swap the decision buttons for the list of findings (or back); nothing is stored."""
         query = update.callback_query
         assert query is not None
-        if await self._access.staff_or_refuse(update, "alert_button") is None:
+        staff = await self._access.staff_or_refuse(update, "alert_button")
+        if staff is None:
             return
+        language = spoken_by(staff)
         view = await asyncio.to_thread(self._alerts.view, target)
         if view is None:
-            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            await query.answer(gettext(language, texts.BUTTON_NOT_VALID), show_alert=True)
             return
-        markup = attribution_keyboard(view) if attribution else keyboard(view, decide=True)
+        markup: InlineKeyboardMarkup | None
+        if attribution:
+            markup = attribution_keyboard(view, language)
+        else:
+            markup = keyboard(view, decide=True, language=language)
         await query.answer()
         await query.edit_message_reply_markup(markup)
 
@@ -145,8 +161,9 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
             )
         ):
             return None  # taken care of before this page left: nothing to ask any more
-        repeat = bool(item.payload.get("repeat"))
-        return Outgoing(render_alert(view, zone, repeat=repeat), keyboard(view, decide=False))
+        repeat, language = bool(item.payload.get("repeat")), item.language or ENGLISH
+        text = render_alert(view, zone, repeat=repeat, language=language)
+        return Outgoing(text, keyboard(view, decide=False, language=language))
 
     async def chart(item: OutboxItem) -> Outgoing | None:
         """The chart after a first page (its own row), drawn now in a worker thread. A chart
@@ -163,7 +180,7 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         return Outgoing(
             "",
             photo=lambda: drawn,
-            caption=f"{label}: ICE and ICANS grade, infusion events marked",
+            caption=gettext(item.language or ENGLISH, CAPTION).format(label=label),
             reply_to=int(item.payload["reply_to"]),
         )
 
@@ -171,10 +188,10 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         view = await current(item)
         if view is None:
             return None
-        decide = bool(item.payload.get("decide"))
+        decide, language = bool(item.payload.get("decide")), item.language or ENGLISH
         return Outgoing(
-            render_alert(view, zone),
-            keyboard(view, decide=decide),
+            render_alert(view, zone, language=language),
+            keyboard(view, decide=decide, language=language),
             edit_message_id=int(item.payload["message_id"]),
         )
 
@@ -189,12 +206,14 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         view = await current(item)
         return None if view is None else Outgoing(nurse_text(view, zone, item.language or ENGLISH))
 
-    def simple(words: Callable[[AlertView, ZoneInfo], str], buttons: bool = False) -> Renderer:
+    def simple(words: Callable[[AlertView, ZoneInfo, str], str], buttons: bool = False) -> Renderer:
         async def render(item: OutboxItem) -> Outgoing | None:
             view = await current(item)
             if view is None:
                 return None
-            return Outgoing(words(view, zone), keyboard(view, decide=False) if buttons else None)
+            language = item.language or ENGLISH
+            markup = keyboard(view, decide=False, language=language) if buttons else None
+            return Outgoing(words(view, zone, language), markup)
 
         return render
 

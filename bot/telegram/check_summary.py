@@ -67,7 +67,9 @@ def grade_line(result: IcansResult, language: str = ENGLISH) -> str:
     return f"ICANS {grade_words(result, language)}"
 
 
-def reference_line(name: str, summary: GradeSummary, zone: ZoneInfo) -> str:
+def reference_line(
+    name: str, summary: GradeSummary, zone: ZoneInfo, language: str = ENGLISH
+) -> str:
     """ "Baseline (24 Nov 09:00): grade 1, ICE 9/10": an earlier grade an alert is read
     against (a baseline deficit is shown, so that nobody mistakes it for a new one)."""
     result = summary.result
@@ -75,7 +77,7 @@ def reference_line(name: str, summary: GradeSummary, zone: ZoneInfo) -> str:
     scale = "CAPD" if result.tool is Tool.CAPD else "ICE"
     most = 32 if result.tool is Tool.CAPD else 10
     scored = f", {scale} {score}/{most}" if score is not None else ""
-    return f"{name} ({_when(summary, zone, ENGLISH)}): {grade_words(result)}{scored}"
+    return f"{name} ({_when(summary, zone, language)}): {grade_words(result, language)}{scored}"
 
 
 def grade_words(result: IcansResult, language: str = ENGLISH) -> str:

@@ -126,13 +126,16 @@ class AlertService:
             rows = repo.live_on_wards(session, ward_ids=actor.ward_ids, limit=OPEN_SHOWN)
             return [build(session, row, self._protocols, self._zone) for row in rows]
 
-    def remember_copy(self, escalation_id: int, chat_id: int, message_id: int) -> None:
-        """A copy of the alert shown by /alerts: acknowledgements edit it like a page."""
+    def remember_copy(
+        self, escalation_id: int, chat_id: int, message_id: int, staff_id: int | None = None
+    ) -> None:
+        """A copy of the alert shown by /alerts: acknowledgements edit it like a page (in its
+        reader's language: the copy keeps whose it is)."""
         now = self._clock()
         with self._db.session() as session:
             outbox.record_sent(
                 session,
-                to=outbox.Recipient.telegram(chat_id),
+                to=outbox.Recipient.telegram(chat_id, staff_id),
                 purpose=escalations.SHOWN_COPY,
                 payload={"escalation_id": escalation_id},
                 dedupe_key=f"{escalations.SHOWN_COPY}:{escalation_id}:{chat_id}:{message_id}",

@@ -45,13 +45,14 @@ REFUSALS: Mapping[str, Words] = {
 def refusal(refused: RefusedError, language: str = ENGLISH) -> str:
     """The sentence for a refusal, for a chat or the command line (always English there).
 
-    A template is said in ``language`` where the catalogue has it (the checks' refusals so
-    far); the others, and the functions of facts, are English.
+    A template is said in ``language`` where the catalogue has it (the checks' and alerts'
+    refusals so far); so is a function's sentence when it is one of the catalogue's whole
+    messages (the alerts' reasons for a closed alert); the others are English.
     """
     words = REFUSALS[refused.code.value]
     if isinstance(words, str):
         return gettext(language, words).format(**refused.facts)
-    return words(**refused.facts)
+    return gettext(language, words(**refused.facts))
 
 
 def facts_of(refused: RefusedError) -> dict[str, Any]:
