@@ -138,8 +138,11 @@ class Scheduler:
         return report.steps
 
     def kick(self, application: Application) -> None:  # type: ignore[type-arg]
-        """Run `urgent` in the background: the handler that asked answers its user at once."""
-        application.create_task(self.urgent(application.bot), name="urgent-pass")
+        """Run `urgent` in the background: the handler that asked answers its user at once.
+        While the application stops, nothing is started: the rows stay due for the next pass
+        (of this instance when it starts again, or of another)."""
+        if application.running:
+            application.create_task(self.urgent(application.bot), name="urgent-pass")
 
     def nudge(self) -> None:
         """Something may have fallen due now (a plan changed: a baseline check may be due at
