@@ -39,16 +39,10 @@ from storage.db import Database
 from storage.models import (
     CheckKind,
     CheckStatus,
-    Duty,
-    DutyAssignment,
-    Patient,
-    Role,
     ScheduledCheck,
-    Staff,
-    StaffWard,
-    Ward,
 )
 from tests.bench.bench_press import TOKEN, free_port, fresh_database
+from tests.bench.bench_scheduler import seed_wards
 
 FIRST_NURSE: Final = 50_000
 LEAD_IN: Final = 8.0  # seconds from start-up to the first due check
@@ -58,67 +52,6 @@ WRITTEN_AHEAD: Final = (0.5, 4.0)  # a check written elsewhere falls due this lo
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def seed_wards(db: Database, count: int) -> None:
-    """``count`` wards, each with one nurse on duty for the day and one patient."""
-    now = utcnow()
-    with db.engine.begin() as conn:
-        conn.execute(
-            sa.insert(Ward),
-            [
-                {"code": f"L{i}", "name": f"Ward {i}", "settings": {}, "created_at": now}
-                for i in range(count)
-            ],
-        )
-        conn.execute(
-            sa.insert(Staff),
-            [
-                {
-                    "telegram_user_id": FIRST_NURSE + i,
-                    "chat_id": FIRST_NURSE + i,
-                    "display_name": f"Nurse {i}",
-                    "role": Role.NURSE,
-                    "active": True,
-                    "created_at": now,
-                }
-                for i in range(count)
-            ],
-        )
-        conn.execute(
-            sa.insert(StaffWard), [{"staff_id": i + 1, "ward_id": i + 1} for i in range(count)]
-        )
-        conn.execute(
-            sa.insert(DutyAssignment),
-            [
-                {
-                    "ward_id": i + 1,
-                    "staff_id": i + 1,
-                    "duty": Duty.NURSE,
-                    "is_override": False,
-                    "starts_at": now - dt.timedelta(hours=1),
-                    "ends_at": now + dt.timedelta(hours=11),
-                    "created_at": now,
-                }
-                for i in range(count)
-            ],
-        )
-        conn.execute(
-            sa.insert(Patient),
-            [
-                {
-                    "ward_id": i + 1,
-                    "label": f"Bed {i}",
-                    "date_of_birth": dt.date(1970, 1, 1),
-                    "weight_band": "ge45",
-                    "risk_flags": [],
-                    "use_capd": False,
-                    "status": "active",
-                    "admitted_at": now,
-                }
-                for i in range(count)
-            ],
-        )
 
 
 def add_check(db: Database, patient_id: int, due: dt.datetime) -> None:
@@ -180,7 +113,15 @@ async def one_run(prompts: int, instances: int) -> list[float]:
     base_url = f"http://127.0.0.1:{port}/bot"
     rng = random.Random(21)
     with tempfile.TemporaryDirectory() as folder, fresh_database(Path(folder)) as db:
-        seed_wards(db, prompts)
+        with db.engine.begin() as conn:
+            seed_wards(
+                conn,
+                wards=prompts,
+                patients=prompts,
+                now=utcnow(),
+                code="L",
+                first_nurse=FIRST_NURSE,
+            )
         start = utcnow() + dt.timedelta(seconds=LEAD_IN)
         dues = [start + dt.timedelta(seconds=SPACING * i) for i in range(prompts)]
         known = set(range(0, prompts, 2))

@@ -67,64 +67,78 @@ FIRST_PHYSICIAN: Final = 20_000
 SIZES: Final = (1_000, 10_000, 100_000)
 
 
+def seed_wards(
+    conn: sa.Connection,
+    *,
+    wards: int,
+    patients: int,
+    now: dt.datetime,
+    code: str = "W",
+    first_nurse: int = FIRST_NURSE,
+) -> None:
+    """``wards`` wards with one nurse on duty each for the day; ``patients`` admitted patients
+    spread over them (no plans: the caller adds what its benchmark needs)."""
+    conn.execute(
+        sa.insert(Ward),
+        [
+            {"code": f"{code}{i}", "name": f"Ward {i}", "settings": {}, "created_at": now}
+            for i in range(wards)
+        ],
+    )
+    conn.execute(
+        sa.insert(Staff),
+        [
+            {
+                "telegram_user_id": first_nurse + i,
+                "chat_id": first_nurse + i,
+                "display_name": f"Nurse {i}",
+                "role": Role.NURSE,
+                "active": True,
+                "created_at": now,
+            }
+            for i in range(wards)
+        ],
+    )
+    conn.execute(
+        sa.insert(StaffWard), [{"staff_id": i + 1, "ward_id": i + 1} for i in range(wards)]
+    )
+    conn.execute(
+        sa.insert(DutyAssignment),
+        [
+            {
+                "ward_id": i + 1,
+                "staff_id": i + 1,
+                "duty": Duty.NURSE,
+                "is_override": False,
+                "starts_at": now - dt.timedelta(hours=1),
+                "ends_at": now + dt.timedelta(hours=11),
+                "created_at": now,
+            }
+            for i in range(wards)
+        ],
+    )
+    conn.execute(
+        sa.insert(Patient),
+        [
+            {
+                "ward_id": i % wards + 1,
+                "label": f"Bed {i}",
+                "date_of_birth": dt.date(1970, 1, 1),
+                "weight_band": "ge45",
+                "risk_flags": [],
+                "use_capd": False,
+                "status": "active",
+                "admitted_at": now,
+            }
+            for i in range(patients)
+        ],
+    )
+
+
 def seed(db: Database, patients: int = PATIENTS, now: dt.datetime = NOW) -> None:
     """300 wards with one nurse on duty each; ``patients`` on running plans spread over them."""
     with db.engine.begin() as conn:
-        conn.execute(
-            sa.insert(Ward),
-            [
-                {"code": f"W{i}", "name": f"Ward {i}", "settings": {}, "created_at": now}
-                for i in range(DUE)
-            ],
-        )
-        conn.execute(
-            sa.insert(Staff),
-            [
-                {
-                    "telegram_user_id": FIRST_NURSE + i,
-                    "chat_id": FIRST_NURSE + i,
-                    "display_name": f"Nurse {i}",
-                    "role": Role.NURSE,
-                    "active": True,
-                    "created_at": now,
-                }
-                for i in range(DUE)
-            ],
-        )
-        conn.execute(
-            sa.insert(StaffWard), [{"staff_id": i + 1, "ward_id": i + 1} for i in range(DUE)]
-        )
-        conn.execute(
-            sa.insert(DutyAssignment),
-            [
-                {
-                    "ward_id": i + 1,
-                    "staff_id": i + 1,
-                    "duty": Duty.NURSE,
-                    "is_override": False,
-                    "starts_at": now - dt.timedelta(hours=1),
-                    "ends_at": now + dt.timedelta(hours=11),
-                    "created_at": now,
-                }
-                for i in range(DUE)
-            ],
-        )
-        conn.execute(
-            sa.insert(Patient),
-            [
-                {
-                    "ward_id": i % DUE + 1,
-                    "label": f"Bed {i}",
-                    "date_of_birth": dt.date(1970, 1, 1),
-                    "weight_band": "ge45",
-                    "risk_flags": [],
-                    "use_capd": False,
-                    "status": "active",
-                    "admitted_at": now,
-                }
-                for i in range(patients)
-            ],
-        )
+        seed_wards(conn, wards=DUE, patients=patients, now=now)
         conn.execute(
             sa.insert(InfusionPlan),
             [
