@@ -42,9 +42,8 @@ class CsvRefusal(RefusalCode):
 class LineProblem:
     line: int
     error: ValueError
-    """A RefusedError; or, until every rule an import borrows raises RefusedError, the error
-    of a shared rule that still carries its words (a time that cannot be read, a duty that
-    cannot be planned, a laboratory value in another unit)."""
+    """A RefusedError; or the laboratory value parser's LabInputError (``bot.clinical.labs``),
+    the one rule an import borrows that still carries its words (a value in another unit)."""
     column: str = ""
     """The column the problem is about, named before it (``start: ...``), or empty."""
 

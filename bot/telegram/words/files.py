@@ -14,10 +14,8 @@ def problem_line(problem: LineProblem) -> str:
     from bot.telegram.words import refusal
 
     error = problem.error
-    if isinstance(error, RefusedError):
-        text = refusal(error)
-    else:  # a shared rule's error that still carries its words
-        text = getattr(error, "message", None) or str(error)
+    # Not a refusal: the lab value parser's error, which still carries its words.
+    text = refusal(error) if isinstance(error, RefusedError) else str(error)
     column = f"{problem.column}: " if problem.column else ""
     return f"line {problem.line}: {column}{text}"
 
