@@ -5,8 +5,9 @@ sending messages. Now the first refusal of each hour is an audit row, the rest a
 ``refusal_tally`` (a plain counter, not part of the trail), and when that hour is over its
 count is appended as one ``access.refused.summary`` row and the counter deleted. Audit rows
 are never updated, so the chain stays honest; the trail grows by at most two rows per
-stranger and hour. Closed hours are summarised whenever anybody is refused, so the count of
-a stranger who stopped knocking waits in the tally until the next refusal.
+stranger and hour. Closed hours are summarised whenever anybody is refused, and by the
+scheduler's first pass of each hour (``bot.services.runner``), so the count of a stranger who
+stopped knocking is in the trail within the hour after theirs.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from bot.clinical.ladder import CHARGE, PHYSICIAN, PROMPT, REMIND
 from bot.clinical.policy import missed_check_urgency
 from bot.clinical.protocols import CadenceSettings
 from bot.clock import Clock
-from bot.services import escalations, grades, outbox, rota_gaps
+from bot.services import escalations, grades, outbox, refusals, rota_gaps
 from bot.services.due_batch import Batch
 from bot.services.schedule import OPEN_UNSTARTED as OPEN
 from bot.services.schedule import ScheduleRules
@@ -76,6 +76,7 @@ class Runner:
         self._rules = rules
         self._gaps_next: dt.datetime | None = None  # when to look for rota gaps again
         self._audit_seen = 0
+        self._tallies_next: dt.datetime | None = None  # when to sum up strangers' refusals
 
     def run_due(self) -> PassReport:
         """Everything due at ``now``, in bounded batches of one transaction each."""
@@ -101,7 +102,17 @@ class Runner:
             self._shift_boards(session, now, report)
             if self._gaps_due(session, now):
                 report.gap_warnings = rota_gaps.warn_gaps(session, now, self._rules.zone)
+            self._close_refusal_hours(session, now)
         return report
+
+    def _close_refusal_hours(self, session: Session, now: dt.datetime) -> None:
+        """At the first pass of each hour, the strangers' refusals of the hours gone by are
+        summed up in the trail; a refusal does it too, but a stranger who stopped knocking
+        would otherwise leave their count waiting for the next one, however far off."""
+        if self._tallies_next is not None and now < self._tallies_next:
+            return
+        refusals.close_hours(session, now=now)
+        self._tallies_next = refusals.hour_of(now) + dt.timedelta(hours=1)
 
     def _gaps_due(self, session: Session, now: dt.datetime) -> bool:
         """Whether to look for gaps in the on-call rota on this pass: at the first pass; when

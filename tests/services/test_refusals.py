@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
@@ -55,6 +56,28 @@ def test_a_knocking_stranger_adds_one_row_an_hour_and_a_summary(
     assert rows[0][2]["hour"] == START.isoformat()
     assert tallies(db) == {(9001, START + dt.timedelta(hours=1)): 1}
     assert audit_trail.verify(db).rows == 6
+
+
+def test_the_scheduler_sums_up_a_stranger_who_stopped_knocking(
+    db: Database, clock: FakeClock
+) -> None:
+    """Nobody is refused after 9001's hour: the first pass of the next hour writes the
+    summary all the same, once."""
+    from bot.services.runner import Runner
+    from bot.services.schedule import ScheduleRules
+
+    runner = Runner(db, clock, ScheduleRules.shipped(ZoneInfo("Europe/Berlin")))
+    clock.now = START + dt.timedelta(minutes=5)
+    for _ in range(7):
+        StaffService(db, clock).record_refusal(9001, "start")
+    runner.run_due()
+    assert [a for a, _, _ in trail(db)] == ["access.refused"], "the hour is not over"
+    clock.now = START + dt.timedelta(hours=1, seconds=1)
+    runner.run_due()
+    runner.run_due()
+    actions = [(a, d.get("refusals")) for a, _, d in trail(db)]
+    assert actions == [("access.refused", None), ("access.refused.summary", 7)]
+    assert tallies(db) == {}
 
 
 def test_refusals_at_once_count_every_one(db: Database, clock: FakeClock) -> None:
