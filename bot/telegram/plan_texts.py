@@ -138,7 +138,9 @@ def cycle_ended(cycle: int, protocol: str, status: str, language: str = ENGLISH)
 def plan_created(already: bool, ended: str | None, language: str = ENGLISH) -> str:
     if already:
         return gettext(language, N_("This plan already exists; nothing changed."))
-    return gettext(language, N_("Plan created.")) + (f" {ended}" if ended else "")
+    if ended:
+        return say(language, N_("Plan created. {ended}"), ended=ended)
+    return gettext(language, N_("Plan created."))
 
 
 def event_line(kind: InfusionEventKind, reason: str | None, language: str = ENGLISH) -> str:

@@ -212,7 +212,8 @@ def _new_cycle(
         protocol=protocol,
         cycle=next_cycle,
     )
-    return f"{new_cycle_held(label, held_since, held_days, language)} {instead}"
+    held = new_cycle_held(label, held_since, held_days, language)
+    return say(language, N_("{held} {instead}"), held=held, instead=instead)
 
 
 REFUSALS: dict[str, str | Callable[..., str]] = {
