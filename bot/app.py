@@ -51,6 +51,7 @@ from bot.telegram.enrolment import EnrolmentHandlers
 from bot.telegram.events import EventHandlers
 from bot.telegram.export import ExportHandlers
 from bot.telegram.handlers import CoreHandlers, FallbackHandlers
+from bot.telegram.i18n import ENGLISH
 from bot.telegram.labs import LabHandlers
 from bot.telegram.language import LanguageHandlers
 from bot.telegram.patients import PatientHandlers, shift_board
@@ -264,7 +265,8 @@ def _board_renderer(patients: PatientService, zone: ZoneInfo) -> Renderer:
 
     async def render(item: OutboxItem) -> Outgoing:
         staff_id = int(item.payload["staff_id"])
-        return Outgoing(await asyncio.to_thread(shift_board, patients, staff_id, zone))
+        language = item.language or ENGLISH
+        return Outgoing(await asyncio.to_thread(shift_board, patients, staff_id, zone, language))
 
     return render
 

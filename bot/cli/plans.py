@@ -117,7 +117,7 @@ def plan_add(
     err: TextIO | None = None,
 ) -> int:
     from bot.services.errors import RefusedError
-    from bot.telegram import texts
+    from bot.telegram import plan_texts
     from bot.telegram.plans import plan_text
     from bot.telegram.words import refusal
 
@@ -128,7 +128,7 @@ def plan_add(
         )
     except RefusedError as error:
         return fail(refusal(error), err)
-    lines = [texts.plan_created(created.already_existed, None)]
+    lines = [plan_texts.plan_created(created.already_existed, None)]
     if created.ended is not None:
         old = created.ended
         lines.append(f"Cycle {old.cycle_number} ({old.protocol}) is now {old.status.value}.")
@@ -193,7 +193,7 @@ def plan_show(
     err: TextIO | None = None,
 ) -> int:
     from bot.services.errors import RefusedError
-    from bot.telegram import texts
+    from bot.telegram import plan_texts
     from bot.telegram.plans import plan_text
     from bot.telegram.words import refusal
 
@@ -203,7 +203,7 @@ def plan_show(
     except RefusedError as error:
         return fail(refusal(error), err)
     text = (
-        texts.no_plan(shown.label, shown.ward_code)
+        plan_texts.no_plan(shown.label, shown.ward_code)
         if shown.plan is None
         else plan_text(shown.plan, settings.zone)
     )

@@ -59,8 +59,9 @@ class DischargeView:
     patient: PatientView
     already_discharged: bool
     alert_open: bool = False  # an alert about a finding still pages until acknowledged
-    # (chat id, message id) of the questions of checks the discharge cancelled
-    cancelled_questions: tuple[tuple[int, int], ...] = ()
+    # (chat id, message id, the nurse's language) of the questions of checks the discharge
+    # cancelled
+    cancelled_questions: tuple[tuple[int, int, str | None], ...] = ()
 
 
 def patient_view(

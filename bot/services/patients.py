@@ -220,7 +220,7 @@ class PatientService:
             ward = wards_repo.by_id(session, patient.ward_id)
             assert ward is not None
             already = patient.status == PatientStatus.DISCHARGED
-            cancelled: tuple[tuple[int, int], ...] = ()
+            cancelled: tuple[tuple[int, int, str | None], ...] = ()
             if not already:
                 patient.status, patient.discharged_at = PatientStatus.DISCHARGED, now
                 session.add(patient)
@@ -249,12 +249,13 @@ class PatientService:
     @staticmethod
     def _stop_monitoring(
         session: Session, patient: Patient, actor_staff_id: int, now: dt.datetime
-    ) -> tuple[tuple[int, int], ...]:
+    ) -> tuple[tuple[int, int, str | None], ...]:
         """Nothing is asked of the ward for a discharged patient any more. In the discharge's
         transaction, so that no prompt, reminder or page follows it: checks due or started
         are cancelled (a started one is never submitted later) and an alert for a missed
         check is closed. Alerts about findings go on until acknowledged. Returns where the
-        cancelled checks' questions are shown, to take their buttons away."""
+        cancelled checks' questions are shown, to take their buttons away, and the language of
+        the nurse whose check it was."""
         assert patient.id is not None
         for due in patients_repo.checks_to_cancel(
             session,
@@ -279,8 +280,10 @@ class PatientService:
                 ward_id=patient.ward_id,
                 reason="patient discharged",
             )
+        holders = {a.holder_id for a in open_checks}
+        spoken = staff_repo.languages(session, holders) if holders else {}
         return tuple(
-            (a.chat_id, a.message_id)
+            (a.chat_id, a.message_id, spoken.get(a.holder_id))
             for a in open_checks
             if a.chat_id is not None and a.message_id is not None
         )

@@ -1,14 +1,14 @@
-"""Telegram adapters for patients: ``/admit``, ``/patients``, ``/discharge`` and its buttons.
+"""Telegram adapters for patients: ``/admit``, ``/patients``, ``/discharge`` and its buttons,
+in the language of whoever sends them (``spoken_by``).
 
 Everything that names a patient is sent with ``protect_content`` and names them by ward label
-only. The patient list is rendered by ``patient_entry`` alone, so that the scheduling work can
-add cycle, day, dose and next-due columns in one place.
+only. The board itself is drawn by ``bot.telegram.patient_board``, the words are in
+``bot.telegram.patient_texts``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
@@ -23,30 +23,35 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.clinical.risk import HIGH_RISK_AGE
-from bot.clinical.tool import tool_for_age
-from bot.services.board import BoardInfo
 from bot.services.errors import RefusedError
 from bot.services.patient_refusals import FIELD_REFUSALS
-from bot.services.patients import PatientService, PatientView
+from bot.services.patients import PatientService
 from bot.services.staff import StaffView
-from bot.telegram import texts
+from bot.telegram import i18n, texts
+from bot.telegram import patient_texts as words
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
+from bot.telegram.i18n import gettext
+from bot.telegram.language import spoken_by
+from bot.telegram.patient_board import admitted_text as admitted_text
+from bot.telegram.patient_board import patient_blocks as patient_blocks
+from bot.telegram.patient_board import render_patient_list
+from bot.telegram.patient_board import shift_board as shift_board
+from bot.telegram.patient_board import split_blocks as split_blocks
+from bot.telegram.patient_texts import local_time as local_time
 from bot.telegram.picker import PatientPicker
 from bot.telegram.words import refusal
-from storage.models import WeightBand
 
 log = logging.getLogger(__name__)
 
 DISCHARGE_KIND = "dc"
 CONFIRM, CANCEL = "yes", "no"
 _DATE_LIKE = re.compile(r"^[\d./-]+$")
-_FIELD_SEPARATORS = re.compile(r"[,\n]")
+_FIELD_SEPARATORS = re.compile(r"[,，\n]")
+"""Between the fields of ``/admit``: a comma (also the full-width one of a Chinese keyboard)."""
 
 
 @dataclass(frozen=True)
@@ -88,130 +93,9 @@ def command_arguments(message: Message) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-def local_time(at: dt.datetime, zone: ZoneInfo) -> str:
-    return at.astimezone(zone).strftime("%d %b %Y %H:%M")
-
-
-def weight_text(band: WeightBand) -> str:
-    return "45 kg or more" if band == WeightBand.AT_LEAST_45KG else "under 45 kg"
-
-
-def risk_text(view: PatientView) -> str:
-    """``high risk (age 65 or more, TP53 mutation)``, or ``not high risk``."""
-    if not view.high_risk:
-        return "not high risk"
-    why = ([f"age {HIGH_RISK_AGE} or more"] if view.age_years >= HIGH_RISK_AGE else []) + list(
-        view.risk_flags
-    )
-    return f"HIGH RISK ({', '.join(why)})"
-
-
-def last_check_text(view: PatientView, zone: ZoneInfo) -> str:
-    grade = view.last_grade
-    if grade is None:
-        return "no check yet"
-    if grade.tool == "capd":
-        score = f"CAPD {grade.capd_score}" if grade.capd_score is not None else "CAPD -"
-    else:
-        score = f"ICE {grade.ice_score}/10" if grade.ice_score is not None else "ICE -"
-    icans = f"ICANS grade {grade.icans_grade}" if grade.icans_grade is not None else "ICANS -"
-    partial = ", incomplete" if not grade.complete else ""
-    return f"last check {local_time(grade.graded_at, zone)}: {score}, {icans}{partial}"
-
-
-def tool_text(view: PatientView) -> str:
-    return tool_for_age(view.age_years, developmental_delay=view.use_capd).value.upper()
-
-
-def patient_entry(view: PatientView, zone: ZoneInfo) -> str:
-    """One patient of the list: the only place that decides what a row shows."""
-    head = f"• {view.label}: {view.age_years} y, {weight_text(view.weight_band)}, {tool_text(view)}"
-    lines = [f"{head}, {risk_text(view)}", f"  {last_check_text(view, zone)}"]
-    if view.board is not None:
-        lines += [f"  {line}" for line in board_lines(view.board, zone)]
-    return "\n".join(lines)
-
-
-def shift_board(patients: PatientService, staff_id: int, zone: ZoneInfo) -> str:
-    """The board an incoming nurse gets at a shift change (first message's worth)."""
-    listing = patients.list_for_staff(staff_id)
-    parts = render_patient_list(listing.patients, listing.ward_codes, zone)
-    more = "\n(More: /patients shows the whole board.)" if len(parts) > 1 else ""
-    return f"Shift change: your ward board.\n{parts[0]}{more}"
-
-
-def board_lines(info: BoardInfo, zone: ZoneInfo) -> list[str]:
-    """Cycle, day and dose; the next check, or how long it is overdue."""
-    lines = []
-    if info.cycle is not None:
-        where = f"cycle {info.cycle} ({info.protocol})"
-        if info.day:
-            where += f", day {info.day}" + (f" of {info.cycle_days}" if info.cycle_days else "")
-        else:
-            where += ", not started"
-        state = "ON HOLD" if info.held else info.dose
-        lines.append(f"{where}: {state}" if state else where)
-    if info.next_due is not None:
-        due = info.next_due.astimezone(zone).strftime("%d %b %H:%M")
-        why = f" ({texts.cadence(info.cadence, info.cadence_hours)})" if info.cadence else ""
-        if info.in_progress:
-            lines.append(f"check due {due}: in progress{why}")
-        elif info.overdue_minutes:
-            lines.append(f"OVERDUE: check due {due} ({info.overdue_minutes} min){why}")
-        else:
-            lines.append(f"next check {due}{why}")
-    if info.crs_grade is not None and info.crs_at is not None:
-        at = info.crs_at.astimezone(zone).strftime("%d %b %H:%M")
-        temperature = f", {info.temperature_c:.1f} °C" if info.temperature_c is not None else ""
-        lines.append(f"CRS grade {info.crs_grade}{temperature} ({at})")
-    return lines
-
-
-def render_patient_list(
-    views: Sequence[PatientView], ward_codes: tuple[str, ...], zone: ZoneInfo
-) -> list[str]:
-    """The list as messages of at most 4096 characters, split between patients."""
-    if not views:
-        return [texts.no_patients(ward_codes)]
-    return split_blocks(patient_blocks(views, zone))
-
-
-def patient_blocks(views: Sequence[PatientView], zone: ZoneInfo) -> list[str]:
-    """A heading per ward, then one entry per patient."""
-    blocks: list[str] = []
-    for code in sorted({v.ward_code for v in views}):
-        on_ward = [v for v in views if v.ward_code == code]
-        blocks.append(f"Ward {code}: {len(on_ward)} active patient(s)")
-        blocks.extend(patient_entry(v, zone) for v in on_ward)
-    return blocks
-
-
-def split_blocks(blocks: Sequence[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Join blocks with newlines into messages under ``limit``, noting each continuation."""
-    note = "\n" + texts.LIST_SPLIT_NOTE
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
-        block = block[: limit - len(note) - 1]
-        candidate = f"{current}\n{block}" if current else block
-        if len(candidate) + len(note) > limit:
-            messages.append(current + note)
-            candidate = block
-        current = candidate
-    messages.append(current)
-    return messages
-
-
-def admitted_text(view: PatientView) -> str:
-    flags = ", ".join(view.risk_flags) or "none"
-    return (
-        f"Admitted {view.label} to ward {view.ward_code}.\n"
-        f"Age {view.age_years}, weight {weight_text(view.weight_band)}.\n"
-        f"Risk flags: {flags}.\n"
-        f"Risk: {risk_text(view)}.\n"
-        f"Screening tool: {tool_text(view)}.\n\n"
-        "Next: the baseline neuro check, before the first dose."
-    )
+def ascii_commas(text: str) -> str:
+    """The full-width comma of a Chinese keyboard read as the comma it stands for."""
+    return text.replace("，", ",")
 
 
 class PatientHandlers:
@@ -238,9 +122,10 @@ class PatientHandlers:
         message = update.effective_message
         if staff is None or message is None:
             return
+        language = spoken_by(staff)
         request = parse_admit(command_arguments(message))
         if request is None:
-            await message.reply_text(texts.ADMIT_USAGE)
+            await message.reply_text(words.admit_usage(language))
             return
         try:
             view = await asyncio.to_thread(
@@ -253,17 +138,16 @@ class PatientHandlers:
                 actor_staff_id=staff.id,
             )
         except RefusedError as refused:
-            said = refusal(refused)
+            said = refusal(refused, language)
             field = refused.code in FIELD_REFUSALS
-            await message.reply_text(texts.admit_refused(said) if field else said)
+            await message.reply_text(words.admit_refused(said, language) if field else said)
             return
         button = Callback(kind="ck", target=view.id, version=0, action="baseline").encode()
+        start = InlineKeyboardButton(gettext(language, words.START_BASELINE), callback_data=button)
         await message.reply_text(
-            admitted_text(view),
+            admitted_text(view, language),
             protect_content=True,
-            reply_markup=InlineKeyboardMarkup(
-                [[InlineKeyboardButton(texts.START_BASELINE, callback_data=button)]]
-            ),
+            reply_markup=InlineKeyboardMarkup([[start]]),
         )
 
     async def list(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -271,11 +155,13 @@ class PatientHandlers:
         message = update.effective_message
         if staff is None or message is None:
             return
+        language = spoken_by(staff)
         listing = await asyncio.to_thread(self._patients.list_for_staff, staff.id)
         if not listing.ward_codes:
-            await message.reply_text(texts.NO_WARD)
+            await message.reply_text(gettext(language, texts.NO_WARD))
             return
-        for text in render_patient_list(listing.patients, listing.ward_codes, self._zone):
+        shown = render_patient_list(listing.patients, listing.ward_codes, self._zone, language)
+        for text in shown:
             await message.reply_text(text, protect_content=True)
 
     async def discharge(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -283,12 +169,13 @@ class PatientHandlers:
         message = update.effective_message
         if staff is None or message is None:
             return
-        fields = [" ".join(f.split()) for f in command_arguments(message).split(",")]
+        arguments = ascii_commas(command_arguments(message))
+        fields = [" ".join(f.split()) for f in arguments.split(",")]
         if self._picker is not None and fields == [""]:
             await self._picker.show(message, staff, "discharge")
             return
         if not any(fields) or len(fields) > 2 or not all(fields):
-            await message.reply_text(texts.DISCHARGE_USAGE)
+            await message.reply_text(gettext(spoken_by(staff), words.DISCHARGE_USAGE))
             return
         ward_code, label = (fields[0], fields[1]) if len(fields) == 2 else (None, fields[0])
         if self._picker is not None and ward_code is None:
@@ -307,12 +194,13 @@ class PatientHandlers:
     async def _confirm_discharge(
         self, message: Message, staff: StaffView, label: str, ward_code: str | None
     ) -> None:
+        language = spoken_by(staff)
         try:
             view = await asyncio.to_thread(
                 self._patients.find_for_discharge, staff.id, label, ward_code
             )
         except RefusedError as refused:
-            await message.reply_text(refusal(refused))
+            await message.reply_text(refusal(refused, language))
             return
 
         def button(text: str, action: str) -> InlineKeyboardButton:
@@ -320,13 +208,13 @@ class PatientHandlers:
             return InlineKeyboardButton(text, callback_data=data.encode())
 
         await message.reply_text(
-            texts.discharge_confirm(view.label, view.ward_code),
+            words.discharge_confirm(view.label, view.ward_code, language),
             protect_content=True,
             reply_markup=InlineKeyboardMarkup(
                 [
                     [
-                        button(texts.discharge_button(view.label), CONFIRM),
-                        button(texts.CANCEL, CANCEL),
+                        button(words.discharge_button(view.label, language), CONFIRM),
+                        button(gettext(language, texts.CANCEL), CANCEL),
                     ]
                 ]
             ),
@@ -339,9 +227,10 @@ class PatientHandlers:
         staff = await self._access.staff_or_refuse(update, "discharge_button")
         if staff is None:
             return
+        language = spoken_by(staff)
         data = parse(query.data)
         if data is None or data.kind != DISCHARGE_KIND or data.action not in (CONFIRM, CANCEL):
-            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            await query.answer(gettext(language, texts.BUTTON_NOT_VALID), show_alert=True)
             return
         try:
             if data.action == CONFIRM:
@@ -353,31 +242,39 @@ class PatientHandlers:
                 view = await asyncio.to_thread(self._patients.get, staff.id, data.target)
                 already, alert_open = view.discharged_at is not None, False
         except RefusedError as refused:
-            await query.answer(refusal(refused), show_alert=True)
+            await query.answer(refusal(refused, language), show_alert=True)
             await _drop_keyboard(query)
             return
         if already:
             # A doubled or stale press: say so, change nothing (but take the buttons away).
-            await query.answer(texts.already_discharged(view.label), show_alert=True)
+            await query.answer(words.already_discharged(view.label, language), show_alert=True)
             await _drop_keyboard(query)
         elif data.action == CONFIRM:
             assert view.discharged_at is not None
-            at = local_time(view.discharged_at, self._zone)
+            at = local_time(view.discharged_at, self._zone, language)
             await query.answer()
             await query.edit_message_text(
-                texts.discharged(view.label, view.ward_code, at, alert_open=alert_open)
+                words.discharged(
+                    view.label, view.ward_code, at, alert_open=alert_open, language=language
+                )
             )
         else:
             await query.answer()
-            await query.edit_message_text(texts.discharge_cancelled(view.label))
+            await query.edit_message_text(words.discharge_cancelled(view.label, language))
 
 
-async def _close_questions(bot: Bot, where: Sequence[tuple[int, int]], label: str) -> None:
-    """The question of a check the discharge cancelled loses its buttons and says why."""
-    for chat_id, message_id in where:
+async def _close_questions(
+    bot: Bot, where: Sequence[tuple[int, int, str | None]], label: str
+) -> None:
+    """The question of a check the discharge cancelled loses its buttons and says why, in the
+    language of the nurse whose check it was."""
+    for chat_id, message_id, language in where:
+        spoken = language if language in i18n.LANGUAGES else i18n.ENGLISH
         try:
             await bot.edit_message_text(
-                texts.check_cancelled_by_discharge(label), chat_id=chat_id, message_id=message_id
+                words.check_cancelled_by_discharge(label, spoken),
+                chat_id=chat_id,
+                message_id=message_id,
             )
         except (BadRequest, Forbidden) as exc:  # deleted, too old to edit, or bot blocked
             log.warning("could not close the question of a cancelled check: %s", exc)

@@ -34,20 +34,24 @@ from bot.services.plans import (
     StalePlanError,
 )
 from bot.services.staff import StaffView
+from bot.telegram import plan_texts as words
 from bot.telegram import texts
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
-from bot.telegram.patients import command_arguments, local_time
+from bot.telegram.i18n import gettext
+from bot.telegram.language import spoken_by
+from bot.telegram.patients import ascii_commas, command_arguments, local_time
 from bot.telegram.picker import PatientPicker
+from bot.telegram.plan_texts import event_line as event_line
+from bot.telegram.plan_texts import plan_text as plan_text
 from bot.telegram.words import refusal
 from bot.telegram.words.plans import HOLD_REASONS, reason_words
-from storage.models import InfusionEventKind, PlanStatus
+from storage.models import InfusionEventKind
 
 log = logging.getLogger(__name__)
 
 PLAN_KIND = "pl"
 CHOOSE, REASON, CONFIRM, CANCEL = "k", "r", "y", "n"
-MAX_EVENT_LINES = 40
 _NOT_YOURS: frozenset[RefusalCode] = frozenset(
     {PatientRefusal.UNKNOWN, PlanRefusal.NOT_ALLOWED, PlanRefusal.NOT_ENROLLED}
 )
@@ -73,7 +77,7 @@ class PlanRequest:
 def parse_plan(text: str) -> PlanRequest | None:
     """Split the arguments; None when they do not have the shape of a request."""
     ward_code: str | None = None
-    head, comma, rest = text.partition(",")
+    head, comma, rest = ascii_commas(text).partition(",")
     if comma:
         if len(head.split()) != 1:
             return None
@@ -89,54 +93,19 @@ def parse_plan(text: str) -> PlanRequest | None:
     return PlanRequest(ward_code, " ".join(words[:keyword]), new)
 
 
-def event_line(kind: InfusionEventKind, reason: str | None) -> str:
-    words = texts.EVENT_WORDS[kind.value]
-    return f"{words} ({reason})" if reason else words
-
-
-def plan_text(view: PlanView, zone: ZoneInfo) -> str:
-    """The plan as the chat and the command line show it."""
-    status = view.status.value
-    if view.status is PlanStatus.HELD and view.held_since is not None:
-        status += f" since {local_time(view.held_since, zone)}"
-    lines = [
-        f"{view.patient_label}, ward {view.ward_code}: infusion plan",
-        f"Protocol: {texts.protocol_name(view.protocol)}, cycle {view.cycle_number}",
-        f"Start: {local_time(view.starts_at, zone)}",
-    ]
-    if view.cycle_day is not None:
-        lines.append(f"Cycle day: {view.cycle_day}")
-    lines.append(f"Status: {status}")
-    if view.next_check_at is not None:
-        why = texts.cadence(view.cadence, view.cadence_hours)
-        lines.append(f"Next check: {local_time(view.next_check_at, zone)} ({why})")
-    if view.status is PlanStatus.PLANNED:
-        lines.append("Record the start when the infusion begins.")
-    if view.events:
-        lines += ["", "Events:"]
-        shown = view.events[-MAX_EVENT_LINES:]
-        if len(shown) < len(view.events):
-            lines.append(f"({len(view.events) - len(shown)} earlier events not shown)")
-        for event in shown:
-            by = f" · {event.recorded_by}" if event.recorded_by else " · server"
-            what = event_line(event.kind, reason_words(event.reason))
-            lines.append(f"• {local_time(event.at, zone)} {what}{by}")
-    else:
-        lines += ["", "No events yet."]
-    return "\n".join(lines)
-
-
 def _button(view: PlanView, text: str, action: str) -> InlineKeyboardButton:
     data = Callback(kind=PLAN_KIND, target=view.id, version=view.version, action=action)
     return InlineKeyboardButton(text, callback_data=data.encode())
 
 
 def plan_keyboard(view: PlanView, staff: StaffView) -> InlineKeyboardMarkup | None:
-    """The next valid events, two to a row; none for those who may only look."""
+    """The next valid events, two to a row, in the reader's language; none for those who may
+    only look."""
     if staff.role not in RECORD_ROLES or not view.next_kinds:
         return None
+    language = spoken_by(staff)
     buttons = [
-        _button(view, texts.PLAN_BUTTONS[kind.value], f"{CHOOSE}.{kind.value}")
+        _button(view, gettext(language, words.PLAN_BUTTONS[kind.value]), f"{CHOOSE}.{kind.value}")
         for kind in view.next_kinds
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
@@ -176,7 +145,7 @@ class PlanHandlers:
             return
         request = parse_plan(arguments)
         if request is None:
-            await message.reply_text(texts.PLAN_USAGE)
+            await message.reply_text(words.plan_usage(spoken_by(staff)))
             return
         if self._picker is not None and request.ward_code is None:
             # With a ward code the label is meant exactly; without, complete it.
@@ -196,6 +165,7 @@ class PlanHandlers:
         await self._show(message, staff, PlanRequest(None, label, None))
 
     async def _show(self, message: Message, staff: StaffView, request: PlanRequest) -> None:
+        language = spoken_by(staff)
         try:
             shown: PatientPlan = await asyncio.to_thread(
                 self._plans.show,
@@ -204,13 +174,13 @@ class PlanHandlers:
                 actor_staff_id=staff.id,
             )
         except RefusedError as refused:
-            await message.reply_text(refusal(refused))
+            await message.reply_text(refusal(refused, language))
             return
         if shown.plan is None:
-            await message.reply_text(texts.no_plan(shown.label, shown.ward_code))
+            await message.reply_text(words.no_plan(shown.label, shown.ward_code, language))
             return
         await message.reply_text(
-            plan_text(shown.plan, self._zone),
+            plan_text(shown.plan, self._zone, language),
             protect_content=True,
             reply_markup=plan_keyboard(shown.plan, staff),
         )
@@ -218,6 +188,7 @@ class PlanHandlers:
     async def _create(
         self, message: Message, staff: StaffView, request: PlanRequest, new: NewPlan
     ) -> None:
+        language = spoken_by(staff)
         try:
             created = await asyncio.to_thread(
                 self._plans.create,
@@ -229,21 +200,21 @@ class PlanHandlers:
                 actor_staff_id=staff.id,
             )
         except TimeInputError as error:
-            await message.reply_text(texts.plan_refused(refusal(error)))
+            await message.reply_text(words.plan_refused(refusal(error, language), language))
             return
         except RefusedError as refused:
-            said = refusal(refused)
+            said = refusal(refused, language)
             field = refused.code in FIELD_REFUSALS
-            await message.reply_text(texts.plan_refused(said) if field else said)
+            await message.reply_text(words.plan_refused(said, language) if field else said)
             return
         ended = None
         if created.ended is not None:
             old = created.ended
-            ended = f"Cycle {old.cycle_number} ({old.protocol}) is now {old.status.value}."
+            ended = words.cycle_ended(old.cycle_number, old.protocol, old.status.value, language)
         await message.reply_text(
-            texts.plan_created(created.already_existed, ended)
+            words.plan_created(created.already_existed, ended, language)
             + "\n\n"
-            + plan_text(created.plan, self._zone),
+            + plan_text(created.plan, self._zone, language),
             protect_content=True,
             reply_markup=plan_keyboard(created.plan, staff),
         )
@@ -257,13 +228,14 @@ class PlanHandlers:
         staff = await self._access.staff_or_refuse(update, "plan_button")
         if staff is None:
             return
+        language = spoken_by(staff)
         data = parse(query.data)
         step = _Step.parse(data)
         if data is None or step is None:
-            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            await query.answer(gettext(language, texts.BUTTON_NOT_VALID), show_alert=True)
             return
         if step.stage != CANCEL and staff.role not in RECORD_ROLES:
-            await query.answer(texts.PLAN_VIEW_ONLY, show_alert=True)
+            await query.answer(gettext(language, words.PLAN_VIEW_ONLY), show_alert=True)
             return
         if step.stage == CONFIRM:
             await self._confirmed(query, staff, data, step)
@@ -271,39 +243,42 @@ class PlanHandlers:
         try:
             view = await asyncio.to_thread(self._plans.get, staff.id, data.target)
         except RefusedError as refused:
-            await query.answer(refusal(refused), show_alert=True)
+            await query.answer(refusal(refused, language), show_alert=True)
             await _drop_keyboard(query)
             return
         if step.stage == CANCEL:
             await query.answer()
             await query.edit_message_text(
-                plan_text(view, self._zone), reply_markup=plan_keyboard(view, staff)
+                plan_text(view, self._zone, language), reply_markup=plan_keyboard(view, staff)
             )
             return
         assert step.kind is not None
         if view.version != data.version or step.kind not in view.next_kinds:
-            await self._stale(query)
+            await self._stale(query, language)
             return
         await query.answer()
+        cancel = _button(view, gettext(language, texts.CANCEL), CANCEL)
         if step.kind is InfusionEventKind.HOLD and step.reason is None:
             reasons = [
-                _button(view, words, f"{REASON}.{code}") for code, words in HOLD_REASONS.items()
+                _button(view, gettext(language, said), f"{REASON}.{code}")
+                for code, said in HOLD_REASONS.items()
             ]
             await query.edit_message_text(
-                texts.hold_reason_question(view.patient_label),
-                reply_markup=_rows([*reasons, _button(view, texts.CANCEL, CANCEL)]),
+                words.hold_reason_question(view.patient_label, language),
+                reply_markup=_rows([*reasons, cancel]),
             )
             return
         confirm = f"{CONFIRM}.{step.kind.value}" + (f".{step.reason}" if step.reason else "")
         await query.edit_message_text(
-            texts.plan_confirm(
+            words.plan_confirm(
                 step.kind.value,
                 view.patient_label,
                 view.cycle_number,
-                HOLD_REASONS.get(step.reason or ""),
+                reason_words(step.reason, language),
+                language,
             ),
             reply_markup=InlineKeyboardMarkup(
-                [[_button(view, texts.CONFIRM, confirm), _button(view, texts.CANCEL, CANCEL)]]
+                [[_button(view, gettext(language, words.CONFIRM), confirm), cancel]]
             ),
         )
 
@@ -311,6 +286,7 @@ class PlanHandlers:
         self, query: CallbackQuery, staff: StaffView, data: Callback, step: _Step
     ) -> None:
         assert step.kind is not None
+        language = spoken_by(staff)
         try:
             recorded = await asyncio.to_thread(
                 self._plans.record,
@@ -321,31 +297,32 @@ class PlanHandlers:
                 reason=step.reason,
             )
         except StalePlanError:
-            await self._stale(query)
+            await self._stale(query, language)
             return
         except RefusedError as refused:
             if refused.code in _NOT_YOURS:
-                await query.answer(refusal(refused), show_alert=True)
+                await query.answer(refusal(refused, language), show_alert=True)
                 await _drop_keyboard(query)
                 return
             # Longer explanations (a new cycle is needed, ...) replace the question.
-            await query.answer(texts.PLAN_NOT_RECORDED)
-            await query.edit_message_text(refusal(refused))
+            await query.answer(gettext(language, words.PLAN_NOT_RECORDED))
+            await query.edit_message_text(refusal(refused, language))
             return
         await query.answer()
         event = recorded.event
         await query.edit_message_text(
-            texts.plan_recorded(
+            words.plan_recorded(
                 recorded.plan.patient_label,
-                local_time(event.at, self._zone),
-                event_line(event.kind, reason_words(event.reason)),
+                local_time(event.at, self._zone, language),
+                event_line(event.kind, reason_words(event.reason, language), language),
                 recorded.plan.status.value,
+                language,
             )
         )
 
-    async def _stale(self, query: CallbackQuery) -> None:
+    async def _stale(self, query: CallbackQuery, language: str) -> None:
         """A doubled or out-of-date press: say so, change nothing, take the buttons away."""
-        await query.answer(texts.PLAN_STALE, show_alert=True)
+        await query.answer(gettext(language, words.PLAN_STALE), show_alert=True)
         await _drop_keyboard(query)
 
 

@@ -93,167 +93,20 @@ def invite_created(
     )
 
 
-# -- patients (bot/telegram/patients.py) ----------------------------------------------------
+# -- patients and plans: bot/telegram/patient_texts.py, plan_texts.py ----------------------
 
-ADMIT_EXAMPLE = "/admit Bed 4 AB, 1958-03-02, 45+, TP53 mutation"
-ADMIT_USAGE = (
-    "To admit a patient, send:\n"
-    "/admit <label>, <date of birth>, <weight band>[, <risk flag>...]\n"
-    f"Example: {ADMIT_EXAMPLE}\n\n"
-    "- label: a bed, initials or study code, never a name or record number (up to 32 "
-    "characters)\n"
-    "- date of birth: YYYY-MM-DD or DD.MM.YYYY\n"
-    "- weight band: 45+ or <45 (kg)\n"
-    "- risk flags (optional, free text): e.g. TP53 mutation, prior CNS disease; "
-    "'use CAPD' or 'developmental delay' selects the CAPD instead of the ICE\n\n"
-    "On several wards? Put the ward code first: /admit H7, Bed 4 AB, 1958-03-02, 45+"
-)
-DISCHARGE_USAGE = (
-    "To discharge a patient: /discharge <label>, e.g. /discharge Bed 4 AB\n"
-    "On several wards, the ward code may come first: /discharge H7, Bed 4 AB"
-)
-START_BASELINE = "Start baseline check"
-CANCEL = "Cancel"
-NO_WARD = "You are not on any ward yet: ask your ward administrator for an invite."
-LIST_SPLIT_NOTE = "(list continues in the next message)"
-
-
-def admit_refused(problem: str) -> str:
-    return f"{problem}\n\nNothing was stored. Example: {ADMIT_EXAMPLE}"
-
-
-def discharge_button(label: str) -> str:
-    return f"Discharge {label}"
-
-
-def discharge_confirm(label: str, ward_code: str) -> str:
-    return f"Discharge {label} from ward {ward_code}? Monitoring of this patient ends."
-
-
-def discharged(label: str, ward_code: str, at: str, *, alert_open: bool = False) -> str:
-    done = f"{label} was discharged from ward {ward_code} at {at}."
-    if not alert_open:
-        return done
-    return (
-        f"{done}\n\nAn alert about {label} is still open: the physicians on call are paged "
-        "until one of them acknowledges it."
-    )
-
-
-def check_cancelled_by_discharge(label: str) -> str:
-    return f"The check on {label} was cancelled: the patient was discharged. Nothing was recorded."
-
-
-def already_discharged(label: str) -> str:
-    return f"{label} was already discharged; nothing changed."
-
-
-def discharge_cancelled(label: str) -> str:
-    return f"Discharge cancelled: {label} stays admitted."
-
-
-def no_patients(ward_codes: tuple[str, ...]) -> str:
-    return f"No active patients on ward {', '.join(ward_codes)}."
-
-
-# -- infusion plans (bot/telegram/plans.py) -------------------------------------------------
-
-PLAN_EXAMPLE = "/plan Bed 4 new rr 1 2026-11-24 09:00"
-PLAN_USAGE = (
-    "To see a patient's infusion plan: /plan <label>, e.g. /plan Bed 4\n"
-    "To start a cycle: /plan <label> new <protocol> <cycle> <start>\n"
-    f"Example: {PLAN_EXAMPLE}\n\n"
-    "- protocol: rr (relapsed/refractory) or mrd (MRD-positive/consolidation)\n"
-    "- cycle: 1, 2, ...\n"
-    "- start: YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM (hospital time), or now. A start in the "
-    "future is planned; now or past means the infusion is running.\n\n"
-    "A new cycle ends the patient's previous plan. On several wards, the ward code may come "
-    "first: /plan H7, Bed 4"
-)
-PROTOCOL_NAMES = {"rr": "relapsed/refractory", "mrd": "MRD-positive/consolidation"}
-
-# Which cadence a patient's next check belongs to (the scheduled check's kind).
-CADENCE_NAMES = {
-    "baseline": "baseline before the first dose",
-    "abnormal": "abnormal episode",
-    "recovery": "recovery tail",
-    "routine": "intensive",
-    "watch": "ward watch",
-    "adhoc": "extra check",
-}
-
-
-def cadence(kind: str | None, hours: int | None) -> str:
-    """ "ward watch, every 12 h": what the ward board and the plan say about the next check."""
-    name = CADENCE_NAMES.get(kind or "", kind or "")
-    return f"{name}, every {hours} h" if hours else name
-
-
-PLAN_BUTTONS = {
-    "start": "Start now",
-    "step_up": "Step up now",
-    "hold": "Hold now",
-    "restart": "Restart now",
-    "stop": "Stop infusion",
-    "end_cycle": "End cycle",
-}
+CANCEL = N_("Cancel")
+NO_WARD = N_("You are not on any ward yet: ask your ward administrator for an invite.")
+LIST_SPLIT_NOTE = N_("(list continues in the next message)")
 EVENT_WORDS = {
-    "start": "start",
-    "step_up": "dose step-up",
-    "hold": "hold",
-    "restart": "restart",
-    "stop": "stopped (discontinued)",
-    "end_cycle": "end of cycle",
+    "start": N_("start"),
+    "step_up": N_("dose step-up"),
+    "hold": N_("hold"),
+    "restart": N_("restart"),
+    "stop": N_("stopped (discontinued)"),
+    "end_cycle": N_("end of cycle"),
 }
-CONFIRM = "Confirm"
-PLAN_STALE = "The plan has changed since this message: nothing was recorded. Send /plan again."
-PLAN_NOT_RECORDED = "Not recorded."
-PLAN_VIEW_ONLY = "Your role may look at plans but not change them."
-
-
-def protocol_name(code: str) -> str:
-    name = PROTOCOL_NAMES.get(code)
-    return f"{name} ({code})" if name else code
-
-
-def plan_refused(problem: str) -> str:
-    return f"{problem}\n\nNothing was stored. Example: {PLAN_EXAMPLE}"
-
-
-def no_plan(label: str, ward_code: str) -> str:
-    return (
-        f"{label} (ward {ward_code}) has no infusion plan yet. Start one with "
-        f"/plan {label} new rr|mrd <cycle> <start>, e.g. /plan {label} new rr 1 now"
-    )
-
-
-def plan_confirm(kind: str, label: str, cycle: int, reason: str | None = None) -> str:
-    return {
-        "start": f"Record that the infusion of {label} started now?",
-        "step_up": f"Record the dose step-up of {label} now?",
-        "hold": f"Hold the infusion of {label} now? Reason: {reason}.",
-        "restart": f"Record that the infusion of {label} restarted now?",
-        "stop": f"Stop the infusion of {label} for good (discontinue) now? The plan ends.",
-        "end_cycle": f"End cycle {cycle} of {label} now? The plan ends.",
-    }[kind]
-
-
-def hold_reason_question(label: str) -> str:
-    return f"Hold the infusion of {label}: why?"
-
-
-def plan_recorded(label: str, at: str, what: str, status: str) -> str:
-    lines = [f"Recorded for {label} at {at}: {what}.", f"The infusion is now {status}."]
-    if status == "held":
-        lines.append("Neuro checks continue during the hold.")
-    lines.append(f"/plan {label} shows the plan.")
-    return "\n".join(lines)
-
-
-def plan_created(already: bool, ended: str | None) -> str:
-    if already:
-        return "This plan already exists; nothing changed."
-    return "Plan created." + (f" {ended}" if ended else "")
+"""An infusion event as the plan and the timeline list it."""
 
 
 # -- duty (bot/telegram/duty.py) ------------------------------------------------------------

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from bot.sandbox.fake_telegram import FakeTelegram, SimUser
 from bot.services.patients import PatientService
-from bot.telegram import texts
+from bot.telegram import patient_texts, texts
 from bot.telegram.callbacks import Callback
 from bot.telegram.picker import choose_text
 from bot.telegram.words.patients import NOT_ON_WARD as NO_SUCH_PATIENT
@@ -60,7 +60,7 @@ async def test_admit_shows_the_patient_and_a_baseline_button(nurse: SimUser, db:
     assert reply.protect_content
     (patient,) = stored(db)
     assert patient.id is not None
-    assert reply.button_texts() == [[texts.START_BASELINE]]
+    assert reply.button_texts() == [[patient_texts.START_BASELINE]]
     assert reply.callback_data() == [
         Callback(kind="ck", target=patient.id, version=0, action="baseline").encode()
     ]
@@ -89,7 +89,7 @@ async def test_admit_young_patient_without_flags_is_not_high_risk(nurse: SimUser
     ],
 )
 async def test_malformed_admit_gets_the_usage(nurse: SimUser, db: Database, command: str) -> None:
-    assert await ask(nurse, command) == texts.ADMIT_USAGE
+    assert await ask(nurse, command) == patient_texts.admit_usage()
     assert stored(db) == []
 
 
@@ -154,7 +154,7 @@ async def test_discharge_confirmed_once_and_a_doubled_press_changes_nothing(
     )
     await nurse.send("/discharge bed 4 ab")
     confirm = await nurse.next_message()
-    assert confirm.text == texts.discharge_confirm("Bed 4 AB", "H7")
+    assert confirm.text == patient_texts.discharge_confirm("Bed 4 AB", "H7")
     assert confirm.button_texts() == [["Discharge Bed 4 AB", "Cancel"]]
     assert stored(db)[0].status == PatientStatus.ACTIVE  # asking changes nothing
 
@@ -172,7 +172,7 @@ async def test_discharge_confirmed_once_and_a_doubled_press_changes_nothing(
     confirm_data = Callback(kind="dc", target=patient.id, version=0, action="yes").encode()
     again = await nurse.press_data(confirm, confirm_data)
     answer = await nurse.wait_answer(again)
-    assert answer.text == texts.already_discharged("Bed 4 AB")
+    assert answer.text == patient_texts.already_discharged("Bed 4 AB")
     assert len(nurse.current(confirm).revisions) == len(done.revisions)  # not edited again
     (row,) = stored(db)
     assert row.discharged_at == dt.datetime(2026, 11, 24, 8, 5, tzinfo=dt.UTC)
@@ -190,7 +190,7 @@ async def test_discharge_cancel_keeps_the_patient(
     await nurse.send("/discharge Bed 4")
     confirm = await nurse.next_message()
     await nurse.press(confirm, "Cancel")
-    assert (await nurse.wait_edit(confirm)).text == texts.discharge_cancelled("Bed 4")
+    assert (await nurse.wait_edit(confirm)).text == patient_texts.discharge_cancelled("Bed 4")
     assert stored(db)[0].status == PatientStatus.ACTIVE
     assert await ask(nurse, "/discharge") == choose_text("discharge")  # the picker
 

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage, SimUser
 from bot.services.patients import PatientService
 from bot.services.wards import WardService
-from bot.telegram import texts
+from bot.telegram import plan_texts, texts
 from bot.telegram.picker import choose_text
 from bot.telegram.words.patients import NO_SUCH_PATIENT
 from storage.db import Database
@@ -183,14 +183,14 @@ async def test_stale_and_doubled_confirm_presses_change_nothing(
     clock.advance(minutes=1)
     press = await charge.press(stop, "Confirm")
     answer = await charge.wait_answer(press)
-    assert answer.show_alert and answer.text == texts.PLAN_STALE
+    assert answer.show_alert and answer.text == plan_texts.PLAN_STALE
     assert (await charge.wait_edit(stop)).buttons == ()  # the stale buttons are taken away
 
     # The nurse's own confirm, pressed again (a double tap that arrived late).
     confirm_data = confirm.callback_data()[0]
     again = await nurse.press_data(done, confirm_data)
     answer = await nurse.wait_answer(again)
-    assert answer.show_alert and answer.text == texts.PLAN_STALE
+    assert answer.show_alert and answer.text == plan_texts.PLAN_STALE
     assert len(nurse.current(done).revisions) == len(done.revisions)  # not edited again
 
     assert [e.kind for e in events(db)] == [InfusionEventKind.START, InfusionEventKind.HOLD]
@@ -229,7 +229,7 @@ async def test_an_admin_sees_the_plan_without_buttons(
     view = await ask(admin, "/plan Bed 4")
     assert "Status: running" in (view.text or "") and view.buttons == ()
     press = await admin.press_data(view, f"pl:{plans(db)[0].id}:1:y.stop")
-    assert (await admin.wait_answer(press)).text == texts.PLAN_VIEW_ONLY
+    assert (await admin.wait_answer(press)).text == plan_texts.PLAN_VIEW_ONLY
     assert plans(db)[0].status is PlanStatus.RUNNING
 
 
@@ -238,12 +238,15 @@ async def test_an_admin_sees_the_plan_without_buttons(
     ("command", "expected"),
     [
         ("/plan", choose_text("plan")),  # the patient picker
-        ("/plan Bed 4 new rr 1", texts.PLAN_USAGE),
-        ("/plan Bed 4, H7 new rr 1 now", texts.PLAN_USAGE),
-        ("/plan Bed 4 new xx 1 now", texts.plan_refused("'xx' is not a protocol: use mrd or rr.")),
+        ("/plan Bed 4 new rr 1", plan_texts.plan_usage()),
+        ("/plan Bed 4, H7 new rr 1 now", plan_texts.plan_usage()),
+        (
+            "/plan Bed 4 new xx 1 now",
+            plan_texts.plan_refused("'xx' is not a protocol: use mrd or rr."),
+        ),
         ("/plan Bed 4 new rr 0 now", "The cycle must be a number from 1 to 20."),
         ("/plan Bed 4 new rr 1 tomorrow 9", "is not a time"),
-        ("/plan Bed 4", texts.no_plan("Bed 4", "H7")),
+        ("/plan Bed 4", plan_texts.no_plan("Bed 4", "H7")),
     ],
 )
 async def test_malformed_or_invalid_requests_are_explained(
@@ -251,8 +254,9 @@ async def test_malformed_or_invalid_requests_are_explained(
 ) -> None:
     text = (await ask(nurse, command)).text or ""
     assert expected in text
-    if expected not in (texts.PLAN_USAGE, texts.no_plan("Bed 4", "H7"), choose_text("plan")):
-        assert f"Nothing was stored. Example: {texts.PLAN_EXAMPLE}" in text
+    whole = (plan_texts.plan_usage(), plan_texts.no_plan("Bed 4", "H7"), choose_text("plan"))
+    if expected not in whole:
+        assert f"Nothing was stored. Example: {plan_texts.PLAN_EXAMPLE}" in text
     assert plans(db) == []
 
 
@@ -284,7 +288,7 @@ async def test_a_restart_after_a_long_hold_asks_for_a_new_cycle(
     confirm = await tap(nurse, held, "Restart now")
     press = await nurse.press(confirm, "Confirm")
     refused = await nurse.wait_edit(confirm)
-    assert (await nurse.wait_answer(press)).text == texts.PLAN_NOT_RECORDED
+    assert (await nurse.wait_answer(press)).text == plan_texts.PLAN_NOT_RECORDED
     assert "more than 7 days starts a new cycle" in (refused.text or "")
     assert "/plan Bed 4 new rr 2 <start time>" in (refused.text or "")
     assert plans(db)[0].status is PlanStatus.HELD
