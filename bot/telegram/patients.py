@@ -186,9 +186,15 @@ def patient_blocks(views: Sequence[PatientView], zone: ZoneInfo) -> list[str]:
     return blocks
 
 
-def split_blocks(blocks: Sequence[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Join blocks with newlines into messages under ``limit``, noting each continuation."""
-    note = "\n" + texts.LIST_SPLIT_NOTE
+def split_blocks(
+    blocks: Sequence[str],
+    limit: int = MessageLimit.MAX_TEXT_LENGTH,
+    *,
+    note: str = texts.LIST_SPLIT_NOTE,
+) -> list[str]:
+    """Join blocks with newlines into messages under ``limit``, noting each continuation
+    (``note``: the reader's words for it)."""
+    note = "\n" + note
     messages: list[str] = []
     current = ""
     for block in blocks:

@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Final
 
-NO_SUCH_PATIENT: Final = "No such patient on your wards. /patients lists them."
+from bot.telegram.i18n import N_
+
+NO_SUCH_PATIENT: Final = N_("No such patient on your wards. /patients lists them.")
 """``patient.unknown``: also the answer for another ward's patient, so it gives nothing away."""
 NOT_ON_WARD: Final = "There is no such patient on your ward."
 """``patient.not_on_ward``: the same, as the discharge and a patient's buttons say it."""
