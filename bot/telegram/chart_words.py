@@ -11,12 +11,18 @@ was. The ward label, the title, is the patient's only identifier and is drawn as
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from bot.clinical.labs import CANONICAL_UNIT, LabTest
 from bot.telegram import chart_fonts
+from bot.telegram.history_texts import lab_name
 from bot.telegram.i18n import CHINESE, ENGLISH, N_, gettext
+
+log = logging.getLogger(__name__)
 
 SCORE_AXIS: Final = {"ice": N_("ICE (0-10)"), "capd": N_("CAPD (0-32)")}
 GRADE_AXIS: Final = N_("ICANS grade")
@@ -63,12 +69,16 @@ class Drawn:
 
 def drawn(language: str, message: str, **facts: Any) -> Drawn:
     """``message`` said in ``language``; in English when no installed font draws it."""
-    said = gettext(language, message).format(**facts)
-    fonts = chart_fonts.for_text(said)
-    if fonts.missing and language != ENGLISH:
-        english = message.format(**facts)
-        fonts, said = chart_fonts.for_text(english), english
-    return Drawn(fonts.drawable(said), fonts.families)
+    return _drawable(language, lambda said: gettext(said, message).format(**facts))
+
+
+def lab_legend(language: str, test: LabTest) -> Drawn:
+    """ "ferritin (ng/mL)": a laboratory test's line in the legend."""
+    unit = CANONICAL_UNIT[test]
+    return _drawable(
+        language,
+        lambda said: gettext(said, LAB_LEGEND).format(text=lab_name(test, said), detail=unit),
+    )
 
 
 def event_label(language: str, kind: str) -> Drawn:
@@ -79,13 +89,35 @@ def event_label(language: str, kind: str) -> Drawn:
     return drawn(language, message)
 
 
+def _drawable(language: str, say: Callable[[str], str]) -> Drawn:
+    """What ``say`` says in ``language`` if installed fonts draw it, else its English."""
+    said = say(language)
+    fonts = chart_fonts.for_text(said, warn=language == ENGLISH)
+    if fonts.missing and language != ENGLISH:
+        _english_instead(language)
+        said = say(ENGLISH)
+        fonts = chart_fonts.for_text(said)
+    return Drawn(fonts.drawable(said), fonts.families)
+
+
+@functools.cache
+def _english_instead(language: str) -> None:
+    log.warning(
+        "charts: no installed font draws the %s words of a chart; they are drawn in English. "
+        "Install Debian's %s (the container image has it).",
+        language,
+        chart_fonts.PACKAGE,
+    )
+
+
 def date_formats(language: str) -> tuple[DateFormats | None, tuple[str, ...]]:
     """The time axis's date formats for the language (None: matplotlib's English ones) and
     the families to draw them; English where no installed font has the language's glyphs."""
     formats = DATE_FORMATS.get(language)
     if formats is None:
         return None, (chart_fonts.BASE,)
-    fonts = chart_fonts.for_text("".join(formats[2]))
+    fonts = chart_fonts.for_text("".join(formats[2]), warn=False)
     if fonts.missing:
+        _english_instead(language)
         return None, (chart_fonts.BASE,)
     return formats, fonts.families

@@ -18,12 +18,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.clinical.labs import CANONICAL_UNIT, LabTest
+from bot.clinical.labs import LabTest
 from bot.services.history import ChartEvent, ChartPoint
 from bot.services.labs import LabPoint
 from bot.telegram import chart_fonts, chart_words
 from bot.telegram.chart_words import drawn
-from bot.telegram.history_texts import lab_name
 from bot.telegram.i18n import ENGLISH
 
 if TYPE_CHECKING:
@@ -276,12 +275,7 @@ def _labs(ax: Axes, labs: Sequence[LabPoint], language: str) -> None:
             continue
         ys = [max(p.value, LOG_FLOOR) for p in series]
         xs = [_x(p.sampled_at) for p in series]
-        name = drawn(
-            language,
-            chart_words.LAB_LEGEND,
-            text=lab_name(test, language),
-            detail=CANONICAL_UNIT[test],
-        )
+        name = chart_words.lab_legend(language, test)
         names.append(name)
         ax.plot(xs, ys, color=colour, marker=marker, markersize=8, linewidth=1.5, label=name.text)
         # Values are written at each test's peak and latest sample only: every sample is a
