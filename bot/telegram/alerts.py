@@ -170,7 +170,8 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         that cannot be drawn is given up (the row says so): the page, which matters, is out."""
         escalation_id = int(item.payload["escalation_id"])
         try:
-            png = await asyncio.to_thread(chart_png, alerts, escalation_id, zone)
+            language = item.language or ENGLISH
+            png = await asyncio.to_thread(chart_png, alerts, escalation_id, zone, language)
         except Exception:
             log.exception("chart for alert %s could not be drawn", escalation_id)
             return None
@@ -180,7 +181,7 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
         return Outgoing(
             "",
             photo=lambda: drawn,
-            caption=gettext(item.language or ENGLISH, CAPTION).format(label=label),
+            caption=gettext(language, CAPTION).format(label=label),
             reply_to=int(item.payload["reply_to"]),
         )
 
@@ -228,13 +229,20 @@ def renderers(alerts: AlertService, zone: ZoneInfo) -> dict[str, Renderer]:
     }
 
 
-def chart_png(alerts: AlertService, escalation_id: int, zone: ZoneInfo) -> tuple[str, bytes] | None:
-    """The patient's label and chart, drawn in a worker thread when the chart is sent; None
-    when the alert has gone."""
+def chart_png(
+    alerts: AlertService, escalation_id: int, zone: ZoneInfo, language: str = ENGLISH
+) -> tuple[str, bytes] | None:
+    """The patient's label and chart in its reader's language, drawn in a worker thread when
+    the chart is sent; None when the alert has gone."""
     chart = alerts.chart(escalation_id)
     if chart is None:
         return None
     png = render_history_chart(
-        chart.points, chart.events, label=chart.label, zone=zone, labs=chart.labs
+        chart.points,
+        chart.events,
+        label=chart.label,
+        zone=zone,
+        labs=chart.labs,
+        language=language,
     )
     return chart.label, png

@@ -51,8 +51,9 @@ class TitleFonts:
         return "".join(MISSING if char in self.missing else char for char in text)
 
 
-def for_text(text: str) -> TitleFonts:
-    """The families that together cover ``text`` (the base font first)."""
+def for_text(text: str, *, warn: bool = True) -> TitleFonts:
+    """The families that together cover ``text`` (the base font first); ``warn``: log the
+    characters no font has (a ward label's; the chart's own words warn in ``chart_words``)."""
     families: list[str] = [BASE]
     missing = ""
     for char in dict.fromkeys(text):
@@ -63,7 +64,7 @@ def for_text(text: str) -> TitleFonts:
             missing += char
         elif family not in families:
             families.append(family)
-    if missing:
+    if missing and warn:
         _warn_once(missing)
     return TitleFonts(tuple(families), missing)
 

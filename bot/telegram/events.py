@@ -15,12 +15,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.clinical import Seizure
 from bot.services.errors import RefusedError
 from bot.services.events import FINDINGS, EventReport, EventService
-from bot.services.history import CHART_DAYS, History, HistoryService
+from bot.services.history import HistoryService
 from bot.services.staff import StaffView
-from bot.telegram import callbacks, charts, check_views, texts, words
+from bot.telegram import callbacks, charts, check_views, history_texts, texts, words
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
-from bot.telegram.labs import labs_lines
+from bot.telegram.i18n import gettext
+from bot.telegram.language import spoken_by
 from bot.telegram.picker import PatientPicker
 from bot.telegram.words import refusal
 from bot.telegram.words.patients import NO_SUCH_PATIENT
@@ -170,20 +171,22 @@ class EventHandlers:
         label = await self._label(message, staff, "history", " ".join(context.args or []))
         if not label:
             if label == "":
-                await message.reply_text("Usage: /history <patient label>, e.g. /history Bed 4")
+                await message.reply_text(gettext(spoken_by(staff), history_texts.USAGE))
             return
         await self.history_for(message, context, staff, label)
 
     async def history_for(
         self, message: Message, context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
     ) -> None:
-        """The grades and the chart of a patient typed or picked."""
+        """The grades and the chart of a patient typed or picked, in the reader's language."""
+        language = spoken_by(staff)
         try:
             result = await asyncio.to_thread(self._history.history, staff, label)
         except RefusedError as refused:
-            await message.reply_text(words.refusal(refused))
+            await message.reply_text(words.refusal(refused, language))
             return
-        await message.reply_text(self._history_text(result), protect_content=True)
+        text = history_texts.history_text(result, self._zone, language)
+        await message.reply_text(text, protect_content=True)
         if any(point.grade is not None for point in result.points):
             png = await asyncio.to_thread(
                 charts.render_history_chart,
@@ -192,45 +195,15 @@ class EventHandlers:
                 label=result.label,
                 zone=self._zone,
                 labs=result.labs,
+                language=language,
             )
             tool = charts.score_tool(result.points).upper()
             await context.bot.send_photo(
                 message.chat_id,
                 photo=png,
-                caption=f"{result.label}: {tool} and ICANS grade, last {CHART_DAYS} days",
+                caption=history_texts.caption(result, tool, language),
                 protect_content=True,
             )
-
-    def _history_text(self, history: History) -> str:
-        if not history.rows:
-            return "\n".join(
-                [
-                    f"{history.label}: no checks yet. Start one with /check {history.label}",
-                    *labs_lines(history.latest_labs, self._zone),
-                ]
-            )
-        worst = "-" if history.worst_grade is None else f"grade {history.worst_grade}"
-        lines = [
-            f"{history.label}: latest {check_views.grade_words(history.rows[0].result)}; "
-            f"worst so far {worst}.",
-            f"Seizures reported as events: {history.seizure_events}; "
-            f"checks recording a seizure: {history.checks_with_seizure}.",
-            "",
-        ]
-        for row in history.rows:
-            at = row.at.astimezone(self._zone).strftime("%d %b %H:%M")
-            if row.event:
-                what = f"event: {finding_label(row.event).lower()}"
-            else:
-                score = row.result.score()
-                tool = row.result.tool.value.upper()
-                what = f"{tool} {'n/a' if score is None else score}"
-                what += " (baseline)" if row.is_baseline else ""
-            if row.crs_grade is not None:
-                what += f" · CRS grade {row.crs_grade}"
-                what += f", {row.temperature_c:.1f} °C" if row.temperature_c is not None else ""
-            lines.append(f"{at} · {what} · {check_views.grade_words(row.result)} · {row.by}")
-        return "\n".join([*lines, *labs_lines(history.latest_labs, self._zone)])
 
 
 def _button(patient_id: int, stage: int, text: str, action: str) -> InlineKeyboardButton:
