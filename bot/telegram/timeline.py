@@ -42,7 +42,6 @@ NO_PATIENT: Final = N_(
 NOTHING_OLDER: Final = N_("Nothing older.")
 ALREADY_SHOWN: Final = N_("Already shown: the older entries are below that message.")
 OLDER: Final = N_("Older")
-"""``texts.LIST_SPLIT_NOTE``, said in the reader's language."""
 
 
 def heading(page: Timeline, say: Say, *, older: bool) -> str:
