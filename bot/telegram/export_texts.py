@@ -37,16 +37,6 @@ _ACKNOWLEDGED: Final = N_("acknowledged: {count}")
 _ACKNOWLEDGED_IN: Final = N_(
     "acknowledged: {count}; time to acknowledgement median {median} min, 90th percentile {p90} min"
 )
-_SECOND_CHANNEL: Final = (
-    N_(
-        "second channel: {count} alert also left Telegram "
-        "(not acknowledged in time, or nobody acknowledged)"
-    ),
-    N_(
-        "second channel: {count} alerts also left Telegram "
-        "(not acknowledged in time, or nobody acknowledged)"
-    ),
-)
 
 
 def summary_text(summary: Summary, language: str = ENGLISH) -> str:
@@ -85,9 +75,16 @@ def summary_text(summary: Summary, language: str = ENGLISH) -> str:
             named = urgency.value if language == ENGLISH else say(URGENCY_WORDS[level])
             acknowledged = _acknowledged(summary, urgency, language)
             lines.append(say(_ALERTS).format(urgency=named, count=count, acknowledged=acknowledged))
-    one, many = _SECOND_CHANNEL
     count = summary.second_channel
-    lines.append(ngettext(language, one, many, count).format(count=count))
+    second = ngettext(
+        language,
+        "second channel: {count} alert also left Telegram "
+        "(not acknowledged in time, or nobody acknowledged)",
+        "second channel: {count} alerts also left Telegram "
+        "(not acknowledged in time, or nobody acknowledged)",
+        count,
+    )
+    lines.append(second.format(count=count))
     return "\n".join(lines)
 
 

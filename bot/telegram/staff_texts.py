@@ -99,28 +99,54 @@ def confirm_reactivate(row: StaffRow, language: str = ENGLISH) -> str:
     )
 
 
-_EFFECTS: Final = (
-    ("duties_ended", N_("{n} running duty ended"), N_("{n} running duties ended")),
-    ("duties_cancelled", N_("{n} planned duty cancelled"), N_("{n} planned duties cancelled")),
-    ("pages_withdrawn", N_("{n} page withdrawn"), N_("{n} pages withdrawn")),
-    (
-        "checks_released",
-        N_("{n} check released for takeover"),
-        N_("{n} checks released for takeover"),
-    ),
-    ("messages_dropped", N_("{n} queued message dropped"), N_("{n} queued messages dropped")),
-)
 _NOTHING_TO_HAND_OVER: Final = N_("no duties, pages or checks to hand over")
 _EFFECTS_JOINED: Final = N_("; ")
 
 
 def effects_text(effects: Effects, language: str = ENGLISH) -> str:
-    said = [
-        ngettext(language, one, many, n).format(n=n)
-        for field, one, many in _EFFECTS
-        if (n := getattr(effects, field))
+    e = effects
+    parts = [
+        (
+            e.duties_ended,
+            ngettext(
+                language, "{n} running duty ended", "{n} running duties ended", e.duties_ended
+            ),
+        ),
+        (
+            e.duties_cancelled,
+            ngettext(
+                language,
+                "{n} planned duty cancelled",
+                "{n} planned duties cancelled",
+                e.duties_cancelled,
+            ),
+        ),
+        (
+            e.pages_withdrawn,
+            ngettext(language, "{n} page withdrawn", "{n} pages withdrawn", e.pages_withdrawn),
+        ),
+        (
+            e.checks_released,
+            ngettext(
+                language,
+                "{n} check released for takeover",
+                "{n} checks released for takeover",
+                e.checks_released,
+            ),
+        ),
+        (
+            e.messages_dropped,
+            ngettext(
+                language,
+                "{n} queued message dropped",
+                "{n} queued messages dropped",
+                e.messages_dropped,
+            ),
+        ),
     ]
-    return gettext(language, _EFFECTS_JOINED).join(said) or gettext(language, _NOTHING_TO_HAND_OVER)
+    said = [text.format(n=n) for n, text in parts if n]
+    joined = gettext(language, _EFFECTS_JOINED).join(said)
+    return joined or gettext(language, _NOTHING_TO_HAND_OVER)
 
 
 CONTACT_USAGE: Final = N_(
