@@ -9,6 +9,7 @@ from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
+import telegram
 
 from bot.clinical.quality import Timeliness
 from bot.services.enrolment import InviteRefusal
@@ -18,7 +19,7 @@ from bot.services.offboarding import Effects
 from bot.services.patient_refusals import WardRefusal
 from bot.services.staff_admin import Change, StaffRefusal, StaffRow
 from bot.services.staff_contact import ContactChange
-from bot.telegram import export_texts, staff_texts, texts, words
+from bot.telegram import export_texts, handlers, staff_texts, texts, words
 from bot.telegram.i18n import CHINESE, gettext
 from storage.models import Role
 
@@ -248,3 +249,19 @@ def test_the_chat_summary_in_chinese() -> None:
         "警报（高）：2；已确认：2；确认用时中位数 5.2 分钟，第 90 百分位数 6.2 分钟",
         "第二通道：1 条警报也经 Telegram 以外的渠道发出（未及时确认，或无人确认）",
     ]
+
+
+class _BrokenAccess:
+    async def language(self, _update: object) -> str:
+        raise RuntimeError("the database is the error")
+
+
+async def test_an_error_falls_back_to_the_telegram_apps_language() -> None:
+    """After an error the person's language may be unreadable: their app's language then."""
+    user = telegram.User(9, "Li", False, language_code="zh-hans")
+    chat = telegram.Chat(9, "private")
+    message = telegram.Message(1, dt.datetime.now(dt.UTC), chat, from_user=user)
+    update = telegram.Update(1, message=message)
+    broken = _BrokenAccess()
+    assert await handlers._language(update, broken) == CHINESE  # type: ignore[arg-type]
+    assert await handlers._language(update, None) == CHINESE
