@@ -102,7 +102,7 @@ def _warn(session: Session, ward: Ward, gap: Gap, now: dt.datetime, zone: ZoneIn
             continue
         outbox.enqueue(
             session,
-            chat_id=staff.chat_id,
+            to=outbox.Recipient.of(staff),  # the person: the warning is said in their language
             purpose=PURPOSE,
             payload=gap_facts(ward, gap, now),
             dedupe_key=key,

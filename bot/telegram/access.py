@@ -56,9 +56,12 @@ class Access:
         return done
 
     async def _refuse(self, update: Update, user_id: int, what: str) -> None:
+        """Refuse in the stranger's Telegram app's language: nobody chose one for them."""
         await asyncio.to_thread(self._staff.record_refusal, user_id, what)
+        code = update.effective_user.language_code if update.effective_user else None
+        text = i18n.gettext(i18n.language_of(code), texts.NOT_ENROLLED)
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.NOT_ENROLLED, show_alert=True)
+            await update.callback_query.answer(text, show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(texts.NOT_ENROLLED)
+            await update.effective_message.reply_text(text)
         return None

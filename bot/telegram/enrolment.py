@@ -17,7 +17,8 @@ from bot.services.errors import RefusedError
 from bot.services.staff import StaffService
 from bot.telegram import i18n, texts, welcome
 from bot.telegram.access import Access
-from bot.telegram.patients import local_time
+from bot.telegram.duty_texts import moment
+from bot.telegram.language import spoken_by
 from bot.telegram.words import refusal
 from storage.models import Role
 
@@ -27,14 +28,17 @@ def deep_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
 
 
-def invite_text(invite: InviteView, bot_username: str | None, zone: ZoneInfo) -> str:
+def invite_text(
+    invite: InviteView, bot_username: str | None, zone: ZoneInfo, language: str = i18n.ENGLISH
+) -> str:
     return texts.invite_created(
         role=invite.role,
         ward_code=invite.ward_code,
         ward_name=invite.ward_name,
-        until=f"{local_time(invite.expires_at, zone)} ({zone.key})",
+        until=f"{moment(invite.expires_at, zone, language)} ({zone.key})",
         link=deep_link(bot_username, invite.code) if bot_username else None,
         code=invite.code,
+        language=language,
     )
 
 
@@ -70,8 +74,8 @@ class EnrolmentHandlers:
                 display_name=name,
                 language=i18n.language_of(user.language_code),
             )
-        except RefusedError as refused:
-            await message.reply_text(refusal(refused))
+        except RefusedError as refused:  # a stranger: their Telegram app's language
+            await message.reply_text(refusal(refused, i18n.language_of(user.language_code)))
             return
         await message.reply_text(
             welcome.enrolled(
@@ -92,14 +96,15 @@ class EnrolmentHandlers:
         message = update.effective_message
         if staff is None or message is None:
             return
+        language = spoken_by(staff)
         if staff.role != Role.ADMIN:
             await asyncio.to_thread(self._staff.record_refusal, staff.telegram_user_id, "invite")
-            await message.reply_text(texts.INVITE_ADMINS_ONLY)
+            await message.reply_text(i18n.gettext(language, texts.INVITE_ADMINS_ONLY))
             return
         args = context.args or []
         role = parse_role(args[0]) if args else None
         if role is None or len(args) > 2:
-            await message.reply_text(texts.INVITE_USAGE)
+            await message.reply_text(i18n.gettext(language, texts.INVITE_USAGE))
             return
         try:
             invite = await asyncio.to_thread(
@@ -109,7 +114,7 @@ class EnrolmentHandlers:
                 actor_staff_id=staff.id,
             )
         except RefusedError as refused:
-            await message.reply_text(refusal(refused))
+            await message.reply_text(refusal(refused, language))
             return
         # Not protect_content: the admin has to forward this message to the new member.
-        await message.reply_text(invite_text(invite, context.bot.username, self._zone))
+        await message.reply_text(invite_text(invite, context.bot.username, self._zone, language))

@@ -30,19 +30,13 @@ from bot.services.export.service import (
 from bot.services.localtime import TimeInputError, parse_day
 from bot.services.staff import StaffView
 from bot.telegram.access import Access
+from bot.telegram.export_texts import TOO_BIG, USAGE, summary_text
+from bot.telegram.i18n import ENGLISH, gettext
+from bot.telegram.language import spoken_by
 from bot.telegram.patients import command_arguments
 from bot.telegram.words import refusal
 
-USAGE: Final = (
-    "Usage: /export [ward] FROM TO [csv|fhir|summary] [pseudonymise], e.g. "
-    "/export 2026-11-01 2026-11-30 csv. Dates are days on the ward, both included; "
-    "csv by default."
-)
 TELEGRAM_MAX_BYTES: Final = 50 * 1024 * 1024
-TOO_BIG: Final = (
-    "The export is larger than Telegram allows a bot to send (50 MB). Ask hospital IT to run "
-    "'neurocheck export' on the server, or export a shorter period."
-)
 PSEUDO_WORDS: Final = ("pseudonymise", "pseudonymize", "pseudo")
 
 
@@ -55,8 +49,8 @@ class _Asked:
     pseudonymise: bool
 
 
-def parse(arguments: str) -> _Asked | str:
-    """What was asked, or the words that say why not."""
+def parse(arguments: str, language: str = ENGLISH) -> _Asked | str:
+    """What was asked, or the words that say why not (in ``language``)."""
     words = arguments.split()
     ward = None
     if words and not words[0][:1].isdigit():
@@ -64,14 +58,14 @@ def parse(arguments: str) -> _Asked | str:
     pseudonymise = any(w.lower() in PSEUDO_WORDS for w in words)
     words = [w for w in words if w.lower() not in PSEUDO_WORDS]
     if len(words) not in (2, 3):
-        return USAGE
+        return gettext(language, USAGE)
     try:
         first, last = parse_day(words[0]), parse_day(words[1])
     except TimeInputError as error:
-        return refusal(error)
+        return refusal(error, language)
     kind = words[2].lower() if len(words) == 3 else Format.CSV.value
     if kind not in {f.value for f in Format}:
-        return USAGE
+        return gettext(language, USAGE)
     return _Asked(ward, first, last, Format(kind), pseudonymise)
 
 
@@ -88,7 +82,8 @@ class ExportHandlers:
         actor = await self._access.staff_or_refuse(update, "export")
         if actor is None or message is None:
             return
-        asked = parse(command_arguments(message))
+        language = spoken_by(actor)
+        asked = parse(command_arguments(message), language)
         if isinstance(asked, str):
             await message.reply_text(asked)
             return
@@ -98,7 +93,7 @@ class ExportHandlers:
             if isinstance(result, str):
                 await message.reply_text(result)
                 return
-            await _send(message, result)
+            await _send(message, result, language)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -118,17 +113,17 @@ class ExportHandlers:
         try:
             return self._exports.run(request)
         except RefusedError as refused:
-            return refusal(refused)
+            return refusal(refused, spoken_by(actor))
 
 
-async def _send(message: Message, result: ExportResult) -> None:
-    summary = result.summary.text()
+async def _send(message: Message, result: ExportResult, language: str) -> None:
+    summary = summary_text(result.summary, language)
     target = result.target
     if target is None:
         await message.reply_text(summary, protect_content=True)
         return
     if target.stat().st_size > TELEGRAM_MAX_BYTES:
-        await message.reply_text(TOO_BIG)
+        await message.reply_text(gettext(language, TOO_BIG))
         return
     with target.open("rb") as handle:
         await message.reply_document(

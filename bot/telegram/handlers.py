@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Final
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -15,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import texts, welcome
+from bot.telegram import i18n, texts, welcome
 from bot.telegram.access import Access
 from bot.telegram.language import spoken_by
 
@@ -31,7 +33,7 @@ class CoreHandlers:
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CommandHandler("start", self.start))
         app.add_handler(CommandHandler("help", self.help))
-        app.add_error_handler(on_error)
+        app.add_error_handler(self.on_error)
 
     async def start(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -46,6 +48,9 @@ class CoreHandlers:
             language = await self._access.language(update)
             await update.effective_message.reply_text(welcome.help_text(language))
 
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await on_error(update, context, self._access)
+
 
 class FallbackHandlers:
     """Registered last: whatever no feature handled still gets a clear answer."""
@@ -59,19 +64,25 @@ class FallbackHandlers:
 
     async def unknown_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Forged data or a button from an older release: say so, so the spinner stops."""
-        if await self._access.staff_or_refuse(update, "button") is None:
+        staff = await self._access.staff_or_refuse(update, "button")
+        if staff is None:
             return
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            said = i18n.gettext(spoken_by(staff), texts.BUTTON_NOT_VALID)
+            await update.callback_query.answer(said, show_alert=True)
 
     async def unknown_command(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if await self._access.staff_or_refuse(update, "command") is None:
+        staff = await self._access.staff_or_refuse(update, "command")
+        if staff is None:
             return
         if update.effective_message is not None:
-            await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
+            said = i18n.gettext(spoken_by(staff), texts.UNKNOWN_COMMAND)
+            await update.effective_message.reply_text(said)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(
+    update: object, context: ContextTypes.DEFAULT_TYPE, access: Access | None = None
+) -> None:
     """Known Telegram conditions are logged briefly; anything else with its traceback, once,
     and the person is told: silence after a tap at 3 a.m. reads as "it worked"."""
     error = context.error
@@ -81,20 +92,38 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     log.error("unhandled error in handler (update %s)", update_id, exc_info=error)
     if isinstance(update, Update):
-        await _tell(update, context)
+        text = i18n.gettext(await _language(update, access), texts.HANDLER_ERROR)
+        await _tell(update, context, text)
 
 
-async def _tell(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+LANGUAGE_WAIT: Final = 2.0
+"""Seconds to look up the person's language after an error (the database may be the error)."""
+
+
+async def _language(update: Update, access: Access | None) -> str:
+    """The person's language; their Telegram app's when it cannot be read in time."""
+    user = update.effective_user
+    fallback = i18n.language_of(user.language_code if user else None)
+    if access is None:
+        return fallback
+    try:
+        return await asyncio.wait_for(access.language(update), LANGUAGE_WAIT)
+    except Exception:  # best effort: the error itself is logged already
+        log.warning("could not read the language of update %s", update.update_id)
+        return fallback
+
+
+async def _tell(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     """A pop-up for a press (a message when the press was answered already); best effort:
     the error is logged already, a failure to tell is one more line."""
     try:
         if update.callback_query is not None:
             try:
-                await update.callback_query.answer(texts.HANDLER_ERROR, show_alert=True)
+                await update.callback_query.answer(text, show_alert=True)
                 return
             except BadRequest:  # answered before the error: the chat is left
                 pass
         if update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, texts.HANDLER_ERROR)
+            await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as exc:
         log.warning("could not tell the person about the error: %s", exc)

@@ -28,6 +28,8 @@ from bot.services.staff_contact import ContactService
 from bot.telegram import staff_texts, texts, words
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback, parse
+from bot.telegram.i18n import ENGLISH, gettext
+from bot.telegram.language import spoken_by
 from storage.models import Role
 
 KIND: Final = "sf"
@@ -41,19 +43,21 @@ def _button(text: str, staff_id: int, action: str) -> InlineKeyboardButton:
 
 
 def listing(
-    rows: Sequence[StaffRow], actor_id: int, zone: ZoneInfo
+    rows: Sequence[StaffRow], actor_id: int, zone: ZoneInfo, language: str = ENGLISH
 ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The messages of ``/staff``: a page of people each, with a button per person (none for
     the admin themself)."""
+    deactivate = gettext(language, staff_texts.DEACTIVATE)
+    reactivate = gettext(language, staff_texts.REACTIVATE)
     pages = []
     for start in range(0, len(rows), staff_texts.PAGE_SIZE):
         page = rows[start : start + staff_texts.PAGE_SIZE]
-        text = "\n".join(staff_texts.person_line(row, zone) for row in page)
+        text = "\n".join(staff_texts.person_line(row, zone, language) for row in page)
         buttons = [
             [
-                _button(f"Deactivate {r.display_name}", r.staff_id, ASK_OFF)
+                _button(deactivate.format(name=r.display_name), r.staff_id, ASK_OFF)
                 if r.active
-                else _button(f"Reactivate {r.display_name}", r.staff_id, ASK_ON)
+                else _button(reactivate.format(name=r.display_name), r.staff_id, ASK_ON)
             ]
             for r in page
             if r.staff_id != actor_id
@@ -86,16 +90,17 @@ class StaffHandlers:
         message = update.effective_message
         if staff is None or message is None:
             return
+        language = spoken_by(staff)
         if staff.role is not Role.ADMIN:
-            await message.reply_text(staff_texts.NOT_ADMIN)
+            await message.reply_text(gettext(language, staff_texts.NOT_ADMIN))
             return
         if context.args and context.args[0].lower() == "contact":
             await message.reply_text(await self._contact(staff, context.args[1:]))
             return
         rows = await asyncio.to_thread(self._admin.list_for, staff)
         if not rows:
-            await message.reply_text(staff_texts.NO_STAFF)
-        for text, markup in listing(rows, staff.id, self._zone):
+            await message.reply_text(gettext(language, staff_texts.NO_STAFF))
+        for text, markup in listing(rows, staff.id, self._zone, language):
             await message.reply_text(text, reply_markup=markup, protect_content=True)
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -104,27 +109,31 @@ class StaffHandlers:
             return
         data = parse(query.data)
         if data is None or data.kind != KIND or data.action not in ACTIONS:
-            if await self._access.staff_or_refuse(update, "staff_button") is not None:
-                await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            staff = await self._access.staff_or_refuse(update, "staff_button")
+            if staff is not None:
+                said = gettext(spoken_by(staff), texts.BUTTON_NOT_VALID)
+                await query.answer(said, show_alert=True)
             return
         try:
             done = await self._access.run_as(
                 update, "staff_button", lambda actor: self._act(actor, data.target, data.action)
             )
         except RefusedError as refused:
-            await query.answer(words.refusal(refused), show_alert=True)
+            language = await self._access.language(update)
+            await query.answer(words.refusal(refused, language), show_alert=True)
             await _drop_keyboard(query)
             return
         if done is None:
             return
         await query.answer()
+        language = spoken_by(done[0])
         result = done[1]
         if isinstance(result, Change):
-            await query.edit_message_text(staff_texts.change_text(result))
+            await query.edit_message_text(staff_texts.change_text(result, language))
             if self._on_change is not None:
                 self._on_change(context.application)
         elif result is None:
-            await query.edit_message_text(staff_texts.CANCELLED)
+            await query.edit_message_text(gettext(language, staff_texts.CANCELLED))
         else:
             assert isinstance(query.message, Message)
             text, markup = result
@@ -132,17 +141,18 @@ class StaffHandlers:
 
     async def _contact(self, actor: StaffView, args: Sequence[str]) -> str:
         """``/staff contact <Telegram id> email <address> | pager <number> | clear``."""
+        language = spoken_by(actor)
         request = staff_texts.parse_contact(args)
         if request is None or self._contacts is None:
-            return staff_texts.CONTACT_USAGE
+            return gettext(language, staff_texts.CONTACT_USAGE)
         telegram_id, channel, address = request
         try:
             change = await asyncio.to_thread(
                 self._contacts.set_by, actor, telegram_id, channel, address
             )
         except RefusedError as refused:
-            return words.refusal(refused)
-        return staff_texts.contact_text(change)
+            return words.refusal(refused, language)
+        return staff_texts.contact_text(change, language)
 
     def _act(
         self, actor: StaffView, staff_id: int, action: str
@@ -161,12 +171,18 @@ class StaffHandlers:
             raise RefusedError(StaffRefusal.ALREADY_INACTIVE, name=row.display_name)
         if action == ASK_ON and row.active:
             raise RefusedError(StaffRefusal.ALREADY_ACTIVE, name=row.display_name)
+        said = spoken_by(actor)
         if action == ASK_OFF:
-            text, yes = staff_texts.confirm_deactivate(row, wards), ("Yes, remove", YES_OFF)
+            text = staff_texts.confirm_deactivate(row, wards, said)
+            yes = (staff_texts.YES_REMOVE, YES_OFF)
         else:
-            text, yes = staff_texts.confirm_reactivate(row), ("Yes, reactivate", YES_ON)
+            text, yes = (
+                staff_texts.confirm_reactivate(row, said),
+                (staff_texts.YES_REACTIVATE, YES_ON),
+            )
+        cancel = gettext(said, staff_texts.CANCEL)
         markup = InlineKeyboardMarkup(
-            [[_button(yes[0], staff_id, yes[1]), _button(texts.CANCEL, staff_id, NO)]]
+            [[_button(gettext(said, yes[0]), staff_id, yes[1]), _button(cancel, staff_id, NO)]]
         )
         return text, markup
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.telegram.i18n import N_
+from bot.telegram.i18n import ENGLISH, N_, gettext
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Enrol with an invite code, or see who you are")),
@@ -34,14 +34,14 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", N_("Ward admins: export a period as a file: /export FROM TO [csv|fhir|summary]")),
 )
 
-HANDLER_ERROR = "Something went wrong. Nothing was lost; please try again."
+HANDLER_ERROR = N_("Something went wrong. Nothing was lost; please try again.")
 
-NOT_ENROLLED = (
+NOT_ENROLLED = N_(
     "This bot is for enrolled ward staff only. Ask your ward administrator for an invite link."
 )
 
 BUTTON_NOT_VALID = N_("That button is not valid (any more). Use the latest message.")
-UNKNOWN_COMMAND = "Unknown command. /help lists what this bot understands."
+UNKNOWN_COMMAND = N_("Unknown command. /help lists what this bot understands.")
 
 HELP = (
     "Neurocheck runs the ICANS neuro checks (ICE / CAPD) for patients on blinatumomab: "
@@ -49,47 +49,70 @@ HELP = (
     "time, grades it by the ASTCT consensus and alerts the physician on call.\n\n"
     "Commands:\n" + "\n".join(f"/{name} - {text}" for name, text in COMMANDS)
 )
+"""The English help for a stranger's fuzzed command; ``welcome.help_text`` says it in the
+reader's language."""
 
 
 # -- enrolment and invites (bot/telegram/enrolment.py) -------------------------------------
 
-INVITE_INVALID = (
+INVITE_INVALID = N_(
     "This invite link is not valid: it has expired or was already used. "
     "Ask your ward administrator for a new one."
 )
-INVITE_USAGE = (
+INVITE_USAGE = N_(
     "To invite a member of staff: /invite <role> [ward code]\n"
     "Roles: nurse, charge_nurse, physician, admin. Example: /invite nurse H7\n"
     "The ward code can be left out when you have one ward."
 )
-INVITE_ADMINS_ONLY = "Only a ward administrator can create invites. Please ask yours."
-INVITE_NO_WARD = "You are not on any ward, so you cannot invite anyone to one."
+INVITE_ADMINS_ONLY = N_("Only a ward administrator can create invites. Please ask yours.")
+INVITE_NO_WARD = N_("You are not on any ward, so you cannot invite anyone to one.")
+_NOT_YOUR_WARD = N_("You can only invite to your own wards: {wards}.")
+_WARD_REQUIRED = N_("You are on wards {wards}: name one, e.g. /invite nurse {first}")
+_INVITE_LINK = N_(
+    "Forward this link to the new member; it enrols whoever opens it first:\n{link}\n\n"
+    "Or they send the bot: /start {code}"
+)
+_INVITE_CODE = N_("The new member sends the bot: /start {code}")
+_INVITE_CREATED = N_(
+    "Invite as {role} on ward {ward} ({ward_name}), single use, valid until {until}.\n\n{how}"
+)
 
 
-def invite_not_your_ward(own_codes: tuple[str, ...]) -> str:
-    return f"You can only invite to your own wards: {', '.join(own_codes)}."
+def invite_not_your_ward(own_codes: tuple[str, ...], language: str = ENGLISH) -> str:
+    wards = gettext(language, ", ").join(own_codes)
+    return gettext(language, _NOT_YOUR_WARD).format(wards=wards)
 
 
-def invite_ward_required(own_codes: tuple[str, ...]) -> str:
-    return f"You are on wards {', '.join(own_codes)}: name one, e.g. /invite nurse {own_codes[0]}"
+def invite_ward_required(own_codes: tuple[str, ...], language: str = ENGLISH) -> str:
+    wards = gettext(language, ", ").join(own_codes)
+    return gettext(language, _WARD_REQUIRED).format(wards=wards, first=own_codes[0])
 
 
 def role_name(role: str) -> str:
+    """A role or duty code as English words ("charge nurse"); ``welcome.role_name`` says a
+    role in the reader's language."""
     return role.replace("_", " ")
 
 
 def invite_created(
-    *, role: str, ward_code: str, ward_name: str, until: str, link: str | None, code: str
+    *,
+    role: str,
+    ward_code: str,
+    ward_name: str,
+    until: str,
+    link: str | None,
+    code: str,
+    language: str = ENGLISH,
 ) -> str:
+    from bot.telegram.welcome import role_name as said_role  # welcome imports this module
+
     how = (
-        f"Forward this link to the new member; it enrols whoever opens it first:\n{link}\n\n"
-        f"Or they send the bot: /start {code}"
+        gettext(language, _INVITE_LINK).format(link=link, code=code)
         if link
-        else f"The new member sends the bot: /start {code}"
+        else gettext(language, _INVITE_CODE).format(code=code)
     )
-    return (
-        f"Invite as {role_name(role)} on ward {ward_code} ({ward_name}), "
-        f"single use, valid until {until}.\n\n{how}"
+    return gettext(language, _INVITE_CREATED).format(
+        role=said_role(role, language), ward=ward_code, ward_name=ward_name, until=until, how=how
     )
 
 
@@ -107,53 +130,3 @@ EVENT_WORDS = {
     "end_cycle": N_("end of cycle"),
 }
 """An infusion event as the plan and the timeline list it."""
-
-
-# -- duty (bot/telegram/duty.py) ------------------------------------------------------------
-
-ONDUTY_USAGE = "Usage: /onduty [hours], 1 to 24 (12 if left out). Example: /onduty 8"
-
-
-def on_duty(ward_codes: tuple[str, ...], until: str, extended: tuple[str, ...]) -> str:
-    lines = [
-        f"You are on duty on ward {', '.join(ward_codes)} until {until}. "
-        "Neuro-check prompts for these wards come to you."
-    ]
-    if extended:
-        lines.append(f"(Your running shift on {', '.join(extended)} was extended.)")
-    lines.append("/offduty ends it, /duty shows who else is on.")
-    return "\n".join(lines)
-
-
-def off_duty(ward_codes: tuple[str, ...], at: str, next_shift: str | None) -> str:
-    text = (
-        f"You are off duty on ward {', '.join(ward_codes)} since {at}."
-        if ward_codes
-        else "You were not on duty; nothing changed."
-    )
-    return text + (f" Your next planned shift starts {next_shift}." if next_shift else "")
-
-
-# -- on call (bot/telegram/duty.py, /oncall) -------------------------------------------------
-
-ONCALL_USAGE = (
-    "Usage: /oncall shows who is on call; physicians: /oncall primary|backup|attending <hours, "
-    "1 to 24> [override], e.g. /oncall primary 12"
-)
-ONCALL_FOR_OTHERS = (
-    "To put someone else on call, use the server: neurocheck duty add --ward <code> "
-    "--telegram-id <id> --as primary|backup|attending --from <time> --to <time> [--override]"
-)
-ONCALL_FIX = "a physician sends /oncall primary <hours>, or plan it with neurocheck duty add"
-
-
-def on_call(
-    ward_codes: tuple[str, ...], duty: str, until: str, override: bool, extended: tuple[str, ...]
-) -> str:
-    lines = [f"You are on call as {duty} on ward {', '.join(ward_codes)} until {until}."]
-    if override:
-        lines.append(f"This overrides whoever else is {duty} there until then.")
-    if extended:
-        lines.append(f"(Your running on-call period on {', '.join(extended)} was extended.)")
-    lines.append("/oncall shows the rota.")
-    return "\n".join(lines)

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.sandbox.fake_telegram import FakeTelegram, SimUser
-from bot.telegram import texts
+from bot.telegram import duty_texts
 from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, Role, Ward
 from storage.repositories import duty as duty_repo
@@ -89,7 +89,7 @@ async def test_nurses_go_on_and_off_duty_and_see_who_is_on(
     refused = await ask(physician, "/onduty")
     assert refused == "Only nurses and charge nurses go on duty from the chat."
     for wrong in ("/onduty 30", "/onduty 0", "/onduty soon"):
-        assert await ask(nurse, wrong) == texts.ONDUTY_USAGE
+        assert await ask(nurse, wrong) == duty_texts.ONDUTY_USAGE
     assert "off duty on ward H7" in await ask(nurse, "/offduty")
     assert "• nobody: check prompts go to the charge nurses of the ward" in await ask(
         nurse, "/duty"

@@ -12,7 +12,7 @@ from bot.app import Neurocheck
 from bot.sandbox.fake_telegram import FakeTelegram, SimUser
 from bot.services import rota_gaps
 from bot.services.duty import DutyService
-from bot.telegram import texts
+from bot.telegram import duty_texts, texts
 from storage.db import Database
 from storage.models import AuditLog, Duty, DutyAssignment, OutboundMessage, Role, Ward
 from tests.e2e.test_enrolment import enrol_by_chat, wards  # noqa: F401 (fixture)
@@ -65,7 +65,7 @@ async def test_physicians_go_on_call_and_everyone_sees_the_rota(
         "• 24 Nov 2026 17:00 backup: nobody",
         "• 24 Nov 2026 21:00 primary: nobody",
         "⚠ No primary on call from 24 Nov 2026 21:00, and none is planned after that: "
-        f"{texts.ONCALL_FIX}.",
+        f"{duty_texts.ONCALL_FIX}.",
     ]
     again = await ask(ann, "/oncall primary 12")  # extends, from now (10:00): until 22:00
     assert "until 24 Nov 2026 22:00" in again and "(Your running on-call period on H7" in again
@@ -100,9 +100,9 @@ async def test_wrong_people_and_wrong_arguments_get_one_line(
         "/oncall primary 8 please",
         "/oncall primary 8 override now",
     ):
-        assert await ask(ann, wrong) == texts.ONCALL_USAGE, wrong
-    assert await ask(ann, "/oncall primary 8 702") == texts.ONCALL_FOR_OTHERS
-    assert "\n" not in texts.ONCALL_USAGE and "\n" not in texts.ONCALL_FOR_OTHERS
+        assert await ask(ann, wrong) == duty_texts.ONCALL_USAGE, wrong
+    assert await ask(ann, "/oncall primary 8 702") == duty_texts.ONCALL_FOR_OTHERS
+    assert "\n" not in duty_texts.ONCALL_USAGE and "\n" not in duty_texts.ONCALL_FOR_OTHERS
     with db.session() as session:
         assert session.exec(select(DutyAssignment)).first() is None
     board = await ask(ann, "/oncall")

@@ -10,7 +10,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -39,6 +39,18 @@ def _catalog(language: str) -> Catalog:
 TRANSLATED = [language for language in i18n.LANGUAGES if language != i18n.ENGLISH]
 
 
+def _ids(message: Message) -> list[str]:
+    """A message's English: one string, or a plural's singular and plural."""
+    return [message.id] if isinstance(message.id, str) else list(message.id)
+
+
+def _strings(message: Message) -> list[str]:
+    """Its translation: one string, or one per plural form of the language."""
+    if isinstance(message.string, str):
+        return [message.string]
+    return list(message.string or ())
+
+
 def test_something_is_marked() -> None:
     """Guards the tests below against an extraction that silently finds nothing."""
     assert "End your duty now" in _extracted()
@@ -47,14 +59,18 @@ def test_something_is_marked() -> None:
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_marked_message_is_translated(language: str) -> None:
     catalog = _catalog(language)
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {
+        english for m in catalog if m.id and all(_strings(m)) and not m.fuzzy for english in _ids(m)
+    }
     missing = sorted(_extracted() - translated)
     assert not missing, f"{language} lacks (or has fuzzy/empty): {missing}"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_no_translation_is_stale(language: str) -> None:
-    stale = sorted({m.id for m in _catalog(language) if m.id} - _extracted())
+    stale = sorted(
+        {english for m in _catalog(language) if m.id for english in _ids(m)} - _extracted()
+    )
     assert not stale, f"{language} translates messages nobody marks any more: {stale}"
 
 
@@ -68,9 +84,11 @@ def test_translations_keep_placeholders_and_commands(language: str) -> None:
     for message in _catalog(language):
         if not message.id:
             continue
-        source, target = str(message.id), str(message.string)
-        assert sorted(_PLACEHOLDER.findall(source)) == sorted(_PLACEHOLDER.findall(target)), source
-        assert sorted(_COMMAND.findall(source)) == sorted(_COMMAND.findall(target)), source
+        source = _ids(message)[-1]  # a plural: each form keeps what the plural English has
+        for target in _strings(message):
+            for pattern in (_PLACEHOLDER, _COMMAND):
+                found = sorted(pattern.findall(target))
+                assert sorted(pattern.findall(source)) == found, source
 
 
 def test_a_translation_is_used_and_english_is_the_source() -> None:

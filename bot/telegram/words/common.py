@@ -1,5 +1,8 @@
 """Words of the common refusals (see ``bot.telegram.words``): naming a ward, a ward's settings
-(the operator's ``neurocheck ward`` commands say these), and invites."""
+(the operator's ``neurocheck ward`` commands say these), and invites.
+
+The refusals said in the chat (naming a ward, invites) are marked for translation; a ward's
+settings are the command line's alone and stay English."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Final
 
 from bot.services.wards import CADENCE_FIELDS, CRS_ASK
 from bot.telegram import texts
+from bot.telegram.i18n import ENGLISH, N_
 
 ESCALATION_HELP: Final = (
     "escalation.<critical|high|normal|info>."
@@ -29,9 +33,17 @@ def _unknown_setting(key: str) -> str:
     return f"unknown ward setting {key!r}; settings: {allowed}"
 
 
+def _ward_required(own: tuple[str, ...], language: str = ENGLISH) -> str:
+    return texts.invite_ward_required(own, language)
+
+
+def _not_your_ward(own: tuple[str, ...], language: str = ENGLISH) -> str:
+    return texts.invite_not_your_ward(own, language)
+
+
 REFUSALS: dict[str, str | Callable[..., str]] = {
-    "ward.unknown": lambda ward: f"There is no ward {ward!r}.",
-    "ward.required": "Name the ward.",
+    "ward.unknown": N_("There is no ward {ward!r}."),
+    "ward.required": N_("Name the ward."),
     "ward.missing": "no ward {ward}: 'neurocheck ward list' shows them",
     "ward.code_invalid": lambda ward: (
         f"ward code {ward!r} is not valid: 1-16 letters, digits, '-' or '_' "
@@ -48,9 +60,9 @@ REFUSALS: dict[str, str | Callable[..., str]] = {
     "ward.escalation": "escalation.{urgency}: {detail}",
     "invite.not_admin": texts.INVITE_ADMINS_ONLY,
     "invite.no_ward": texts.INVITE_NO_WARD,
-    "invite.ward_required": lambda own: texts.invite_ward_required(own),
-    "invite.not_your_ward": lambda own: texts.invite_not_your_ward(own),
-    "invite.unknown_ward": lambda ward: f"there is no ward {ward!r}",
-    "invite.hours": "an invite is valid for 1 to {max_hours} hours, not {hours}",
+    "invite.ward_required": _ward_required,
+    "invite.not_your_ward": _not_your_ward,
+    "invite.unknown_ward": N_("there is no ward {ward!r}"),
+    "invite.hours": N_("an invite is valid for 1 to {max_hours} hours, not {hours}"),
     "invite.invalid": texts.INVITE_INVALID,
 }
