@@ -131,4 +131,4 @@ async def test_usage_and_refusals_in_chinese(tg: FakeTelegram, ward: None) -> No
         "您的病区没有该患者（在院，或 30 天内出院）。/patients 列出在院患者。"
     )
     await nurse.send("/history Bed 7")
-    assert (await nurse.next_message()).text == "您的病区没有该患者。/patients 列出在院患者。"
+    assert (await nurse.next_message()).text == "您的病区没有该患者。/patients 列出您的患者。"

@@ -98,7 +98,7 @@ def test_the_duty_board_in_both_languages() -> None:
     alone = duty_texts.duty_text((board((), (), False),), ZONE, CHINESE)
     assert "• 无人值班，且本病区未注册护士长：评估提醒无人接收" in alone
     assert duty_texts.duty_text((), ZONE, CHINESE) == (
-        "您还不属于任何病区：请向您的病区管理员索取邀请。"
+        "您尚未加入任何病区：请向病区管理员索取邀请。"
     )
 
 

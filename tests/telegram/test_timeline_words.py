@@ -160,14 +160,14 @@ ROWS: list[tuple[str, str | None, dict[str, Any], str, str]] = [
         "Dr Bo",
         {"kind": "hold", "reason": "neurotoxicity", "event_at": "2026-11-24T08:00:00+00:00"},
         "Infusion hold (neurotoxicity) by Dr Bo, at 24 Nov 09:00",
-        "Dr Bo 记录输注暂停（神经毒性），时间 11月24日 09:00",
+        "Dr Bo 记录暂停输注（神经毒性），时间 11月24日 09:00",
     ),
     (
         "plan.event",
         None,
         {"kind": "end_cycle"},
         "Infusion end of cycle",
-        "输注周期结束",
+        "周期结束",
     ),
     (
         "plan.superseded",
@@ -195,7 +195,7 @@ ROWS: list[tuple[str, str | None, dict[str, Any], str, str]] = [
         None,
         {**ALERT, "step_index": 1, "roles": ["attending"]},
         "Alert #12 step 2: nobody on call as attending",
-        "警报 #12 第 2 步：主治医师无人值班",
+        "警报 #12 第 2 步：三线无人值班",
     ),
     (
         "escalation.delivery_failed",
@@ -343,7 +343,7 @@ def test_a_long_page_is_split_with_the_readers_note_and_button() -> None:
     long = page(100)
     for language, note, older in (
         (ENGLISH, "(list continues in the next message)", "Older"),
-        (CHINESE, "（列表在下一条消息中继续）", "更早"),
+        (CHINESE, "（列表见下一条消息）", "更早"),
     ):
         parts = render(long, BERLIN, language)
         assert len(parts) > 1 and all(len(part) <= 4096 for part in parts)
