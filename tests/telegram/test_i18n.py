@@ -17,17 +17,33 @@ from babel.messages.pofile import read_po
 from bot.telegram import i18n
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-KEYWORDS = {"N_": None, "gettext": (2,), "ngettext": (2, 3)}
-"""As in the README's ``pybabel extract`` command: the message is gettext's second argument."""
+KEYWORDS = {"N_": None, "gettext": (2,), "ngettext": (2, 3), "pgettext": ((2, "c"), 3)}
+"""As in the README's ``pybabel extract`` command: the message is gettext's second argument,
+pgettext's third (its second the context, ``pgettext:2c,3``)."""
+
+Key = tuple[str | None, str]
+"""A message as the catalogue keys it: its context (None for most) and its English."""
 
 
-def _extracted() -> set[str]:
-    found: set[str] = set()
-    for _, _, message, _, _ in extract_from_dir(
+def _extracted() -> set[Key]:
+    found: set[Key] = set()
+    for _, _, message, _, context in extract_from_dir(
         ROOT / "bot" / "telegram", method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        found.update([message] if isinstance(message, str) else message)
+        found.update((context, m) for m in ([message] if isinstance(message, str) else message))
     return found
+
+
+def _keys(catalog: Catalog, *, translated: bool = False) -> set[Key]:
+    """Each message of the catalogue (only the translated ones, not fuzzy, if asked); both
+    forms of a plural, as the extraction gives them."""
+    keys: set[Key] = set()
+    for message in catalog:
+        if not message.id or (translated and (not message.string or message.fuzzy)):
+            continue
+        forms = [message.id] if isinstance(message.id, str) else list(message.id)
+        keys.update((message.context, form) for form in forms)
+    return keys
 
 
 def _catalog(language: str) -> Catalog:
@@ -40,25 +56,27 @@ TRANSLATED = [language for language in i18n.LANGUAGES if language != i18n.ENGLIS
 
 
 def test_something_is_marked() -> None:
-    """Guards the tests below against an extraction that silently finds nothing."""
-    assert "End your duty now" in _extracted()
+    """Guards the tests below against an extraction that silently finds nothing, or that
+    drops the context of a message said with ``pgettext``."""
+    assert (None, "End your duty now") in _extracted()
+    assert {(None, "Continue"), ("decision", "Continue")} <= _extracted()
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_marked_message_is_translated(language: str) -> None:
-    catalog = _catalog(language)
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
-    missing = sorted(_extracted() - translated)
+    translated = _keys(_catalog(language), translated=True)
+    missing = sorted(_extracted() - translated, key=str)
     assert not missing, f"{language} lacks (or has fuzzy/empty): {missing}"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_no_translation_is_stale(language: str) -> None:
-    stale = sorted({m.id for m in _catalog(language) if m.id} - _extracted())
+    stale = sorted(_keys(_catalog(language)) - _extracted(), key=str)
     assert not stale, f"{language} translates messages nobody marks any more: {stale}"
 
 
-_PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+_PLACEHOLDER = re.compile(r"\{[a-z_]*(?:![rsa])?\}")
+"""A ``{fact}``, or ``{fact!r}`` (the fact quoted as typed)."""
 _COMMAND = re.compile(r"(?<![\w/])/[a-z]+")
 """A slash command: a slash not inside a word ("/check", not "L/min" or "CPAP/BiPAP")."""
 

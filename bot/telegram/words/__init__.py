@@ -8,6 +8,7 @@ them; ``tests/telegram/test_words.py`` fails when a code has no words or words h
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,8 +19,10 @@ from bot.telegram.words import (
     checks,
     common,
     duty,
+    events,
     export,
     files,
+    labs,
     patients,
     plans,
     staff,
@@ -33,6 +36,8 @@ REFUSALS: Mapping[str, Words] = {
     **patients.REFUSALS,
     **plans.REFUSALS,
     **checks.REFUSALS,
+    **labs.REFUSALS,
+    **events.REFUSALS,
     **alerts.REFUSALS,
     **duty.REFUSALS,
     **staff.REFUSALS,
@@ -45,13 +50,17 @@ REFUSALS: Mapping[str, Words] = {
 def refusal(refused: RefusedError, language: str = ENGLISH) -> str:
     """The sentence for a refusal, for a chat or the command line (always English there).
 
-    A template is said in ``language`` where the catalogue has it (the checks' and alerts'
-    refusals so far); so is a function's sentence when it is one of the catalogue's whole
-    messages (the alerts' reasons for a closed alert); the others are English.
+    A template is said in ``language`` where the catalogue has it (the checks', alerts' and
+    laboratory values' refusals so far); so is a function's sentence when it is one of the
+    catalogue's whole messages (the alerts' reasons for a closed alert); a function with a
+    ``language`` parameter is handed it (one that names a fact in the language, such as a
+    laboratory test); the others are English.
     """
     words = REFUSALS[refused.code.value]
     if isinstance(words, str):
         return gettext(language, words).format(**refused.facts)
+    if "language" in inspect.signature(words).parameters:  # it says the facts in the language
+        return words(**refused.facts, language=language)
     return gettext(language, words(**refused.facts))
 
 

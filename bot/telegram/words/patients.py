@@ -72,5 +72,4 @@ REFUSALS: dict[str, str | Callable[..., str]] = {
     "patient.no_ward": "You are not on any ward yet: ask your ward administrator for an invite.",
     "patient.ward_choice": _ward_choice,
     "patient.not_your_ward": _not_your_ward,
-    "event.unknown_finding": "That is not an event this bot records.",
 }
