@@ -184,6 +184,7 @@ def build(settings: Settings, db: Database, clock: Clock = system_clock) -> Neur
                     second_channel.PURPOSE: second_channel.delivery_outcome,
                     second_channel.ACK_PURPOSE: second_channel.delivery_outcome,
                 },
+                background=(menus_service.PURPOSE,),
             ),
             settings.zone,
             renderers={
@@ -247,12 +248,12 @@ def _install_heartbeat(
 
 
 def _queue_menus_at_start(application: Application, menus: MenuService) -> None:  # type: ignore[type-arg]
-    """Every person's command menu once at start-up (the lists may change with a release);
-    the scheduler's outbox pass publishes them, paced by the rate limiter."""
+    """Every person's command menu at the first start of a release that changed the lists;
+    the outbox publishes them behind every clinical message, paced by the rate limiter."""
     assert application.job_queue is not None  # Scheduler.install has checked
 
     async def queue(_context: object) -> None:
-        count = await asyncio.to_thread(menus.queue_all)
+        count = await asyncio.to_thread(menus.queue_all, menu_texts.release())
         log.info("command menus queued for %d people", count)
 
     application.job_queue.run_once(queue, when=0, name="menus")

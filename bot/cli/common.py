@@ -3,9 +3,10 @@ and the words of the arguments that several groups take (roles, times)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from bot.config import Settings, SettingsError, load_settings
 
@@ -15,6 +16,15 @@ if TYPE_CHECKING:
 ROLES = ("nurse", "charge_nurse", "physician", "admin")
 """The values of ``storage.models.Role`` (kept here so the parser needs no database import)."""
 TIME_HELP = '"YYYY-MM-DD HH:MM" or "DD.MM.YYYY HH:MM" in NEUROCHECK_TIMEZONE, or "now"'
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse prints its usage and then the error; an operator gets the one line (and
+    ``--help`` for the usage). Subparsers inherit the class, so every command does this."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        sys.exit(2)
 
 
 def with_db(command: Callable[[Settings, Database], int]) -> int:

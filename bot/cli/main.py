@@ -26,6 +26,7 @@ from bot.cli import (
     sandbox,
     staff,
 )
+from bot.cli.common import OneLineParser
 from bot.clinical.protocols import ProtocolError
 from bot.config import SettingsError, load_settings
 
@@ -59,7 +60,7 @@ def _database_url() -> str | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="neurocheck",
         description="Neurocheck: ICANS neuro checks for blinatumomab infusions, over Telegram.",
         epilog="Settings come from NEUROCHECK_* environment variables or a .env file; "

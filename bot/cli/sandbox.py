@@ -22,6 +22,8 @@ from pathlib import Path
 from bot.config import Settings, SettingsError, load_settings
 
 DEFAULT_PORT = 8765
+LANGUAGES = {"en": "en", "zh": "zh_Hans"}
+"""What ``--language`` accepts, and the catalogue each one names (``bot.telegram.i18n``)."""
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,6 +47,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="PATH",
         help="keep the sandbox's SQLite database in this new file (default: a temporary "
         "file, deleted at exit)",
+    )
+    sandbox.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        default="en",
+        help="the demo staff's language: en (English, the default) or zh (简体中文); each "
+        "of them can change theirs with /language",
     )
     sandbox.set_defaults(func=_cmd_sandbox)
 
@@ -76,7 +85,15 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="neurocheck-sandbox-") as scratch:
         path = db_path or Path(scratch) / "sandbox.db"
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_serve(path, args.port, kept=db_path is not None, settings=settings))
+            asyncio.run(
+                _serve(
+                    path,
+                    args.port,
+                    kept=db_path is not None,
+                    settings=settings,
+                    language=LANGUAGES[args.language],
+                )
+            )
     return 0
 
 
@@ -97,7 +114,7 @@ def _cannot_listen(port: int, error: OSError) -> SettingsError:
     )
 
 
-async def _serve(path: Path, port: int, *, kept: bool, settings: Settings) -> None:
+async def _serve(path: Path, port: int, *, kept: bool, settings: Settings, language: str) -> None:
     from bot.sandbox import web
     from bot.sandbox.runtime import Sandbox
 
@@ -105,7 +122,7 @@ async def _serve(path: Path, port: int, *, kept: bool, settings: Settings) -> No
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with Sandbox(path, settings) as sandbox:
+    async with Sandbox(path, settings, language=language) as sandbox:
         try:
             runner = await web.serve(sandbox, port)
         except OSError as error:

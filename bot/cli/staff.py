@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.cli.common import ROLES, with_db
 from bot.clock import system_clock
@@ -25,22 +25,11 @@ MAX_TELEGRAM_ID = 2**63 - 1
 HEADER = "name\trole\twards\ttelegram id\tenrolled\tlast seen\tstatus"
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """argparse prints its usage and then the error; an operator gets the one line."""
-
-    def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: {message}", file=sys.stderr)
-        sys.exit(BAD_INPUT)
-
-
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     staff = sub.add_parser(
         "staff", help="staff: list, deactivate, reactivate, role, contact (with Telegram ids)"
     )
-    staff.__class__ = OneLineParser  # the group's own errors (no or an unknown subcommand) too
-    staff_sub = staff.add_subparsers(
-        dest="staff_command", metavar="STAFF_COMMAND", required=True, parser_class=OneLineParser
-    )
+    staff_sub = staff.add_subparsers(dest="staff_command", metavar="STAFF_COMMAND", required=True)
     listing = staff_sub.add_parser(
         "list", help="everyone enrolled: name, role, wards, Telegram id, enrolled, last seen"
     )

@@ -188,16 +188,24 @@ def _minutes(name: str, value: Any) -> int | None:
 
 
 def missed_check_urgency(
-    *, latest_grade: int | None, recent_seizure: bool, in_episode: bool
+    *,
+    latest_grade: int | None,
+    recent_seizure: bool,
+    in_episode: bool,
+    latest_crs_grade: int | None = None,
 ) -> Urgency:
     """How urgent a check not started an hour after it was due is: as urgent as its patient.
 
-    Critical when the latest grade is 3 or more or a seizure was recorded recently (the ward's
-    `missed_seizure_hours`, 24 by default); high when the latest grade is 1 or more or an
-    abnormal episode is open (checks are hourly then, and the gap hides a course); normal
-    otherwise. `latest_grade` is the latest known grade (a lower bound when incomplete).
+    Critical when the latest ICANS or CRS grade is 3 or more or a seizure was recorded recently
+    (the ward's `missed_seizure_hours`, 24 by default); high when either grade is 1 or more
+    or an abnormal episode is open (checks are hourly then, and the gap hides a course); normal
+    otherwise. `latest_grade` is the latest known ICANS grade (a lower bound when incomplete);
+    `latest_crs_grade` the CRS grade the same latest check recorded (None where it did not ask:
+    outside the intensive window a fever is not in view, and an old one is no longer the
+    patient's state). A febrile, hypotensive or hypoxic patient is not a well patient whose
+    check can wait: CRS and ICANS come together, and a missed check hides both.
     """
-    grade = latest_grade or 0
+    grade = max(latest_grade or 0, latest_crs_grade or 0)
     if grade >= CRITICAL_GRADE or recent_seizure:
         return Urgency.CRITICAL
     if grade >= 1 or in_episode:

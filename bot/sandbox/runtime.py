@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.fake_telegram import FakeTelegram, SimUser
 from bot.sandbox.seed import STAFF, seed
+from bot.telegram import i18n
 from storage import migrate
 from storage.db import Database
 from storage.repositories import schedule as schedule_repo
@@ -44,8 +45,13 @@ class Moved:
 class Sandbox:
     """``async with Sandbox(db_path) as sandbox:`` runs everything until the block ends."""
 
-    def __init__(self, db_path: Path, settings: Settings | None = None) -> None:
+    def __init__(
+        self, db_path: Path, settings: Settings | None = None, *, language: str = i18n.ENGLISH
+    ) -> None:
+        """``language`` is the demo staff's (``bot.telegram.i18n.LANGUAGES``): their Telegram
+        apps are set to it, so each phone's chats and command menu are in it."""
         self.clock = SandboxClock()
+        self.language = language
         self.telegram = FakeTelegram(
             token=TOKEN,
             bot_username=BOT_USERNAME,
@@ -75,7 +81,8 @@ class Sandbox:
         found = [p for p in STAFF if p.key == key]
         if not found:
             raise KeyError(key)
-        return self.telegram.user(found[0].telegram_id, found[0].name)
+        code = i18n.TELEGRAM_CODES.get(self.language, "en")
+        return self.telegram.user(found[0].telegram_id, found[0].name, language_code=code)
 
     async def __aenter__(self) -> Self:
         await self.telegram.start()
@@ -121,6 +128,7 @@ class Sandbox:
             self.clock,
             self._settings.zone,
             on_plan_change=wired.rescheduler.patient_changed,
+            language=self.language,
         )
         application = wired.application
         await application.initialize()

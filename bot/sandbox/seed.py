@@ -89,8 +89,10 @@ def seed(
     zone: ZoneInfo,
     *,
     on_plan_change: Callable[[int], None],
+    language: str | None = None,
 ) -> None:
-    """Ward, staff, patients, plans, duty and rota, as of ``clock()``."""
+    """Ward, staff, patients, plans, duty and rota, as of ``clock()``; the staff speak
+    ``language`` (each can change theirs with /language, as on a ward)."""
     now = clock()
     WardService(db, clock).add(WARD_CODE, WARD_NAME)
     enrolment = EnrolmentService(db, clock)
@@ -101,6 +103,7 @@ def seed(
             telegram_user_id=person.telegram_id,
             chat_id=person.telegram_id,
             display_name=person.name,
+            language=language,
         )
     rules = ScheduleRules.shipped(zone)
     patients = PatientService(db, clock, zone=zone, protocols=rules.protocols)

@@ -65,7 +65,7 @@ def bound_port(runner: web.AppRunner) -> int:
 
 
 def snapshot(sandbox: Sandbox) -> JsonDict:
-    """Everything the page shows: the clock, the command menu, the three chats."""
+    """Everything the page shows: the clock, the three chats and each person's menu."""
     now = sandbox.clock().astimezone(sandbox.settings.zone)
     return {
         "revision": sandbox.telegram.world.revision,
@@ -73,7 +73,6 @@ def snapshot(sandbox: Sandbox) -> JsonDict:
         "zone": str(sandbox.settings.zone),
         "ahead_minutes": int(sandbox.clock.offset.total_seconds() // 60),
         "ward": WARD_CODE,
-        "commands": sandbox.telegram.commands,
         "phones": [
             {"key": phone, "people": [_person(p, sandbox) for p in STAFF if p.phone == phone]}
             for phone in PHONES
@@ -86,6 +85,7 @@ def _person(person: Person, sandbox: Sandbox) -> JsonDict:
         "key": person.key,
         "name": person.name,
         "title": person.title,
+        "commands": sandbox.telegram.menu_for(person.telegram_id),
         "messages": [_message(m, sandbox) for m in sandbox.telegram.messages(person.telegram_id)],
     }
 

@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.services import outbox
 from storage.db import Database
 from storage.models import Role, Staff
+from storage.repositories import outbox as outbox_repo
 from storage.repositories import staff as staff_repo
 
 PURPOSE: Final = "menu"
@@ -53,15 +54,31 @@ class MenuService:
         self._db = db
         self._clock = clock
 
-    def queue_all(self) -> int:
-        """At start-up: every account's menu (the command lists may have changed with the
-        release), deactivated ones included so that their menus are removed."""
+    def queue_all(self, release: str) -> int:
+        """At start-up: every account's menu, deactivated ones included so that their menus
+        are removed, once per ``release`` of the command lists (a fingerprint of them: a
+        restart or a second instance of the same release queues nothing, since each change of
+        a person's menu has been queued when it was made). How many were queued."""
         now = self._clock()
         with self._db.session() as session:
             people = [staff for staff, _ in staff_repo.with_ward_codes(session)]
-            for staff in people:
-                queue(session, staff, now)
-            return len(people)
+            keys = {staff.id: f"menu:{staff.id}:release:{release}" for staff in people}
+            done = outbox_repo.queued_keys(session, dedupe_keys=keys.values())
+            fresh = [staff for staff in people if keys[staff.id] not in done]
+            outbox.enqueue_many(
+                session,
+                [
+                    outbox.Queued(
+                        outbox.Recipient.telegram(staff.chat_id),
+                        PURPOSE,
+                        {"staff_id": staff.id},
+                        keys[staff.id],
+                    )
+                    for staff in fresh
+                ],
+                now=now,
+            )
+            return len(fresh)
 
     def target(self, staff_id: int) -> MenuTarget | None:
         """The menu to publish now for this person; None when the account is gone."""

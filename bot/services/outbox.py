@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
@@ -170,18 +170,26 @@ def _row(
 
 class Outbox:
     def __init__(
-        self, db: Database, clock: Clock, hooks: Mapping[str, OutcomeHook] | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        hooks: Mapping[str, OutcomeHook] | None = None,
+        *,
+        background: Collection[str] = (),
     ) -> None:
+        """``background``: purposes that wait until no other message is due (the command
+        menus republished at a release must not hold up a prompt or a page behind them)."""
         self._db = db
         self._clock = clock
         self._hooks = dict(hooks or {})  # purpose -> who must know how its messages ended
+        self._background = frozenset(background)
 
     def claim(self, limit: int = 100) -> Sequence[OutboxItem]:
-        """Take up to ``limit`` due messages for sending, oldest first."""
+        """Take up to ``limit`` due messages for sending, oldest first, the background last."""
         now = self._clock()
         token = str(uuid.uuid4())
         with self._db.session() as session:
-            rows = repo.claim(session, now=now, limit=limit)
+            rows = repo.claim(session, now=now, limit=limit, last=self._background)
             ids = {row.staff_id for row in rows if row.staff_id is not None}
             languages = staff_repo.languages(session, ids) if ids else {}
             items = []

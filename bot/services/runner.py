@@ -235,8 +235,12 @@ class Runner:
         since = now - dt.timedelta(hours=settings.missed_seizure_hours)
         recent_seizure = grades_repo.seizure_since(session, patient_id=patient.id, since=since)
         in_episode = self._rules.episode_open(session, patient)
+        latest_crs = latest.crs_grade if latest else None
         urgency = missed_check_urgency(
-            latest_grade=latest_grade, recent_seizure=recent_seizure, in_episode=in_episode
+            latest_grade=latest_grade,
+            recent_seizure=recent_seizure,
+            in_episode=in_episode,
+            latest_crs_grade=latest_crs,
         )
         audit.record(
             session,
@@ -249,6 +253,7 @@ class Runner:
             late=row.late,
             urgency=urgency.value,
             latest_grade=latest_grade,
+            latest_crs_grade=latest_crs,
             recent_seizure=recent_seizure,
             in_episode=in_episode,
         )

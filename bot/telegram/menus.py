@@ -10,6 +10,8 @@ the outbox (``services.menus``), reading the person's role when the row is sent.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Final
 
@@ -75,6 +77,17 @@ def _variants() -> list[tuple[str, str | None]]:
         (language, None if language == i18n.ENGLISH else i18n.TELEGRAM_CODES[language])
         for language in i18n.LANGUAGES
     ]
+
+
+def release() -> str:
+    """A fingerprint of every menu this release publishes (each role's and the strangers',
+    in each language): start-up republishes the people's menus only when it changes."""
+    lists = [
+        [(c.command, c.description) for c in commands_for(role, language)]
+        for role in (None, *Role)
+        for language in i18n.LANGUAGES
+    ]
+    return hashlib.sha256(json.dumps(lists, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 async def publish_default(bot: Bot) -> None:

@@ -29,17 +29,19 @@ def claim_due(
     due: InstrumentedAttribute[Any],
     now: dt.datetime,
     where: Sequence[Any] = (),
+    first: Sequence[Any] = (),
     limit: int = BATCH,
 ) -> Sequence[Row]:
     """Lock and return up to ``limit`` rows of ``model`` whose ``due`` time has come.
 
     ``where`` adds the model's own conditions (an open status, say). Oldest due first, then
-    by id, so a backlog drains in order and ties are stable across databases.
+    by id, so a backlog drains in order and ties are stable across databases; ``first`` puts
+    order keys before that (the outbox's housekeeping waits for every clinical message).
     """
     query = (
         select(model)
         .where(col(due) <= now, *where)
-        .order_by(col(due), col(model.id))  # type: ignore[attr-defined]
+        .order_by(*first, col(due), col(model.id))  # type: ignore[attr-defined]
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

@@ -9,7 +9,7 @@ store them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final, cast
 
 import sqlalchemy as sa
@@ -48,6 +48,18 @@ def queued(session: Session, *, dedupe_key: str) -> bool:
     return found is not None
 
 
+def queued_keys(session: Session, *, dedupe_keys: Collection[str]) -> set[str]:
+    """Which of these keys were ever queued (sent or not), in one statement."""
+    if not dedupe_keys:
+        return set()
+    found = session.exec(
+        select(OutboundMessage.dedupe_key).where(
+            col(OutboundMessage.dedupe_key).in_(sorted(dedupe_keys))
+        )
+    ).all()
+    return {key for key in found if key is not None}
+
+
 def insert_once(session: Session, *, values: Mapping[str, Any]) -> None:
     """Insert a row unless one with its ``dedupe_key`` exists (a no-op, not an error)."""
     session.execute(_insert(session).values(**values))
@@ -59,8 +71,12 @@ def insert_many_once(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> 
         session.execute(_insert(session), [dict(row) for row in rows])
 
 
-def claim(session: Session, *, now: dt.datetime, limit: int) -> Sequence[OutboundMessage]:
-    """Pending rows due for sending whose lease (if any) has run out, locked, oldest first."""
+def claim(
+    session: Session, *, now: dt.datetime, limit: int, last: Collection[str] = ()
+) -> Sequence[OutboundMessage]:
+    """Pending rows due for sending whose lease (if any) has run out, locked, oldest first;
+    the purposes in ``last`` only after every other due row."""
+    background = col(OutboundMessage.purpose).in_(sorted(last))
     return claim_due(
         session,
         OutboundMessage,
@@ -73,6 +89,7 @@ def claim(session: Session, *, now: dt.datetime, limit: int) -> Sequence[Outboun
                 col(OutboundMessage.claimed_until) <= now,
             ),
         ),
+        first=(sa.case((background, 1), else_=0),) if last else (),
         limit=limit,
     )
 

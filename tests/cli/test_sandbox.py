@@ -75,5 +75,14 @@ def test_refuses_a_port_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert f"127.0.0.1:{port}: the port is in use" in err
 
 
+def test_refuses_a_language_it_does_not_speak(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["sandbox", "--language", "fr"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        "neurocheck sandbox: argument --language: invalid choice: 'fr' (choose from 'en', 'zh')\n"
+    )
+
+
 def test_is_in_the_help() -> None:
     assert "sandbox" in cli.build_parser().format_help()

@@ -300,6 +300,27 @@ def test_a_missed_check_is_as_urgent_as_its_patient(
     )
 
 
+@pytest.mark.parametrize(
+    ("icans", "crs", "urgency"),
+    [
+        pytest.param(0, None, Urgency.NORMAL, id="CRS not asked: normal"),
+        pytest.param(0, 0, Urgency.NORMAL, id="CRS 0: normal"),
+        pytest.param(0, 1, Urgency.HIGH, id="fever (CRS 1): high"),
+        pytest.param(0, 2, Urgency.HIGH, id="CRS 2: high"),
+        pytest.param(0, 3, Urgency.CRITICAL, id="CRS 3: critical"),
+        pytest.param(1, 4, Urgency.CRITICAL, id="CRS 4 beside ICANS 1: critical"),
+        pytest.param(3, 0, Urgency.CRITICAL, id="ICANS 3 without CRS: critical"),
+    ],
+)
+def test_a_missed_check_counts_the_crs_grade_too(
+    icans: int, crs: int | None, urgency: Urgency
+) -> None:
+    found = missed_check_urgency(
+        latest_grade=icans, recent_seizure=False, in_episode=False, latest_crs_grade=crs
+    )
+    assert found is urgency
+
+
 # -- properties ---------------------------------------------------------------------------------
 
 minutes = st.integers(min_value=0, max_value=MAX_MINUTES)

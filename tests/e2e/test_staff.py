@@ -181,8 +181,13 @@ async def test_each_role_gets_its_own_command_menu(
     assert tg.commands_for({"type": "chat", "chat_id": PHYSICIAN}, "zh") == [], "in each language"
     assert list(chat_menu(tg, NURSE)) == [c.command for c in menus.commands_for(Role.CHARGE_NURSE)]
 
-    tg.api.commands.clear()  # as after a release: start-up publishes every menu again
-    assert await asyncio.to_thread(neurocheck.menus.queue_all) == 3
+    # Start-up publishes each person's menu once per release (these three joined after the
+    # bot started); a restart of the same release publishes nothing again, and a release
+    # whose lists differ publishes every menu again.
+    assert await asyncio.to_thread(neurocheck.menus.queue_all, menus.release()) == 3
+    assert await asyncio.to_thread(neurocheck.menus.queue_all, menus.release()) == 0
+    tg.api.commands.clear()
+    assert await asyncio.to_thread(neurocheck.menus.queue_all, "next-release") == 3
     await neurocheck.tick()
     assert set(chat_menu(tg, ADMIN)) == set(admin_menu)
     assert chat_menu(tg, PHYSICIAN) == {}

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
@@ -384,6 +384,25 @@ async def test_my_commands_are_stored(tg: FakeTelegram, bot: Bot) -> None:
     assert [c.command for c in await bot.get_my_commands()] == ["start", "check"]
     with pytest.raises(BadRequest):
         await bot.set_my_commands([("Bad-Command", "x")])
+
+
+async def test_a_chat_shows_the_menu_telegram_would_choose(tg: FakeTelegram, bot: Bot) -> None:
+    """The most specific scope with a list wins, in the app's language before every language
+    (the Bot API's "Determining list of commands"); "zh-hans" is the "zh" menu."""
+    english, chinese, stranger = (
+        tg.user(1, "Ann", language_code="en"),
+        tg.user(2, "Li", language_code="zh-hans"),
+        tg.user(3, "Bo", language_code="zh"),
+    )
+    await bot.set_my_commands([("start", "Register")])
+    await bot.set_my_commands([("start", "注册")], language_code="zh")
+    await bot.set_my_commands([("check", "Check")], scope=BotCommandScopeChat(1))
+    await bot.set_my_commands([("check", "Check")], scope=BotCommandScopeChat(2))
+    await bot.set_my_commands([("check", "评估")], scope=BotCommandScopeChat(2), language_code="zh")
+    assert tg.menu_for(english.id) == [{"command": "check", "description": "Check"}]
+    assert tg.menu_for(chinese.id) == [{"command": "check", "description": "评估"}]
+    assert tg.menu_for(stranger.id) == [{"command": "start", "description": "注册"}]
+    assert tg.menu_for(99) == [{"command": "start", "description": "Register"}]
 
 
 async def test_timeout_message_names_the_user_and_the_refusal(tg: FakeTelegram, bot: Bot) -> None:

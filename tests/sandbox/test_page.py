@@ -127,6 +127,14 @@ async def test_check_alert_acknowledgement_and_clock_in_chromium(
     await expect(page.locator("#clock-zone")).to_contain_text("min ahead of real time")
     await expect(page.locator("#clock-status")).to_contain_text("scheduler ran")
 
+    # Each phone's "/" menu is its person's own, as Telegram shows a chat its scope's menu.
+    await nurse.locator(".menu-button").click()
+    await expect(nurse.locator(".menu")).to_contain_text("/onduty")
+    await physician.locator(".menu-button").click()
+    await expect(physician.locator(".menu")).to_contain_text("/alerts")
+    await expect(physician.locator(".menu")).not_to_contain_text("/onduty")
+    await physician.locator(".menu-button").click()
+
     # The backup physician is the physician phone's second tab.
     await page.locator('.tab[data-person="backup"]').click()
     await expect(page.locator('.person[data-person="backup"]')).to_be_visible()

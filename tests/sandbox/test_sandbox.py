@@ -15,6 +15,7 @@ from bot.sandbox import web
 from bot.sandbox.fake_telegram import SentMessage, SimUser
 from bot.sandbox.runtime import Sandbox
 from bot.sandbox.seed import PATIENTS, STAFF, WARD_CODE
+from bot.telegram import i18n
 from storage.db import Database
 from storage.models import AuditLog, DutyAssignment, InfusionPlan, Patient, Staff
 
@@ -71,6 +72,33 @@ async def test_each_phone_opens_its_chat_and_the_due_checks_are_prompted(
     prompts = [m.text for m in sandbox.person("nurse").messages if "due for" in (m.text or "")]
     assert any("Bed 1 MK" in (text or "") for text in prompts), prompts
     assert sandbox.telegram.commands, "the command menu is registered"
+    menu = await own_menu(sandbox, "nurse")
+    assert "onduty" in menu and "invite" not in menu, "the nurse's own menu"
+
+
+async def test_a_sandbox_in_chinese(tmp_path: Path) -> None:
+    """``--language zh``: the demo staff's apps are in Chinese, so are their chats and menus."""
+    async with Sandbox(tmp_path / "sandbox.db", language=i18n.CHINESE) as chinese:
+        nurse = chinese.person("nurse")
+        prompt = await message_with(chinese, nurse, "Bed 1 MK 的")
+        assert prompt is not None, [m.describe() for m in nurse.messages]
+        assert prompt.buttons[0][0].text == "开始评估", prompt.describe()
+        assert "check" in await own_menu(chinese, "nurse")
+        menu = chinese.telegram.menu_for(nurse.id)
+        check = next(c for c in menu if c["command"] == "check")
+        assert check["description"] != "Start a neuro check" and not check["description"].isascii()
+
+
+async def own_menu(sandbox: Sandbox, key: str) -> list[str]:
+    """The person's own menu (their role's, with /language) once the outbox has published
+    it, waiting up to 5 s; until then the chat shows the strangers' default."""
+    chat = sandbox.person(key).id
+
+    def published() -> list[str] | None:
+        menu = [c["command"] for c in sandbox.telegram.menu_for(chat)]
+        return menu if "language" in menu else None
+
+    return await sandbox.telegram.world.wait_for(published, 5) or []
 
 
 async def test_the_clock_controls_move_time_and_run_a_pass(sandbox: Sandbox) -> None:
@@ -79,8 +107,13 @@ async def test_the_clock_controls_move_time_and_run_a_pass(sandbox: Sandbox) -> 
     moved = await sandbox.move_clock("15m")
     assert moved.jumped >= dt.timedelta(minutes=15)
     assert sandbox.clock() - before >= dt.timedelta(minutes=15)
-    reminders = [m for m in nurse.messages if (m.text or "").startswith("Reminder:")]
-    assert len(reminders) == len(PATIENTS), [m.describe() for m in nurse.messages]
+
+    def reminded() -> list[SentMessage] | None:  # the pass queued them; the outbox sends them
+        sent = [m for m in nurse.messages if (m.text or "").startswith("Reminder:")]
+        return sent if len(sent) >= len(PATIENTS) else None
+
+    reminders = await sandbox.telegram.world.wait_for(reminded, 5)
+    assert reminders and len(reminders) == len(PATIENTS), [m.describe() for m in nurse.messages]
     # Every check is prompted already: "next" has nowhere to go, and says so.
     assert (await sandbox.move_clock("next")).jumped == dt.timedelta(0)
     with pytest.raises(KeyError):
@@ -106,6 +139,9 @@ async def test_the_page_and_its_refusals(client: httpx.AsyncClient) -> None:
     state = (await client.get("/api/state")).json()
     assert state["ward"] == WARD_CODE
     phones = {p["key"]: [who["key"] for who in p["people"]] for p in state["phones"]}
+    menus = {w["key"]: w["commands"] for p in state["phones"] for w in p["people"]}
+    assert any(c["command"] == "onduty" for c in menus["nurse"]), menus["nurse"]
+    assert not any(c["command"] == "onduty" for c in menus["physician"]), menus["physician"]
     assert phones == {
         "nurse": ["nurse"],
         "charge": ["charge", "admin"],

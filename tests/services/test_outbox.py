@@ -51,6 +51,23 @@ def test_a_claimed_row_is_not_claimed_again_until_its_lease_runs_out(db: Databas
     assert box.claim() == []
 
 
+def test_background_purposes_wait_for_every_other_due_message(db: Database) -> None:
+    """Menus republished at a release were queued first, but a prompt queued after them goes
+    out in the first claim: housekeeping never holds up a clinical message."""
+    clock = FakeClock(T0)
+    box = Outbox(db, clock, background=("menu",))
+    with db.session() as session:
+        for n in range(3):
+            outbox.enqueue(
+                session, chat_id=n, purpose="menu", payload={}, dedupe_key=f"m{n}", now=T0
+            )
+    clock.now += dt.timedelta(seconds=5)
+    put(db, "prompt")  # due at T0, like the menus: the id breaks no tie in its favour
+    assert [i.purpose for i in box.claim(limit=2)] == ["test", "menu"]
+    assert [i.purpose for i in box.claim(limit=5)] == ["menu", "menu"]
+    assert [i.purpose for i in Outbox(db, clock).claim()] == [], "all claimed"
+
+
 def test_retry_waits_then_gives_up(db: Database) -> None:
     clock = FakeClock(T0)
     box = Outbox(db, clock)

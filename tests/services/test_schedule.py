@@ -15,6 +15,7 @@ from bot.services.schedule import Rescheduler, ScheduleRules
 from bot.services.staff import StaffService
 from storage.db import Database
 from storage.models import (
+    AuditLog,
     CheckStatus,
     Duty,
     Escalation,
@@ -161,3 +162,18 @@ def test_a_missed_check_is_as_urgent_as_its_patient(
         recorded_seizure=seizure,
     )
     assert missed_urgency(db, clock, rules) == urgency
+
+
+def test_a_missed_check_of_a_patient_with_crs_is_urgent_too(
+    db: Database, clock: FakeClock, rules: ScheduleRules, day_4: tuple[int, int]
+) -> None:
+    """The last check found no ICANS but a CRS grade 3 (hypotension on a vasopressor): the
+    missed check after it is critical, and the audit trail says why."""
+    patient, _ = day_4
+    factories.grade(db, patient, clock.now - HOUR, icans_grade=0, crs_grade=3)
+    assert missed_urgency(db, clock, rules) == "critical"
+    with db.session() as session:
+        ladder = session.exec(
+            select(AuditLog).where(AuditLog.action == "check.ladder.physician")
+        ).one()
+    assert ladder.detail["latest_crs_grade"] == 3

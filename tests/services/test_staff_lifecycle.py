@@ -401,8 +401,14 @@ def test_in_the_chat_only_an_admin_of_the_persons_ward_may_deactivate(
     assert admin.reactivate_by(al, team.ids[NURSE]).action == "reactivated"
 
 
-def test_start_up_queues_every_menu(db: Database, team: Team, clock: FakeClock) -> None:
-    assert MenuService(db, clock).queue_all() == 6
+def test_start_up_queues_every_menu_once_per_release(
+    db: Database, team: Team, clock: FakeClock
+) -> None:
+    """A restart or a second instance of the same release queues nothing more; a release
+    whose command lists differ queues everyone again."""
+    assert MenuService(db, clock).queue_all("release-1") == 6
+    assert MenuService(db, clock).queue_all("release-1") == 0
+    assert MenuService(db, clock).queue_all("release-2") == 6
     target = MenuService(db, clock).target(team.ids[NURSE])
     assert target is not None and target.role is Role.NURSE and target.chat_id == NURSE
 

@@ -223,6 +223,7 @@ class BotApi(MessageMethods):
         self.commands[self._commands_key(params)] = [
             {"command": c["command"], "description": c["description"]} for c in commands
         ]
+        self.world.notify()  # a chat's menu changed: the sandbox page shows it at once
         return True
 
     async def get_my_commands(self, params: Params) -> list[JsonDict]:
@@ -232,6 +233,7 @@ class BotApi(MessageMethods):
     async def delete_my_commands(self, params: Params) -> bool:
         """Forget the list for the scope and language."""
         self.commands.pop(self._commands_key(params), None)
+        self.world.notify()
         return True
 
 

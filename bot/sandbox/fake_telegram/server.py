@@ -276,6 +276,21 @@ class FakeTelegram:
         key = (json.dumps(scope or {"type": "default"}, sort_keys=True), language_code)
         return list(self.api.commands.get(key, []))
 
+    def menu_for(self, user_id: int) -> list[JsonDict]:
+        """The command menu a person's private chat shows, chosen as Telegram chooses it:
+        the most specific scope that has a list (this chat, all private chats, the default),
+        in the person's app language first and then for every language."""
+        info = self.world.users.get(user_id)
+        tag = (info.language_code if info else None) or ""
+        language = tag.replace("_", "-").split("-")[0].lower()  # "zh-hans": the "zh" menu
+        scopes = ({"type": "chat", "chat_id": user_id}, {"type": "all_private_chats"}, None)
+        for scope in scopes:
+            for code in (language, "") if language else ("",):
+                found = self.commands_for(scope, code)
+                if found:
+                    return found
+        return []
+
     @property
     def chat_actions(self) -> list[tuple[int, str]]:
         """Every sendChatAction as ``(chat_id, action)``."""
