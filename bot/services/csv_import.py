@@ -41,9 +41,8 @@ class CsvRefusal(RefusalCode):
 @dataclass(frozen=True)
 class LineProblem:
     line: int
-    error: ValueError
-    """A RefusedError; or the laboratory value parser's LabInputError (``bot.clinical.labs``),
-    the one rule an import borrows that still carries its words (a value in another unit)."""
+    error: RefusedError
+    """Why the line was refused: a code and its facts."""
     column: str = ""
     """The column the problem is about, named before it (``start: ...``), or empty."""
 

@@ -19,7 +19,8 @@ from sqlmodel import Session
 from bot.clinical.labs import LabInputError, LabTest, LabValue, normalise
 from bot.clock import Clock
 from bot.services import csv_import
-from bot.services.errors import RefusalCode, RefusedError
+from bot.services.errors import RefusedError
+from bot.services.lab_refusals import LabRefusal, refused
 from bot.services.labs_csv import LabFileRefusal, LabRow, parse_labs, sample_time
 from bot.services.patient_refusals import PatientRefusal
 from bot.services.staff import StaffView
@@ -32,15 +33,6 @@ from storage.repositories import patients as patients_repo
 from storage.repositories import wards as wards_repo
 
 _CLOCK_TIME: Final = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
-
-class LabRefusal(RefusalCode):
-    """Why a value typed in the chat was not recorded."""
-
-    # ``reason``: the lab parser's explanation (bot.clinical.labs), until it gives codes too
-    INVALID_INPUT = "lab.invalid_input"
-    NO_VALUE = "lab.no_value"  # nothing typed
-    SAMPLED_AT = "lab.sampled_at"  # cause: why the sample time was refused (a refusal)
 
 
 @dataclass(frozen=True)
@@ -102,7 +94,7 @@ class LabService:
         try:
             value, sampled = self._parse(test, text, now)
         except LabInputError as error:
-            raise RefusedError(LabRefusal.INVALID_INPUT, reason=str(error)) from error
+            raise refused(error) from error
         with self._db.session() as session:
             patient = session.get(Patient, patient_id)
             if patient is None or patient.ward_id not in actor.ward_ids:

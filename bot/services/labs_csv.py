@@ -24,6 +24,7 @@ from bot.clinical.labs import LabInputError, LabValue, normalise, parse_test
 from bot.services import csv_import
 from bot.services.csv_import import LineProblem, Parsed, Row
 from bot.services.errors import RefusalCode, RefusedError
+from bot.services.lab_refusals import refused
 from bot.services.localtime import TimeInputError, parse_local_time
 
 FUTURE_SLACK: Final = dt.timedelta(minutes=5)  # clocks of two systems differ a little
@@ -73,9 +74,9 @@ def _row(
     try:
         lab = normalise(parse_test(value["test"]), value["value"], value["unit"] or None)
     except LabInputError as error:
-        problems.append(LineProblem(line, error))
+        problems.append(LineProblem(line, refused(error)))
     sampled = sample_time(value["sampled_at"], zone, now)
-    if isinstance(sampled, ValueError):
+    if isinstance(sampled, RefusedError):
         problems.append(LineProblem(line, sampled, column="sampled_at"))
         return None
     if problems or lab is None:

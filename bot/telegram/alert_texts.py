@@ -26,6 +26,7 @@ from bot.telegram.alert_words import (
     LABEL_REFERENCE,
     REASONS,
     URGENCY_WORDS,
+    decision_name,
 )
 from bot.telegram.callbacks import Callback
 from bot.telegram.check_views import (
@@ -58,7 +59,7 @@ def render_alert(
     if view.seizures:
         seizures = gettext(language, "Seizure events recorded: {count}")
         lines.append(seizures.format(count=view.seizures))
-    lines += labs_lines(view.labs, zone)
+    lines += labs_lines(view.labs, zone, language)
     if view.regraded is not None:
         regraded = gettext(language, "Re-graded by a physician: ICANS {grade}")
         lines.append(regraded.format(grade=grade_words(view.regraded, language)))
@@ -122,7 +123,7 @@ def _source(view: AlertView, zone: ZoneInfo, language: str) -> list[str]:
     when = _time(view.reported_at, zone, language) if view.reported_at else "?"
     if view.event_finding is not None:
         words = gettext(language, "Event reported by {name} at {when}: {finding}")
-        finding = finding_label(view.event_finding)
+        finding = finding_label(view.event_finding, language)
         lines = [words.format(name=view.reported_by, when=when, finding=finding)]
         if view.result is not None:
             lines.append(grade_line(view.result, language))
@@ -159,7 +160,7 @@ def _state(view: AlertView, zone: ZoneInfo, language: str) -> list[str]:
         decision = gettext(language, "Decision: {decision} ({name}, {when})")
         lines += [
             decision.format(
-                decision=_decision(d, language), name=by, when=_time(at, zone, language)
+                decision=decision_name(d, language), name=by, when=_time(at, zone, language)
             )
             for at, d, by in view.decisions
         ]
@@ -174,11 +175,6 @@ def _state(view: AlertView, zone: ZoneInfo, language: str) -> list[str]:
     return [gettext(language, "Please acknowledge.")]
 
 
-def _decision(decision: str, language: str) -> str:
-    words = DECISION_WORDS.get(decision)
-    return gettext(language, words) if words is not None else decision
-
-
 def _time(at: dt.datetime, zone: ZoneInfo, language: str = ENGLISH) -> str:
     """ "27 Nov 21:00" in English (as always), as the language writes it otherwise."""
     if language == ENGLISH:
@@ -191,7 +187,6 @@ def keyboard(
 ) -> InlineKeyboardMarkup | None:
     """Acknowledge buttons while it is open; the decisions for whoever acknowledged."""
     live = view.status.value in ("open", "exhausted") and view.urgency is not Urgency.INFO
-    _ = i18n.translations(language).gettext  # words marked where they are defined
     if live:
         coming = gettext(language, "Acknowledge, coming to the bedside")
         return InlineKeyboardMarkup(
@@ -204,7 +199,7 @@ def keyboard(
         return None
     names = list(DECISIONS)
     rows = [  # two to a row: the words must be readable on a phone, not cut off
-        [_button(view, _(DECISION_WORDS[d]), f"d-{d}") for d in names[i : i + 2]]
+        [_button(view, decision_name(d, language), f"d-{d}") for d in names[i : i + 2]]
         for i in range(0, len(names), 2)
     ]
     if view.attributable:
@@ -352,4 +347,4 @@ def answer_text(result: Acknowledged | AlertView, action: str, language: str = E
             "Re-graded: the check's grade is recorded again; both stay in the audit trail.",
         )
     recorded = gettext(language, "Recorded: {decision}.")
-    return recorded.format(decision=_decision(action[2:], language))
+    return recorded.format(decision=decision_name(action[2:], language))

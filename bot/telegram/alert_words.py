@@ -11,7 +11,7 @@ from typing import Final
 
 from bot.clinical import TriggerReason, Urgency
 from bot.services.escalations import MISSED_CHECK
-from bot.telegram.i18n import N_
+from bot.telegram.i18n import ENGLISH, N_, gettext, pgettext
 
 HEADLINE: Final[Mapping[Urgency, str]] = {
     Urgency.CRITICAL: N_("🔴 CRITICAL"),
@@ -56,6 +56,18 @@ DECISION_WORDS: Final[Mapping[str, str]] = {
     "icu": N_("ICU transfer"),
     "other": N_("Other"),
 }
+"""The decisions' names in English; say them with ``decision_name`` (one needs a context)."""
+
+
+def decision_name(decision: str, language: str = ENGLISH) -> str:
+    """A decision as its button, the alert's "Decision:" line and the pop-up name it."""
+    if decision == "continue":
+        # Continue the infusion (继续输注), not a check's "Continue" to its next step (继续).
+        return pgettext(language, "decision", "Continue")
+    words = DECISION_WORDS.get(decision)
+    return gettext(language, words) if words is not None else decision
+
+
 DOMAIN_WORDS: Final[Mapping[str, str]] = {
     "ice": N_("ICE / CAPD score"),
     "consciousness": N_("consciousness"),

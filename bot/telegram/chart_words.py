@@ -19,8 +19,8 @@ from typing import Any, Final
 
 from bot.clinical.labs import CANONICAL_UNIT, LabTest
 from bot.telegram import chart_fonts
-from bot.telegram.history_texts import lab_name
 from bot.telegram.i18n import CHINESE, ENGLISH, N_, gettext
+from bot.telegram.words.labs import lab_name
 
 log = logging.getLogger(__name__)
 

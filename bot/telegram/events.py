@@ -1,6 +1,8 @@
 """``/event`` (a finding between checks, in two taps: choose, confirm) and ``/history``.
 
 The confirmation exists because an event pages urgently: a mis-tap must not cry wolf.
+``/event`` speaks the nurse's language (its findings named as the check's buttons name them);
+``/history`` is English still.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from bot.services.staff import StaffView
 from bot.telegram import callbacks, charts, check_views, history_texts, texts, words
 from bot.telegram.access import Access
 from bot.telegram.callbacks import Callback
-from bot.telegram.i18n import gettext
+from bot.telegram.i18n import ENGLISH, N_, gettext
+from bot.telegram.labs import when
 from bot.telegram.language import spoken_by
 from bot.telegram.picker import PatientPicker
 from bot.telegram.words import refusal
@@ -28,13 +31,49 @@ from bot.telegram.words.patients import NO_SUCH_PATIENT
 
 CHOOSE, CONFIRM = 0, 1
 CANCEL = "cancel"
+USAGE = N_("Usage: /event <patient label>, e.g. /event Bed 4")
+WHAT_HAPPENED = N_("Report an event for {label} (between checks). What happened?")
+CANCEL_BUTTON = N_("Cancel")
+REPORT_NOW = N_("Report now")
+REPORT_NOW_ASK = N_("Report now: {finding}?")
+CANCELLED = N_("Cancelled: nothing was reported.")
+ALREADY = N_("Already reported.")
+REPORTED = N_("Reported.")
+REPORTED_FOR = N_("Reported for {label} at {when}: {finding}.")
+GRADED = N_("ICANS {grade}.")
+FULL_CHECK = N_("Do a full check when you can: /check {label}")
 
 
-def finding_label(finding: str) -> str:
+def finding_label(finding: str, language: str = ENGLISH) -> str:
+    """A finding as the check's buttons name it ("Seizure over 5 minutes", 发作超过 5 分钟)."""
     domain, _, value = finding.partition(".")
     if domain == "seizure":
-        return check_views.SEIZURE_LABELS[Seizure(value)]
-    return check_views.FINDING_LABELS[value]
+        return gettext(language, check_views.SEIZURE_LABELS[Seizure(value)])
+    return gettext(language, check_views.FINDING_LABELS[value])
+
+
+def finding_words(finding: str, language: str = ENGLISH) -> str:
+    """A finding inside a sentence: lower case in English ("report now: seizure over 5
+    minutes?"); other languages have no case to change."""
+    label = finding_label(finding, language)
+    return label.lower() if language == ENGLISH else label
+
+
+def reported_text(report: EventReport, zone: ZoneInfo, language: str = ENGLISH) -> str:
+    """The confirmation, with the grade the finding gives and whom the bot pages."""
+    lines = [
+        gettext(language, REPORTED_FOR).format(
+            label=report.label,
+            when=when(report.at, zone, language),
+            finding=finding_words(report.finding, language),
+        ),
+        gettext(language, GRADED).format(grade=check_views.grade_words(report.result, language)),
+    ]
+    advice = check_views.URGENCY_ADVICE.get(report.triggers.urgency)
+    if advice:
+        lines.append(gettext(language, advice))
+    lines.append(gettext(language, FULL_CHECK).format(label=report.label))
+    return "\n".join(lines)
 
 
 class EventHandlers:
@@ -67,7 +106,7 @@ class EventHandlers:
         label = await self._label(message, staff, "event", " ".join(context.args or []))
         if not label:
             if label == "":
-                await message.reply_text("Usage: /event <patient label>, e.g. /event Bed 4")
+                await message.reply_text(gettext(spoken_by(staff), USAGE))
             return
         await self.event_for(message, context, staff, label)
 
@@ -88,16 +127,16 @@ class EventHandlers:
         self, message: Message, _context: ContextTypes.DEFAULT_TYPE, staff: StaffView, label: str
     ) -> None:
         """The findings to choose from, for a patient typed or picked."""
+        language = spoken_by(staff)
         found = await asyncio.to_thread(self._events.find_patient, staff, label)
         if found is None:
-            await message.reply_text(NO_SUCH_PATIENT)
+            await message.reply_text(gettext(language, NO_SUCH_PATIENT))
             return
         patient_id, patient_label = found
-        rows = [[_button(patient_id, CHOOSE, finding_label(f), f)] for f in FINDINGS] + [
-            [_button(patient_id, CHOOSE, "Cancel", CANCEL)]
-        ]
+        rows = [[_button(patient_id, CHOOSE, finding_label(f, language), f)] for f in FINDINGS]
+        rows.append([_button(patient_id, CHOOSE, gettext(language, CANCEL_BUTTON), CANCEL)])
         await message.reply_text(
-            f"Report an event for {patient_label} (between checks). What happened?",
+            gettext(language, WHAT_HAPPENED).format(label=patient_label),
             reply_markup=InlineKeyboardMarkup(rows),
             protect_content=True,
         )
@@ -108,60 +147,51 @@ class EventHandlers:
         if staff is None or query is None or query.message is None:
             return
         data = callbacks.parse(query.data)
+        language = spoken_by(staff)
         if data is None or (data.action != CANCEL and data.action not in FINDINGS):
-            await query.answer(texts.BUTTON_NOT_VALID, show_alert=True)
+            await query.answer(gettext(language, texts.BUTTON_NOT_VALID), show_alert=True)
             return
         source = f"{query.message.chat.id}:{query.message.message_id}"
         if not callbacks.offered(query.message, query.data):
             # Forged on another message, or a replay after the report removed the buttons.
             done = await asyncio.to_thread(self._events.was_reported, source)
-            await query.answer(
-                "Already reported." if done else texts.BUTTON_NOT_VALID, show_alert=not done
-            )
+            answer = gettext(language, ALREADY if done else texts.BUTTON_NOT_VALID)
+            await query.answer(answer, show_alert=not done)
             return
         if data.action == CANCEL:
             await query.answer()
-            await query.edit_message_text("Cancelled: nothing was reported.")
+            await query.edit_message_text(gettext(language, CANCELLED))
             return
         if data.version == CHOOSE:
-            await self._confirm(query, patient_id=data.target, finding=data.action)
+            await self._confirm(
+                query, patient_id=data.target, finding=data.action, language=language
+            )
             return
         try:
             report = await asyncio.to_thread(
                 self._events.report, staff, data.target, data.action, source
             )
         except RefusedError as refused:
-            await query.answer(refusal(refused), show_alert=True)
+            await query.answer(refusal(refused, language), show_alert=True)
             return
-        await query.answer("Already reported." if report.duplicate else "Reported.")
+        await query.answer(gettext(language, ALREADY if report.duplicate else REPORTED))
         if not report.duplicate:
-            await query.edit_message_text(self._reported(report))
+            await query.edit_message_text(reported_text(report, self._zone, language))
             if self._on_reported is not None:
                 self._on_reported(context.application)
 
-    async def _confirm(self, query: CallbackQuery, *, patient_id: int, finding: str) -> None:
+    async def _confirm(
+        self, query: CallbackQuery, *, patient_id: int, finding: str, language: str
+    ) -> None:
         await query.answer()
         markup = InlineKeyboardMarkup(
             [
-                [_button(patient_id, CONFIRM, "Report now", finding)],
-                [_button(patient_id, CONFIRM, "Cancel", CANCEL)],
+                [_button(patient_id, CONFIRM, gettext(language, REPORT_NOW), finding)],
+                [_button(patient_id, CONFIRM, gettext(language, CANCEL_BUTTON), CANCEL)],
             ]
         )
-        await query.edit_message_text(
-            f"Report now: {finding_label(finding).lower()}?", reply_markup=markup
-        )
-
-    def _reported(self, report: EventReport) -> str:
-        at = report.at.astimezone(self._zone).strftime("%d %b %H:%M")
-        lines = [
-            f"Reported for {report.label} at {at}: {finding_label(report.finding).lower()}.",
-            f"ICANS {check_views.grade_words(report.result)}.",
-        ]
-        advice = check_views.URGENCY_ADVICE.get(report.triggers.urgency)
-        if advice:
-            lines.append(advice)
-        lines.append(f"Do a full check when you can: /check {report.label}")
-        return "\n".join(lines)
+        ask = gettext(language, REPORT_NOW_ASK).format(finding=finding_words(finding, language))
+        await query.edit_message_text(ask, reply_markup=markup)
 
     async def history(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         staff = await self._access.staff_or_refuse(update, "history")

@@ -7,51 +7,16 @@ written as the language writes it (English as it always has: "24 Nov 09:00").
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from bot.clinical import Seizure
-from bot.clinical.labs import CANONICAL_UNIT, NAMES, LabTest
 from bot.services.history import CHART_DAYS, History, HistoryRow
-from bot.services.labs import LabPoint
 from bot.telegram import check_views, i18n
-from bot.telegram.i18n import ENGLISH, N_, gettext
+from bot.telegram.i18n import N_, gettext
+from bot.telegram.labs import labs_lines, when
 
 USAGE: Final = N_("Usage: /history <patient label>, e.g. /history Bed 4")
-LAB_NAMES: Final = {LabTest.FERRITIN: N_("ferritin")}
-"""The tests whose name is a word to translate (IL-6 and CRP read the same in Chinese)."""
-
-
-def when(at: dt.datetime, zone: ZoneInfo, language: str) -> str:
-    """ "24 Nov 09:00" in English (as always), as the language writes it otherwise."""
-    if language == ENGLISH:
-        return at.astimezone(zone).strftime("%d %b %H:%M")
-    return i18n.format_datetime(at, language, zone)
-
-
-def lab_name(test: LabTest, language: str) -> str:
-    return gettext(language, LAB_NAMES[test]) if test in LAB_NAMES else NAMES[test]
-
-
-def lab_value(test: LabTest, value: float, language: str) -> str:
-    """ "IL-6 850 pg/mL": no trailing zeros, the canonical unit (``clinical.labs.shown``)."""
-    return f"{lab_name(test, language)} {value:g} {CANONICAL_UNIT[test]}"
-
-
-def labs_lines(points: Sequence[LabPoint], zone: ZoneInfo, language: str) -> list[str]:
-    """ "Labs: IL-6 850 pg/mL (24 Nov 06:30) · CRP 42 mg/L (24 Nov 06:30)", or nothing."""
-    if not points:
-        return []
-    parts = [
-        gettext(language, N_("{text} ({detail})")).format(
-            text=lab_value(p.test, p.value, language),
-            detail=when(p.sampled_at, zone, language),
-        )
-        for p in points
-    ]
-    return [gettext(language, N_("Labs: {values}")).format(values=" · ".join(parts))]
 
 
 def finding_words(finding: str, language: str) -> str:

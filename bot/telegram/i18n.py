@@ -2,7 +2,8 @@
 
 Every sentence for a person is English in the source, marked for translation: ``N_`` where it
 is defined (a constant, a catalogue entry; nothing is translated at import) and
-``gettext(language, ...)`` where it is said, in the language of whoever reads it. The
+``gettext(language, ...)`` where it is said, in the language of whoever reads it (``pgettext``
+where the same English needs other words in another context). The
 catalogue is ``locale/<language>/LC_MESSAGES/neurocheck.po``, kept with Babel (``pybabel
 extract`` and ``update``; the README's Development section has the commands); the ``.po`` file
 is compiled in memory on first use, so there is no build step and no binary in the tree.
@@ -73,6 +74,14 @@ def gettext(language: str, message: str) -> str:
 
 def ngettext(language: str, singular: str, plural: str, count: int) -> str:
     return translations(language).ngettext(singular, plural, count)
+
+
+def pgettext(language: str, context: str, message: str) -> str:
+    """``message`` said in ``context``: the same English may need other words elsewhere
+    ("Continue" the infusion, 继续输注, is not a check's "Continue" to its next step, 继续).
+    Marked by the call itself (the extraction keyword ``pgettext:2c,3``), so ``context`` and
+    ``message`` are written there as literals."""
+    return translations(language).pgettext(context, message)
 
 
 BABEL_LOCALES: Final = {ENGLISH: "en_GB", CHINESE: "zh_Hans_CN"}

@@ -15,10 +15,11 @@ from typing import Final
 
 from bot.clinical.labs import LabTest
 from bot.services.timeline import STAFF_LIST_KEYS, TimelineEntry
-from bot.telegram.history_texts import finding_words, lab_value
+from bot.telegram.history_texts import finding_words
 from bot.telegram.i18n import N_, gettext
 from bot.telegram.timeline_alerts import ALERT_WORDINGS
 from bot.telegram.timeline_pieces import Say, Wording, short, words_of
+from bot.telegram.words.labs import shown as lab_value
 
 log = logging.getLogger(__name__)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
-from bot.clinical.labs import LabInputError, LabTest, normalise, parse_test, shown
+from bot.clinical import labs
+from bot.clinical.labs import LabInputError, LabProblem, LabTest, normalise, parse_test, shown
 from storage.models import LabTest as StoredLabTest
+from tests.test_layers import wording
 
 
 @pytest.mark.parametrize(
@@ -29,23 +33,34 @@ def test_values_are_stored_in_the_canonical_unit(
 
 
 @pytest.mark.parametrize(
-    ("test", "value", "unit", "reason"),
+    ("test", "value", "unit", "problem", "facts"),
     [
-        (LabTest.IL6, "1.2", "ng/mL", "IL-6 in 'ng/mL' is not accepted: give it in pg/mL"),
-        (LabTest.CRP, "12", "mmol/L", "CRP in 'mmol/L' is not accepted: give it in mg/L"),
-        (LabTest.FERRITIN, "300", "pmol/L", "not accepted: give it in ng/mL"),
-        (LabTest.CRP, "high", None, "'high' is not a number"),
-        (LabTest.CRP, "-3", None, "not a plausible CRP value"),
-        (LabTest.IL6, "nan", None, "not a plausible IL-6 value"),
-        (LabTest.IL6, "5000000", None, "not a plausible IL-6 value"),
+        (
+            LabTest.IL6,
+            "1.2",
+            "ng/mL",
+            LabProblem.UNIT,
+            {"test": "il6", "unit": "ng/mL", "canonical": "pg/mL", "accepted": ("pg/mL",)},
+        ),
+        (
+            LabTest.CRP,
+            "12",
+            "mmol/L",
+            LabProblem.UNIT,
+            {"test": "crp", "unit": "mmol/L", "canonical": "mg/L", "accepted": ("mg/L", "mg/dL")},
+        ),
+        (LabTest.CRP, "high", None, LabProblem.NOT_A_NUMBER, {"text": "high"}),
+        (LabTest.CRP, "-3", None, LabProblem.IMPLAUSIBLE, {"text": "-3", "test": "crp"}),
+        (LabTest.IL6, "nan", None, LabProblem.IMPLAUSIBLE, {"text": "nan", "test": "il6"}),
+        (LabTest.IL6, "5000000", None, LabProblem.IMPLAUSIBLE, {"text": "5000000", "test": "il6"}),
     ],
 )
-def test_other_units_and_impossible_values_are_refused_with_the_reason(
-    test: LabTest, value: str, unit: str | None, reason: str
+def test_other_units_and_impossible_values_are_refused_with_a_code_and_the_facts(
+    test: LabTest, value: str, unit: str | None, problem: LabProblem, facts: dict[str, object]
 ) -> None:
-    with pytest.raises(LabInputError, match=None) as refused:
+    with pytest.raises(LabInputError) as refused:
         normalise(test, value, unit)
-    assert reason in str(refused.value)
+    assert (refused.value.problem, refused.value.facts) == (problem, facts)
 
 
 def test_test_names_as_people_write_them() -> None:
@@ -56,9 +71,18 @@ def test_test_names_as_people_write_them() -> None:
         LabTest.CRP,
         LabTest.FERRITIN,
     ]
-    with pytest.raises(LabInputError, match="unknown test 'troponin'"):
-        parse_test("troponin")
+    with pytest.raises(LabInputError) as refused:
+        parse_test(" troponin ")
+    assert (refused.value.problem, refused.value.facts) == (
+        LabProblem.UNKNOWN_TEST,
+        {"text": "troponin"},
+    )
     assert shown(LabTest.CRP, 42.0) == "CRP 42 mg/L"
+
+
+def test_the_parser_words_nothing() -> None:
+    """Its reasons are codes: the words are bot.telegram.words.labs', in each language."""
+    assert wording(pathlib.Path(labs.__file__)) == []
 
 
 def test_the_stored_test_names_are_the_clinical_ones() -> None:

@@ -74,8 +74,16 @@ def test_english_charts_read_as_before() -> None:
 @needs_font
 def test_a_chinese_readers_chart_is_in_chinese_with_fonts_that_draw_it() -> None:
     said = words(figure(CHINESE))
-    expected = {"ICE 评分（0-10）", "ICANS 分级", "化验（对数坐标）", "时间（Europe/Berlin）"}
-    expected |= {"分级", "至少", "IL-6（pg/mL）", "铁蛋白（ng/mL）", "开始输注", "递增", "暂停输注"}
+    expected = {"ICE 评分（0-10）", "ICANS 分级", "检验（对数坐标）", "时间（Europe/Berlin）"}
+    expected |= {
+        "分级",
+        "至少",
+        "白介素-6（pg/mL）",
+        "铁蛋白（ng/mL）",
+        "开始输注",
+        "递增",
+        "暂停输注",
+    }
     assert expected <= set(said), set(said)
     assert any("日" in text for text in said), "the time axis writes dates in Chinese"
     assert not {"ICANS grade", "start", "at least"} & set(said)

@@ -17,17 +17,32 @@ from babel.messages.pofile import read_po
 from bot.telegram import i18n
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-KEYWORDS = {"N_": None, "gettext": (2,), "ngettext": (2, 3)}
-"""As in the README's ``pybabel extract`` command: the message is gettext's second argument."""
+KEYWORDS = {"N_": None, "gettext": (2,), "ngettext": (2, 3), "pgettext": ((2, "c"), 3)}
+"""As in the README's ``pybabel extract`` command: the message is gettext's second argument,
+pgettext's third (its second the context, ``pgettext:2c,3``)."""
+
+Key = tuple[str | None, str]
+"""A message as the catalogue keys it: its context (None for most) and its English."""
 
 
-def _extracted() -> set[str]:
-    found: set[str] = set()
-    for _, _, message, _, _ in extract_from_dir(
+def _extracted() -> set[Key]:
+    found: set[Key] = set()
+    for _, _, message, _, context in extract_from_dir(
         ROOT / "bot" / "telegram", method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        found.update([message] if isinstance(message, str) else message)
+        found.update((context, m) for m in ([message] if isinstance(message, str) else message))
     return found
+
+
+def _keys(catalog: Catalog, *, translated: bool = False) -> set[Key]:
+    """Each message of the catalogue (only the translated ones, not fuzzy, if asked); both
+    forms of a plural, as the extraction gives them."""
+    keys: set[Key] = set()
+    for message in catalog:
+        if not message.id or (translated and (not all(_strings(message)) or message.fuzzy)):
+            continue
+        keys.update((message.context, form) for form in _ids(message))
+    return keys
 
 
 def _catalog(language: str) -> Catalog:
@@ -52,29 +67,27 @@ def _strings(message: Message) -> list[str]:
 
 
 def test_something_is_marked() -> None:
-    """Guards the tests below against an extraction that silently finds nothing."""
-    assert "End your duty now" in _extracted()
+    """Guards the tests below against an extraction that silently finds nothing, or that
+    drops the context of a message said with ``pgettext``."""
+    assert (None, "End your duty now") in _extracted()
+    assert {(None, "Continue"), ("decision", "Continue")} <= _extracted()
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_marked_message_is_translated(language: str) -> None:
-    catalog = _catalog(language)
-    translated = {
-        english for m in catalog if m.id and all(_strings(m)) and not m.fuzzy for english in _ids(m)
-    }
-    missing = sorted(_extracted() - translated)
+    translated = _keys(_catalog(language), translated=True)
+    missing = sorted(_extracted() - translated, key=str)
     assert not missing, f"{language} lacks (or has fuzzy/empty): {missing}"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_no_translation_is_stale(language: str) -> None:
-    stale = sorted(
-        {english for m in _catalog(language) if m.id for english in _ids(m)} - _extracted()
-    )
+    stale = sorted(_keys(_catalog(language)) - _extracted(), key=str)
     assert not stale, f"{language} translates messages nobody marks any more: {stale}"
 
 
-_PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+_PLACEHOLDER = re.compile(r"\{[a-z_]*(?:![rsa])?\}")
+"""A ``{fact}``, or ``{fact!r}`` (the fact quoted as typed)."""
 _COMMAND = re.compile(r"(?<![\w/])/[a-z]+")
 """A slash command: a slash not inside a word ("/check", not "L/min" or "CPAP/BiPAP")."""
 

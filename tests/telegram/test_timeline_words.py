@@ -72,7 +72,7 @@ ROWS: list[tuple[str, str | None, dict[str, Any], str, str]] = [
         "Dr Bo",
         {"test": "ferritin", "value": 850.0, "sampled_at": "2026-11-24T05:30:00+00:00"},
         "Lab recorded by Dr Bo: ferritin 850 ng/mL, sampled 24 Nov 06:30",
-        "Dr Bo 记录化验：铁蛋白 850 ng/mL，采样于 11月24日 06:30",
+        "Dr Bo 记录检验：铁蛋白 850 ng/mL，采样于 11月24日 06:30",
     ),
     (
         "lab.recorded",
@@ -84,7 +84,7 @@ ROWS: list[tuple[str, str | None, dict[str, Any], str, str]] = [
             "source": "import",
         },
         "Lab imported: IL-6 12.5 pg/mL, sampled 24 Nov 06:30",
-        "化验已导入：IL-6 12.5 pg/mL，采样于 11月24日 06:30",
+        "检验已导入：白介素-6 12.5 pg/mL，采样于 11月24日 06:30",
     ),
     (
         "check.taken_over",

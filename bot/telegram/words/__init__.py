@@ -22,8 +22,10 @@ from bot.telegram.words import (
     checks,
     common,
     duty,
+    events,
     export,
     files,
+    labs,
     patients,
     plans,
     staff,
@@ -37,6 +39,8 @@ REFUSALS: Mapping[str, Words] = {
     **patients.REFUSALS,
     **plans.REFUSALS,
     **checks.REFUSALS,
+    **labs.REFUSALS,
+    **events.REFUSALS,
     **alerts.REFUSALS,
     **duty.REFUSALS,
     **staff.REFUSALS,
@@ -50,9 +54,10 @@ def refusal(refused: RefusedError, language: str = ENGLISH) -> str:
     """The sentence for a refusal, for a chat or the command line (always English there).
 
     A template is said in ``language`` where the catalogue has it; a function with a
-    ``language`` keyword is given it; another function's sentence is said in ``language``
-    when it is one of the catalogue's whole messages (the alerts' reasons for a closed alert);
-    the others are English.
+    ``language`` keyword is given it (one that says a fact in the language, such as a
+    laboratory test's name); another function's sentence is said in ``language`` when it is
+    one of the catalogue's whole messages (the alerts' reasons for a closed alert); the others
+    are English.
     """
     words = REFUSALS[refused.code.value]
     if isinstance(words, str):

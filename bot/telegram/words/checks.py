@@ -10,7 +10,6 @@ from typing import Final
 from bot.clinical import IceItem
 from bot.clinical.check_crs import HIGHEST_C, LOWEST_C
 from bot.services.check_results import CheckNotice, Notice
-from bot.services.errors import RefusedError
 from bot.telegram.check_labels import ITEM_LABELS
 from bot.telegram.i18n import ENGLISH, N_, gettext
 
@@ -22,9 +21,6 @@ REFUSALS: dict[str, str | Callable[..., str]] = {
     "check.already_done": N_("This check has already been done."),
     "check.prompt_moved_on": N_("This prompt has moved on; nothing was snoozed."),
     "check.cannot_wait": N_("The charge nurse has been alerted; this can no longer wait."),
-    "lab.invalid_input": "{reason}",
-    "lab.no_value": "type the value, e.g. 850",
-    "lab.sampled_at": lambda cause: f"sampled_at: {_refusal(cause)}",
 }
 
 _TYPE_IT: Final = N_("type the temperature in C, 34.0 to 43.0 (e.g. 38.4).")
@@ -40,12 +36,6 @@ NOTICES: Final[Mapping[CheckNotice, str]] = {
 }
 """Templates over the notice's facts: ``items`` (the unanswered items, as the buttons name
 them), ``typed`` (what the nurse typed, quoted), ``how`` (how to type it)."""
-
-
-def _refusal(cause: RefusedError) -> str:
-    from bot.telegram.words import refusal  # the catalogue imports this module
-
-    return refusal(cause)
 
 
 def notice(shown: Notice | None, language: str = ENGLISH) -> str | None:

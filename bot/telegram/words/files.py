@@ -6,16 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bot.services.csv_import import LineProblem
-from bot.services.errors import RefusedError
 
 
 def problem_line(problem: LineProblem) -> str:
     """``line N: reason``, the column first when the reason is about one."""
     from bot.telegram.words import refusal
 
-    error = problem.error
-    # Not a refusal: the lab value parser's error, which still carries its words.
-    text = refusal(error) if isinstance(error, RefusedError) else str(error)
+    text = refusal(problem.error)
     column = f"{problem.column}: " if problem.column else ""
     return f"line {problem.line}: {column}{text}"
 
@@ -30,10 +27,6 @@ REFUSALS: dict[str, str | Callable[..., str]] = {
     "csv.fields": "expected {expected} fields, found {found}",
     "csv.cell_empty": "the {column} is empty",
     "csv.bad_lines": _bad_lines,
-    "lab_file.no_values": "no values in the file, only the header",
-    "lab_file.future": "{text!r} is in the future",
-    "lab_file.no_ward": "no ward {ward}",
-    "lab_file.no_patient": "no admitted patient {label!r} on {ward}",
     "rota_file.no_shifts": "no shifts in the file, only the header",
     "rota_file.telegram_id": "the telegram_id must be a number, not {text!r}",
     "rota_file.override": "override must be yes or no, not {text!r}",

@@ -89,5 +89,4 @@ REFUSALS: dict[str, str | Callable[..., str]] = {
     ),
     "patient.ward_choice": _ward_choice,
     "patient.not_your_ward": _not_your_ward,
-    "event.unknown_finding": N_("That is not an event this bot records."),
 }
