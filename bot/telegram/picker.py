@@ -54,11 +54,14 @@ def near_text(command: str, typed: str, language: str = ENGLISH) -> str:
 def due_words(
     due_at: dt.datetime | None, now: dt.datetime, zone: ZoneInfo, language: str = ENGLISH
 ) -> str:
-    """ "overdue 25 min", "due 14:00" or nothing: why this patient is where it is in the list."""
+    """ "overdue 25 min", "due now", "due 14:00" or nothing: why this patient is where it is
+    in the list (a check that fell due this minute is not "overdue 0 min")."""
     if due_at is None:
         return ""
     if due_at <= now:
         minutes = int((now - due_at).total_seconds() // 60)
+        if minutes == 0:
+            return gettext(language, N_("due now"))
         if minutes < 120:
             return gettext(language, "overdue {minutes} min").format(minutes=minutes)
         return gettext(language, "overdue {hours} h").format(hours=minutes // 60)
