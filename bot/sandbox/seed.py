@@ -25,7 +25,8 @@ from storage.db import Database
 from storage.models import Role
 
 WARD_CODE = "SBX"
-WARD_NAME = "Sandbox ward (invented patients)"
+WARD_NAMES = {"en": "Sandbox ward (invented patients)", "zh_Hans": "沙盒病区（虚构患者）"}
+"""The ward's name is data, typed once by whoever sets a ward up: in the demo staff's language."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def seed(
     """Ward, staff, patients, plans, duty and rota, as of ``clock()``; the staff speak
     ``language`` (each can change theirs with /language, as on a ward)."""
     now = clock()
-    WardService(db, clock).add(WARD_CODE, WARD_NAME)
+    WardService(db, clock).add(WARD_CODE, WARD_NAMES.get(language or "en", WARD_NAMES["en"]))
     enrolment = EnrolmentService(db, clock)
     for person in STAFF:
         invite = enrolment.create_invite(role=person.role, ward_code=WARD_CODE)

@@ -84,6 +84,9 @@ async def test_a_sandbox_in_chinese(tmp_path: Path) -> None:
         assert prompt is not None, [m.describe() for m in nurse.messages]
         assert prompt.buttons[0][0].text == "开始评估", prompt.describe()
         assert "check" in await own_menu(chinese, "nurse")
+        await nurse.send("/duty")
+        board = await message_with(chinese, nurse, "当前值班")
+        assert board is not None and "沙盒病区（虚构患者）" in (board.text or ""), board
         menu = chinese.telegram.menu_for(nurse.id)
         check = next(c for c in menu if c["command"] == "check")
         assert check["description"] != "Start a neuro check" and not check["description"].isascii()
