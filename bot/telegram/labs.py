@@ -218,7 +218,7 @@ class LabHandlers:
         try:
             result = await asyncio.to_thread(self._labs.record, staff, patient_id, test, text)
         except RefusedError as refused:
-            why = words.refusal(refused, language)
+            why = words.refusal(refused, language).rstrip(".。")  # the template ends it
             return False, gettext(language, NOT_RECORDED).format(why=why)
         point = result.point
         converted = (

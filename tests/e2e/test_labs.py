@@ -48,6 +48,17 @@ async def alert_and_chart(
     return alert
 
 
+async def test_a_sample_time_typed_wrong_is_one_sentence(
+    tg: FakeTelegram, db: Database, clock: FakeClock
+) -> None:
+    nurse = tg.user(NURSE)
+    await nurse.send("/labs Bed 4 il-6 850 yesterday")
+    assert (await nurse.next_message()).text == (
+        "Not recorded: sampled_at: 'yesterday' is not a time: write YYYY-MM-DD HH:MM or "
+        "DD.MM.YYYY HH:MM (hospital time), or now. Type it again, or /labs to start over."
+    )
+
+
 async def test_labs_typed_in_chat_are_in_the_next_alert_and_on_its_chart(
     tg: FakeTelegram, db: Database, clock: FakeClock
 ) -> None:
