@@ -116,13 +116,15 @@ def _lock_and_newest(session: OrmSession) -> str | None:
     if connection.dialect.name != "postgresql":  # SQLite: BEGIN IMMEDIATE holds the lock
         newest: str | None = connection.exec_driver_sql(_NEWEST).scalar()
         return newest
-    cursor = connection.connection.cursor()
+    # No parameters: psycopg sends it as a simple query, and never prepares a query with two
+    # results. The result read is the lock's; the hash is the cursor's next result set.
+    result = connection.exec_driver_sql(_LOCK_THEN_NEWEST)
     try:
-        cursor.execute(_LOCK_THEN_NEWEST, prepare=False)  # type: ignore[call-arg]
+        cursor = result.cursor
         cursor.nextset()
         row = cursor.fetchone()
     finally:
-        cursor.close()
+        result.close()
     return None if row is None else str(row[0])
 
 
