@@ -179,10 +179,24 @@ class Waker:
         self._application, self._pass = application, run_pass
         self._job = application.job_queue.run_once(self._wake, when=1.0, name="scheduler-wake")
 
-    def earliest(self) -> dt.datetime | None:
-        """A read that takes no lock (SQLite: no BEGIN IMMEDIATE), so it never delays a press."""
+    def earliest(self, after: dt.datetime | None = None) -> dt.datetime | None:
+        """A read that takes no lock (SQLite: no BEGIN IMMEDIATE), so it never delays a press;
+        with ``after``, the earliest due instant later than that."""
         with self._db.snapshot() as session:
-            return due.earliest(session)
+            return due.earliest(session, after=after)
+
+    def _looks(self) -> dt.datetime | None:
+        """The earliest due instant the wake-up acts on: past the rows left aside, and
+        forgetting them once none is still due at or before their instant."""
+        stuck = self._stuck
+        if stuck is None:
+            return self.earliest()
+        with self._db.snapshot() as session:
+            first = due.earliest(session)
+            if first is None or first > stuck:  # the rows left aside moved
+                self._stuck = None
+                return first
+            return due.earliest(session, after=stuck)
 
     def nudge(self) -> None:
         loop = self._loop
@@ -214,7 +228,7 @@ class Waker:
         self._running, self._nudged = True, False
         delay = WAKE_POLL_SECONDS
         try:
-            delay = await self._once(context.bot)
+            delay = await self.once(context.bot)
         except Exception:
             # The database is unreachable, say: look again as seldom as the safety tick does,
             # not every second, so one outage is not 60 tracebacks a minute.
@@ -224,21 +238,26 @@ class Waker:
             self._running = False
             self._schedule(0.0 if self._nudged else delay)
 
-    async def _once(self, bot: Bot) -> float:
-        """Run a pass if anything is due; how long to sleep before looking again."""
-        due_at = await asyncio.to_thread(self.earliest)
+    async def once(self, bot: Bot) -> float:
+        """Run a pass if anything is due; how long to sleep before looking again.
+
+        A row a pass cannot move (locked by another instance, or failing each time) stays due
+        at its instant: it is left aside (``_stuck``: rows due at or before that instant) for
+        the safety tick rather than run a pass a second for it, and the wake-up looks past it,
+        so a row due after it still gets its pass on time. Once no row is due at or before
+        that instant any more, it looks at everything again.
+        """
+        due_at = await asyncio.to_thread(self._looks)
         now = self._clock()
-        if due_at is not None and due_at <= now and due_at != self._stuck:
+        if due_at is not None and due_at <= now:
             assert self._pass is not None
             await self._pass(bot)
-            after = await asyncio.to_thread(self.earliest)
-            # Still the same instant due after a pass: a row this pass could not move (locked
-            # by another instance, or failing). Leave it to the safety tick rather than run a
-            # pass a second for it; anything else due is a backlog: look again in a second.
-            self._stuck = after if after == due_at else None
+            after = await asyncio.to_thread(self.earliest, self._stuck)
+            # Still the same instant due after a pass: a row this pass could not move. Look
+            # past it from now on; anything else due is a backlog: look again in a second.
+            if after == due_at:
+                self._stuck = due_at
             return WAKE_POLL_SECONDS
-        if due_at != self._stuck:
-            self._stuck = None
         if due_at is None or due_at <= now:
             return WAKE_POLL_SECONDS
         return min(WAKE_POLL_SECONDS, (due_at - now).total_seconds())

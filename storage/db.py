@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import select
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -38,7 +40,57 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = sa.create_engine(url, **kwargs)
+    event.listen(engine, "connect", _note_rest)
+    event.listen(engine, "checkin", _note_rest)
+    event.listen(engine, "checkout", _pinger(engine.dialect))
+    return engine
+
+
+PING_AFTER_IDLE = 30.0
+"""Seconds a pooled PostgreSQL connection may rest before its next checkout pings it."""
+_CHECKED_IN = "neurocheck.checked_in"
+
+
+def _note_rest(_dbapi_conn: Any, record: Any) -> None:
+    record.info[_CHECKED_IN] = time.monotonic()
+
+
+def _pinger(dialect: sa.Dialect) -> Any:
+    """The checkout hook of a PostgreSQL engine: ``_ping_if_in_doubt`` with its dialect."""
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        _ping_if_in_doubt(dialect, dbapi_conn, record)
+
+    return checkout
+
+
+def _ping_if_in_doubt(dialect: sa.Dialect, dbapi_conn: Any, record: Any) -> None:
+    """The pessimistic disconnect check, without a round trip on the hot path.
+
+    ``pool_pre_ping`` sent a query at every checkout: one round trip of the six a button
+    press made on PostgreSQL. A connection the server closed (a restart, an administrator,
+    an idle timeout) has something to read: the server's FATAL message and the end of the
+    stream. So the check is a zero-timeout ``select`` on the socket, and a real ping only
+    when it is readable or the connection rested longer than ``PING_AFTER_IDLE`` (a cut
+    that sent nothing). A failed ping raises ``DisconnectionError``: the pool discards the
+    connection and checks out another, as pre-ping did.
+    """
+    rested = time.monotonic() - record.info.get(_CHECKED_IN, 0.0)
+    try:
+        poller = select.poll()
+        poller.register(dbapi_conn.fileno(), select.POLLIN)
+        readable = bool(poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        readable = True  # closed already (or no poll here): let the ping decide
+    if not readable and rested < PING_AFTER_IDLE:
+        return
+    try:
+        alive = dialect.do_ping(dbapi_conn)
+    except Exception as exc:
+        raise sa.exc.DisconnectionError(str(exc)) from exc
+    if not alive:
+        raise sa.exc.DisconnectionError("the connection did not answer a ping")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -235,9 +235,9 @@ class CheckService:
             return Shown(build_view(session, loaded))
         if outcome.state.step != assessment.step or outcome.state.answers != state.answers:
             stamp(outcome.state.answers, state.step, actor, now)
-            assessment.step = outcome.state.step
-            assessment.answers = outcome.state.answers
-            touch(assessment, now)
+            assessments_repo.save_step(
+                session, assessment, step=outcome.state.step, answers=outcome.state.answers, at=now
+            )
         hint = outcome.hint
         notice = None if hint is None else Notice(HINT_NOTICES[hint.code], items=hint.items)
         return Shown(build_view(session, loaded), notice=notice)

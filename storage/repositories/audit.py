@@ -87,19 +87,45 @@ def batch_after(session: Session, *, after_id: int, size: int = 1000) -> Sequenc
     ).all()
 
 
+_TABLE: sa.Table = AuditLog.__table__  # type: ignore[attr-defined]
+_COLUMNS = tuple(column.name for column in _TABLE.columns if column.name != "id")
+_INSERT = sa.insert(_TABLE)
+_NEWEST = "SELECT chain_hash FROM audit_log ORDER BY id DESC LIMIT 1"
+_LOCK_THEN_NEWEST = f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY}); {_NEWEST}"
+"""Both in one round trip on PostgreSQL (a simple query of two statements). Under READ
+COMMITTED each statement takes its own snapshot, so the second, run once the lock is held,
+sees the row that the previous holder committed."""
+
+
 def _append(session: OrmSession, rows: list[AuditLog]) -> None:
-    """Take the append lock, chain ``rows`` to the newest row and insert them."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
-    newest = session.scalars(
-        sa.select(col(AuditLog.chain_hash)).order_by(col(AuditLog.id).desc()).limit(1)
-    ).first()
-    previous = newest or GENESIS
+    """Take the append lock, chain ``rows`` to the newest row and insert them: on PostgreSQL
+    one round trip for the lock and the newest hash, one for the rows, however many."""
+    previous = _lock_and_newest(session) or GENESIS
+    values = []
     for row in rows:
         row.chain_hash = chain_hash(previous, fields_of(row))
         previous = row.chain_hash
-        session.add(row)
-        session.flush([row])
+        values.append({name: getattr(row, name) for name in _COLUMNS})
+    # Core, not the unit of work: one INSERT (an executemany) and no ids read back, which
+    # nothing needs (the rows are evidence; the trail is read by id range).
+    session.connection().execute(_INSERT, values)
+
+
+def _lock_and_newest(session: OrmSession) -> str | None:
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":  # SQLite: BEGIN IMMEDIATE holds the lock
+        newest: str | None = connection.exec_driver_sql(_NEWEST).scalar()
+        return newest
+    # No parameters: psycopg sends it as a simple query, and never prepares a query with two
+    # results. The result read is the lock's; the hash is the cursor's next result set.
+    result = connection.exec_driver_sql(_LOCK_THEN_NEWEST)
+    try:
+        cursor = result.cursor
+        cursor.nextset()
+        row = cursor.fetchone()
+    finally:
+        result.close()
+    return None if row is None else str(row[0])
 
 
 @event.listens_for(OrmSession, "before_commit")

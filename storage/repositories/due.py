@@ -28,33 +28,37 @@ from storage.models import (
 )
 
 
-def _first(column: Any, *where: Any) -> Any:
+def _first(column: Any, *where: Any, after: dt.datetime | None) -> Any:
+    later = () if after is None else (column > after,)
     return (
         sa.select(column)
-        .where(column.is_not(None), *where)
+        .where(column.is_not(None), *where, *later)
         .order_by(column)
         .limit(1)
         .scalar_subquery()
     )
 
 
-def earliest(session: Session) -> dt.datetime | None:
-    """The earliest instant at which a row of any kind falls due (None: nothing scheduled)."""
+def earliest(session: Session, *, after: dt.datetime | None = None) -> dt.datetime | None:
+    """The earliest instant at which a row of any kind falls due (None: nothing scheduled);
+    with ``after``, the earliest strictly later than that (rows the scheduler left aside:
+    ``bot.scheduler.Waker``), still one index entry per kind of work."""
     check_at = col(ScheduledCheck.next_action_at)
     step_at = col(Escalation.next_step_at)
     second_at = col(Escalation.second_channel_at)
     attempt_at = col(OutboundMessage.next_attempt_at)
     lease_ends = col(OutboundMessage.claimed_until)
     pending = OutboundMessage.status == OutboxStatus.PENDING
+
     row = session.execute(
         sa.select(
-            _first(check_at, ScheduledCheck.status == CheckStatus.DUE),
-            _first(check_at, ScheduledCheck.status == CheckStatus.PROMPTED),
-            _first(step_at, Escalation.status == EscalationStatus.OPEN),
-            _first(col(Escalation.follow_up_at)),
-            _first(second_at, Escalation.status == EscalationStatus.OPEN),
-            _first(attempt_at, pending, lease_ends.is_(None)),
-            _first(lease_ends, pending),
+            _first(check_at, ScheduledCheck.status == CheckStatus.DUE, after=after),
+            _first(check_at, ScheduledCheck.status == CheckStatus.PROMPTED, after=after),
+            _first(step_at, Escalation.status == EscalationStatus.OPEN, after=after),
+            _first(col(Escalation.follow_up_at), after=after),
+            _first(second_at, Escalation.status == EscalationStatus.OPEN, after=after),
+            _first(attempt_at, pending, lease_ends.is_(None), after=after),
+            _first(lease_ends, pending, after=after),
         )
     ).one()
     found: list[dt.datetime] = [at for at in row if at is not None]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlmodel import col, select
 
 from bot.cli import audit as cli_audit
@@ -157,6 +158,47 @@ def test_concurrent_writers_keep_one_chain(db: Database) -> None:
     def writer(start: int) -> None:
         try:
             write(db, 15, start=start)
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n * 100,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    report = audit_trail.verify(db)
+    assert report.ok and report.rows == 60
+
+
+def test_a_transactions_rows_are_appended_in_one_insert(db: Database) -> None:
+    """Issue 21: the rows a transaction recorded go in as one executemany, not one INSERT
+    (and one round trip) each."""
+    inserted: list[int] = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def count(_c: object, _cur: object, statement: str, params: object, *rest: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_LOG"):
+            inserted.append(len(params) if isinstance(params, list | tuple) and rest[-1] else 1)
+
+    with db.session() as session:
+        for n in range(5):
+            audit.record(session, at=T0, action="test.batched", n=n)
+    assert inserted == [5]
+    report = audit_trail.verify(db)
+    assert report.ok and report.rows == 5
+
+
+def test_concurrent_batches_keep_one_chain(db: Database) -> None:
+    """Transactions of several rows from several threads still form one chain."""
+    errors: list[BaseException] = []
+
+    def writer(start: int) -> None:
+        try:
+            for n in range(start, start + 5):
+                with db.session() as session:
+                    for item in range(3):
+                        audit.record(session, at=T0, action="test.batch", n=n, item=item)
         except BaseException as error:  # reported by the assertion below
             errors.append(error)
 
