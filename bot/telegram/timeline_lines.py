@@ -15,6 +15,7 @@ from typing import Final
 
 from bot.clinical.labs import LabTest
 from bot.services.timeline import STAFF_LIST_KEYS, TimelineEntry
+from bot.telegram import texts
 from bot.telegram.history_texts import finding_words
 from bot.telegram.i18n import N_, gettext
 from bot.telegram.timeline_alerts import ALERT_WORDINGS
@@ -192,14 +193,6 @@ PLAN_STATUSES: Final[Mapping[str, str]] = {  # storage.models.PlanStatus
     "stopped": N_("stopped"),
     "completed": N_("completed"),
 }
-EVENT_WORDS: Final[Mapping[str, str]] = {  # storage.models.InfusionEventKind
-    "start": N_("start"),
-    "step_up": N_("dose step-up"),
-    "hold": N_("hold"),
-    "restart": N_("restart"),
-    "stop": N_("stopped (discontinued)"),
-    "end_cycle": N_("end of cycle"),
-}
 HOLD_REASONS: Final[Mapping[str, str]] = {  # bot.clinical.infusion.HOLD_REASONS, as stored
     "neurotoxicity": N_("neurotoxicity"),
     "crs": N_("crs"),
@@ -235,7 +228,7 @@ def _plan_created(entry: TimelineEntry, say: Say) -> str:
 def _plan_event(entry: TimelineEntry, say: Say) -> str:
     facts = entry.facts
     kind = str(facts.get("kind") or "")
-    event = say.code(EVENT_WORDS, kind) if kind else ""
+    event = say.code(texts.EVENT_WORDS, kind) if kind else ""
     stored = facts.get("reason")
     reason = say(N_(" ({reason})"), reason=say.code(HOLD_REASONS, stored)) if stored else ""
     at = facts.get("event_at")

@@ -13,8 +13,9 @@ import pytest
 from bot.services.timeline import Timeline, TimelineEntry
 from bot.telegram import i18n
 from bot.telegram.i18n import CHINESE, ENGLISH
+from bot.telegram.texts import EVENT_WORDS
 from bot.telegram.timeline import heading, older_button, render
-from bot.telegram.timeline_lines import EVENT_WORDS, HOLD_REASONS, PLAN_STATUSES, entry_line
+from bot.telegram.timeline_lines import HOLD_REASONS, PLAN_STATUSES, entry_line
 from bot.telegram.timeline_pieces import CODE_BOOKS, Say
 
 BERLIN = ZoneInfo("Europe/Berlin")
