@@ -177,9 +177,7 @@ def _state(view: AlertView, zone: ZoneInfo, language: str) -> list[str]:
 
 def _time(at: dt.datetime, zone: ZoneInfo, language: str = ENGLISH) -> str:
     """ "27 Nov 21:00" in English (as always), as the language writes it otherwise."""
-    if language == ENGLISH:
-        return at.astimezone(zone).strftime("%d %b %H:%M")
-    return i18n.format_datetime(at, language, zone)
+    return i18n.moment(at, zone, language)
 
 
 def keyboard(

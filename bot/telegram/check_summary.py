@@ -171,6 +171,4 @@ def _compare(before: IcansResult, view: CheckView, language: str) -> str:
 
 
 def _when(summary: GradeSummary, zone: ZoneInfo, language: str) -> str:
-    if language == ENGLISH:
-        return summary.at.astimezone(zone).strftime("%d %b %H:%M")
-    return i18n.format_datetime(summary.at, language, zone)
+    return i18n.moment(summary.at, zone, language)

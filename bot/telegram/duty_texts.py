@@ -38,10 +38,9 @@ MAX_TEXT: Final = 4000
 
 
 def moment(at: dt.datetime, zone: ZoneInfo, language: str = ENGLISH) -> str:
-    """ "24 Nov 2026 21:00" in English (as always), as the language writes it otherwise."""
-    if language == ENGLISH:
-        return at.astimezone(zone).strftime("%d %b %Y %H:%M")
-    return i18n.format_datetime(at, language, zone)
+    """ "24 Nov 2026 21:00" in English (as always), "11月24日 21:00" in Chinese (a duty
+    ends within days: no year)."""
+    return i18n.moment(at, zone, language, english=i18n.ENGLISH_DAY_YEAR)
 
 
 def listed(items: Sequence[str], language: str = ENGLISH) -> str:

@@ -93,6 +93,27 @@ def locale_of(language: str) -> Locale:
     return Locale.parse(BABEL_LOCALES.get(language, language))
 
 
+ENGLISH_DAY: Final = "%d %b %H:%M"
+ENGLISH_DAY_YEAR: Final = "%d %b %Y %H:%M"
+"""How English has always written a moment: "24 Nov 09:30", with the year "24 Nov 2026 09:30"."""
+
+
+def moment(
+    at: dt.datetime,
+    zone: ZoneInfo,
+    language: str = ENGLISH,
+    *,
+    english: str = ENGLISH_DAY,
+    date: str = "MMMd",
+) -> str:
+    """A moment in the hospital's time for a reader: English word for word as the bot always
+    wrote it (``english``, a strftime format), any other language as it writes it
+    (``format_datetime`` with the CLDR ``date`` skeleton). The one place the areas share."""
+    if language == ENGLISH:
+        return at.astimezone(zone).strftime(english)
+    return format_datetime(at, language, zone, date=date)
+
+
 def format_datetime(
     at: dt.datetime, language: str, zone: ZoneInfo, *, date: str = "MMMd", time: str = "Hm"
 ) -> str:

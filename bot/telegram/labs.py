@@ -83,9 +83,7 @@ def labs_lines(points: Sequence[LabPoint], zone: ZoneInfo, language: str = ENGLI
 
 def when(at: dt.datetime, zone: ZoneInfo, language: str = ENGLISH) -> str:
     """ "24 Nov 06:30" in English (as always), as the language writes it otherwise."""
-    if language == ENGLISH:
-        return at.astimezone(zone).strftime("%d %b %H:%M")
-    return i18n.format_datetime(at, language, zone)
+    return i18n.moment(at, zone, language)
 
 
 def typed_test(word: str) -> LabTest:

@@ -45,16 +45,12 @@ def say(language: str, message: str, **facts: object) -> str:
 def local_time(at: dt.datetime, zone: ZoneInfo, language: str = ENGLISH) -> str:
     """A moment with its year: "24 Nov 2026 09:30" in English (as always), "2026年11月24日
     09:30" in Chinese."""
-    if language == ENGLISH:
-        return at.astimezone(zone).strftime("%d %b %Y %H:%M")
-    return i18n.format_datetime(at, language, zone, date="yMMMd")
+    return i18n.moment(at, zone, language, english=i18n.ENGLISH_DAY_YEAR, date="yMMMd")
 
 
 def day_time(at: dt.datetime, zone: ZoneInfo, language: str = ENGLISH) -> str:
     """A moment of these days: "24 Nov 09:30" in English, "11月24日 09:30" in Chinese."""
-    if language == ENGLISH:
-        return at.astimezone(zone).strftime("%d %b %H:%M")
-    return i18n.format_datetime(at, language, zone)
+    return i18n.moment(at, zone, language)
 
 
 def joined(items: tuple[str, ...] | list[str], language: str = ENGLISH) -> str:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.timeline import TimelineEntry
 from bot.telegram import i18n
-from bot.telegram.i18n import ENGLISH, N_
+from bot.telegram.i18n import N_
 
 MAX_VALUE: Final = 60  # characters of one fact in a generic line
 
@@ -96,9 +96,7 @@ class Say:
 
     def when(self, at: dt.datetime) -> str:
         """ "24 Nov 14:03" in English (as always), as the language writes it otherwise."""
-        if self.language == ENGLISH:
-            return at.astimezone(self.zone).strftime("%d %b %H:%M")
-        return i18n.format_datetime(at, self.language, self.zone)
+        return i18n.moment(at, self.zone, self.language)
 
     def time(self, value: Any) -> str:
         """An ISO time from a row's detail, in local time; as stored if it does not parse."""
