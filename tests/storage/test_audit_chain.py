@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -151,22 +152,27 @@ def test_rows_of_a_rolled_back_transaction_or_savepoint_are_not_appended(db: Dat
     assert audit_trail.verify(db).ok
 
 
-def test_concurrent_writers_keep_one_chain(db: Database) -> None:
-    """Appends from several threads (connections) serialise on the append lock."""
+def in_four_threads(work: Callable[[int], None]) -> list[BaseException]:
+    """``work(start)`` in four threads at once (starts 0, 100, 200, 300); what they raised."""
     errors: list[BaseException] = []
 
-    def writer(start: int) -> None:
+    def run(start: int) -> None:
         try:
-            write(db, 15, start=start)
-        except BaseException as error:  # reported by the assertion below
+            work(start)
+        except BaseException as error:  # returned to the test, which asserts on it
             errors.append(error)
 
-    threads = [threading.Thread(target=writer, args=(n * 100,)) for n in range(4)]
+    threads = [threading.Thread(target=run, args=(n * 100,)) for n in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    return errors
+
+
+def test_concurrent_writers_keep_one_chain(db: Database) -> None:
+    """Appends from several threads (connections) serialise on the append lock."""
+    assert in_four_threads(lambda start: write(db, 15, start=start)) == []
     report = audit_trail.verify(db)
     assert report.ok and report.rows == 60
 
@@ -191,23 +197,14 @@ def test_a_transactions_rows_are_appended_in_one_insert(db: Database) -> None:
 
 def test_concurrent_batches_keep_one_chain(db: Database) -> None:
     """Transactions of several rows from several threads still form one chain."""
-    errors: list[BaseException] = []
 
     def writer(start: int) -> None:
-        try:
-            for n in range(start, start + 5):
-                with db.session() as session:
-                    for item in range(3):
-                        audit.record(session, at=T0, action="test.batch", n=n, item=item)
-        except BaseException as error:  # reported by the assertion below
-            errors.append(error)
+        for n in range(start, start + 5):
+            with db.session() as session:
+                for item in range(3):
+                    audit.record(session, at=T0, action="test.batch", n=n, item=item)
 
-    threads = [threading.Thread(target=writer, args=(n * 100,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert in_four_threads(writer) == []
     report = audit_trail.verify(db)
     assert report.ok and report.rows == 60
 
