@@ -12,8 +12,8 @@ from bot.services.offboarding import Effects
 from bot.services.staff import StaffView
 from bot.services.staff_admin import Change, StaffRow
 from bot.services.staff_contact import ContactChange
-from bot.telegram import texts
 from bot.telegram.i18n import ENGLISH, N_, gettext, ngettext
+from bot.telegram.welcome import role_in_sentence
 
 NOT_ADMIN: Final = N_("Only a ward administrator can manage staff. Please ask yours.")
 NO_STAFF: Final = N_("Nobody is enrolled on your wards yet. Invite them with /invite.")
@@ -55,12 +55,6 @@ def when(at: dt.datetime | None, zone: ZoneInfo, language: str = ENGLISH) -> str
     return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def _role(role: str, language: str) -> str:
-    from bot.telegram.welcome import role_name  # welcome imports texts, as this module does
-
-    return texts.role_name(role) if language == ENGLISH else role_name(role, language)
-
-
 def _wards(codes: Sequence[str], language: str) -> str:
     return gettext(language, ", ").join(codes) or gettext(language, _NO_WARD)
 
@@ -74,7 +68,7 @@ def person_line(row: StaffRow, zone: ZoneInfo, language: str = ENGLISH) -> str:
     )
     return gettext(language, _PERSON).format(
         name=row.display_name,
-        role=_role(row.role.value, language),
+        role=role_in_sentence(row.role.value, language),
         wards=_wards(row.ward_codes, language),
         telegram_id=row.telegram_user_id,
         enrolled=when(row.enrolled_at, zone, language),
@@ -88,7 +82,7 @@ def confirm_deactivate(row: StaffRow, wards: tuple[str, ...], language: str = EN
     template = _CONFIRM_REMOVE_FROM_BOT if whole else _CONFIRM_REMOVE_FROM_WARDS
     return gettext(language, template).format(
         name=row.display_name,
-        role=_role(row.role.value, language),
+        role=role_in_sentence(row.role.value, language),
         wards=gettext(language, ", ").join(wards),
     )
 
@@ -197,8 +191,8 @@ def change_text(change: Change, language: str = ENGLISH) -> str:
     template = _CHANGES.get(change.action, _UNCHANGED)
     return gettext(language, template).format(
         name=person.display_name,
-        role=_role(person.role.value, language),
-        old=_role(old.value, language) if old else "?",
+        role=role_in_sentence(person.role.value, language),
+        old=role_in_sentence(old.value, language) if old else "?",
         effects=effects_text(change.effects, language),
         wards=gettext(language, ", ").join(change.ward_codes),
         left=_wards(person.ward_codes, language),

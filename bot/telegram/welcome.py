@@ -44,6 +44,12 @@ def role_name(role: str, language: str = ENGLISH) -> str:
     return gettext(language, ROLE_NAMES[role]) if role in ROLE_NAMES else texts.role_name(role)
 
 
+def role_in_sentence(role: str, language: str = ENGLISH) -> str:
+    """A role inside a sentence: in English the code's words as those sentences always said
+    them ("charge nurse"), in another language the catalogue's name of the role."""
+    return texts.role_name(role) if language == ENGLISH else role_name(role, language)
+
+
 def duties(role: str, language: str = ENGLISH) -> str:
     return gettext(language, ROLE_DUTIES[role]) if role in ROLE_DUTIES else ""
 

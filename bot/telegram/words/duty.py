@@ -13,6 +13,7 @@ from bot.services.shifts import DutyRefusal
 from bot.telegram import texts
 from bot.telegram.duty_texts import duty_name, moment
 from bot.telegram.i18n import ENGLISH, N_, gettext
+from bot.telegram.welcome import role_in_sentence
 
 _OVER: Final = N_("That shift ended at {at}: it is over.")
 _NOT_A_DUTY: Final = N_("{text!r} is not an on-call duty: {duties}.")
@@ -33,12 +34,6 @@ _PLANNED_LATER: Final = N_(
 )
 
 
-def _role(role: str, language: str) -> str:
-    from bot.telegram.welcome import role_name  # welcome imports texts, as this module does
-
-    return texts.role_name(role) if language == ENGLISH else role_name(role, language)
-
-
 def _duty(duty: str, language: str) -> str:
     """As typed in English ("charge_nurse", as these refusals always said it)."""
     return duty if language == ENGLISH else duty_name(duty, language)
@@ -54,18 +49,20 @@ def _not_a_duty(text: str, duties: Sequence[str], language: str = ENGLISH) -> st
 
 
 def _role_has_no_duty(name: str, role: str, language: str = ENGLISH) -> str:
-    return gettext(language, _ROLE_HAS_NO_DUTY).format(name=name, role=_role(role, language))
+    return gettext(language, _ROLE_HAS_NO_DUTY).format(
+        name=name, role=role_in_sentence(role, language)
+    )
 
 
 def _on_call_is_physicians(name: str, role: str, duty: str, language: str = ENGLISH) -> str:
     return gettext(language, _ON_CALL_IS_PHYSICIANS).format(
-        name=name, role=_role(role, language), duty=_duty(duty, language)
+        name=name, role=role_in_sentence(role, language), duty=_duty(duty, language)
     )
 
 
 def _not_their_duty(name: str, role: str, duty: str, language: str = ENGLISH) -> str:
     return gettext(language, _NOT_THEIR_DUTY).format(
-        name=name, role=_role(role, language), duty=_duty(duty, language)
+        name=name, role=role_in_sentence(role, language), duty=_duty(duty, language)
     )
 
 
@@ -74,7 +71,7 @@ def _override_is_on_call(
 ) -> str:
     listed = gettext(language, ", ").join(duties)
     return gettext(language, _OVERRIDE_IS_ON_CALL).format(
-        duties=listed, name=name, role=_role(role, language)
+        duties=listed, name=name, role=role_in_sentence(role, language)
     )
 
 
