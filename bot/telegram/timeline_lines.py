@@ -21,6 +21,7 @@ from bot.telegram.i18n import N_, gettext
 from bot.telegram.timeline_alerts import ALERT_WORDINGS
 from bot.telegram.timeline_pieces import Say, Wording, short, words_of
 from bot.telegram.words.labs import shown as lab_value
+from bot.telegram.words.plans import STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -186,13 +187,7 @@ def _discharged(entry: TimelineEntry, say: Say) -> str:
     return say.by(entry, N_("Discharged by {name}"), N_("Discharged"))
 
 
-PLAN_STATUSES: Final[Mapping[str, str]] = {  # storage.models.PlanStatus
-    "planned": N_("planned"),
-    "running": N_("running"),
-    "held": N_("held"),
-    "stopped": N_("stopped"),
-    "completed": N_("completed"),
-}
+PLAN_STATUSES: Final = STATUSES  # storage.models.PlanStatus, as the plan itself says them
 HOLD_REASONS: Final[Mapping[str, str]] = {  # bot.clinical.infusion.HOLD_REASONS, as stored
     "neurotoxicity": N_("neurotoxicity"),
     "crs": N_("crs"),
