@@ -28,11 +28,16 @@ def backend_pid(database: Database) -> int:
 
 
 def terminate(url: str, pid: int) -> None:
-    """Cut one connection from the server side, as a restart or an administrator would."""
+    """Cut one connection from the server side, as a restart or an administrator would, and
+    wait until its backend has ended (up to 5 s): without the wait the signal may not have
+    been acted on when the test checks the connection out, and the test would race."""
     admin = make_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            ended = conn.execute(
+                sa.text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid}
+            ).scalar_one()
+            assert ended, f"backend {pid} did not end within 5 s"
     finally:
         admin.dispose()
 
